@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/**
+ * The `pipeline.data` block of the configuration: how data is found, read, checked and aligned.
+ * Owned by the data layer; the configuration schema embeds it.
+ */
+
+/** What to do when a check finds something: stop, report and go on, or repair and report. */
+export const checkAction = z.enum(["error", "warn", "fix"]);
+export type CheckAction = z.infer<typeof checkAction>;
+
+export const dataChecksSchema = z.strictObject({
+  /** timestamp, symbol and close are required; open/high/low/volume are reported as missing. */
+  missing_columns: checkAction.default("error").describe("required columns absent (fix: not possible, acts as error)"),
+  non_numeric: checkAction.default("fix").describe("a value that does not parse as a number (fix: set to NaN)"),
+  non_finite: checkAction.default("fix").describe("NaN or +/-infinity in a numeric column (fix: set to NaN)"),
+  non_positive_price: checkAction.default("fix").describe("zero or negative open/high/low/close (fix: set to NaN)"),
+  ohlc_inconsistent: checkAction.default("warn").describe("high < low, or open/close outside [low, high] (fix: set the bar's OHLC to NaN)"),
+  duplicate_timestamps: checkAction.default("fix").describe("the same (symbol, timestamp) twice (fix: keep the last row)"),
+  unsorted: checkAction.default("fix").describe("rows not in time order within a symbol (fix: sort)"),
+  mixed_tz_offsets: checkAction.default("warn").describe("timestamps with different UTC offsets in one file (fix: convert all to UTC, which is always done)"),
+  empty_file: checkAction.default("warn").describe("a file with no data rows (fix: skip it)"),
+  too_few_bars: checkAction.default("fix").describe("a symbol with fewer than min_bars bars (fix: drop the symbol)"),
+  unparseable_timestamp: checkAction.default("error").describe("a timestamp that cannot be parsed (fix: drop the row)"),
+});
+export type DataChecks = z.infer<typeof dataChecksSchema>;
+
+export const dataOptionsSchema = z.strictObject({
+  path: z.string().min(1).default("datasets/dowjones30/dowjones30_daily_close_1990-2001.csv").describe("a long CSV/Parquet file, or a folder of per-symbol files"),
+  format: z.enum(["auto", "csv", "parquet"]).default("auto"),
+  time_column: z.string().min(1).optional().describe("name of the time column; found among ts|timestamp|time|datetime|date when absent"),
+  symbol_column: z.string().min(1).default("symbol"),
+  /** Offset-less timestamps are read in this zone. Only UTC and fixed offsets like +05:00 are accepted. */
+  naive_timezone: z.string().regex(/^(UTC|[+-]\d{2}:\d{2})$/, "use UTC or a fixed offset like -05:00").default("UTC"),
+  /** Epoch numbers: seconds or milliseconds, or decided from their magnitude. */
+  epoch_unit: z.enum(["auto", "s", "ms"]).default("auto"),
+  symbols: z.array(z.string().min(1)).optional().describe("load only these symbols"),
+  interval: z.enum(["auto", "1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]).default("auto").describe("bar size; explicit wins over detection"),
+  interval_tolerance: z.number().min(0).max(0.5).default(0.1).describe("relative tolerance when snapping the detected spacing to a standard bar size"),
+  alignment: z.enum(["union", "intersection"]).default("union").describe("common time axis of the Panel"),
+  min_bars: z.number().int().min(1).default(50),
+  checks: dataChecksSchema.prefault({}),
+  /** Extra numeric columns: which become candidate features, which are user targets, which are ignored. */
+  extra_columns: z
+    .strictObject({
+      feature_patterns: z.array(z.string()).default(["*"]),
+      target_patterns: z.array(z.string()).default(["fwd_*", "target_*", "y_*"]),
+      exclude_patterns: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+});
+export type DataOptions = z.infer<typeof dataOptionsSchema>;
