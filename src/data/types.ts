@@ -31,3 +31,36 @@ export const INTERVAL_MS: Record<StandardInterval, number> = {
   "1d": 86_400_000,
   "1w": 604_800_000,
 };
+
+/** How a series' bar spacing was classified. */
+export interface IntervalInfo {
+  /** A standard bar size, or "irregular" for tick-like data. */
+  interval: StandardInterval | "irregular";
+  /** Median spacing (ms) of the deltas kept after large gaps were filtered out. */
+  medianSpacingMs: number;
+  /** True when the interval came from configuration rather than detection. */
+  explicit: boolean;
+}
+
+/**
+ * All symbols on one common time axis, each column a dense time-major grid: the value of symbol s
+ * at time t is at index t * S + s (NaN where the symbol has no bar). Time-series kernels stride
+ * over one symbol; cross-sectional kernels read one contiguous row.
+ */
+export interface Panel {
+  /** Epoch ms UTC, strictly increasing, length T. */
+  readonly times: Float64Array;
+  readonly symbols: readonly string[];
+  readonly T: number;
+  readonly S: number;
+  /** 1 where symbol s had a bar at time t (before any feature computation), length T * S. */
+  readonly present: Uint8Array;
+  /** Column grids by name; prices and accumulations are Float64, derived features may be Float32. */
+  readonly columns: ReadonlyMap<string, Float64Array | Float32Array>;
+  readonly interval: IntervalInfo;
+  /** The grid of one column; throws an InputError naming the column when it is absent. */
+  column(name: string): Float64Array | Float32Array;
+  has(name: string): boolean;
+  /** Bytes held by the grids, for the memory report. */
+  memoryBytes(): number;
+}
