@@ -1,0 +1,124 @@
+import { InputError } from "../../util/errors.js";
+
+/**
+ * Purging by time. Every sample lives at a time index t of the Panel (0..T-1) and, under the
+ * decision-time convention, its features read bars <= t and its label reads bars t+1..t+h.
+ * A test block [a, b] (inclusive time indices) therefore has its labels in bars a+1..b+h.
+ *
+ * A training time t is removed when it could carry information about a test label:
+ *  - before the block, its label window [t+1, t+h] overlaps the test label span:
+ *      t >= a - h + 1                                (h - 1 times before a)
+ *  - after the block, its label window overlaps the test label span:
+ *      t <= b + h - 1
+ *  - with the feature lookback L included, its features (bars t-L..t) overlap the test label span:
+ *      t <= b + h + L
+ *    Before the block this term does not apply: a test feature that reads a training label's bars
+ *    reveals nothing about the test label. In walk-forward, where training never follows the test,
+ *    including the lookback therefore changes nothing.
+ *  - the purge buffer widens both sides by `bufferBars`; the embargo (Lopez de Prado) removes a
+ *    further `embargoBars` after the block, against serial correlation the purge does not see.
+ *
+ * All of this is by time index on the common axis, so it covers every symbol at once, whatever
+ * its history: a symbol that starts late or has gaps is purged on the same times as the others.
+ */
+export interface PurgeSettings {
+  /** Target horizon h in bars (>= 1): the label of time t reads bars t+1..t+h. */
+  horizon: number;
+  /** Extra bars removed on both sides of every test block (pipeline.leakage.purge_buffer_bars). */
+  bufferBars: number;
+  /** Bars removed after the purge zone that follows each test block (pipeline.leakage.embargo_bars). */
+  embargoBars: number;
+  /**
+   * Longest feature lookback L in bars (a feature at t reads bars t-L..t), when
+   * pipeline.leakage.include_feature_lookback_in_purge is on; undefined when it is off.
+   */
+  featureLookback?: number;
+}
+
+/** Builds PurgeSettings from the pipeline.leakage keys and the target's horizon, checking each number. */
+export function purgeSettings(opts: {
+  horizon: number;
+  purge_buffer_bars?: number;
+  embargo_bars?: number;
+  include_feature_lookback_in_purge?: boolean;
+  /** Longest lookback (bars) among the features in use; required when the lookback is included. */
+  featureLookback?: number;
+}): PurgeSettings {
+  const settings: PurgeSettings = {
+    horizon: opts.horizon,
+    bufferBars: opts.purge_buffer_bars ?? 0,
+    embargoBars: opts.embargo_bars ?? 0,
+  };
+  if (opts.include_feature_lookback_in_purge) {
+    if (opts.featureLookback === undefined) {
+      throw new InputError(
+        "pipeline.leakage.include_feature_lookback_in_purge is on but no feature lookback was given",
+        "pass the longest lookback of the selected features, or turn the option off",
+      );
+    }
+    settings.featureLookback = opts.featureLookback;
+  }
+  checkPurgeSettings(settings);
+  return settings;
+}
+
+export function checkPurgeSettings(p: PurgeSettings): void {
+  const whole = (v: number, min: number, what: string): void => {
+    if (!Number.isInteger(v) || v < min) throw new InputError(`${what} must be a whole number >= ${min}, got ${v}`);
+  };
+  whole(p.horizon, 1, "target horizon (bars)");
+  whole(p.bufferBars, 0, "pipeline.leakage.purge_buffer_bars");
+  whole(p.embargoBars, 0, "pipeline.leakage.embargo_bars");
+  if (p.featureLookback !== undefined) whole(p.featureLookback, 0, "feature lookback (bars)");
+}
+
+/** The inclusive range of training times removed around test block [a, b]. */
+export function purgedRange(a: number, b: number, p: PurgeSettings): [number, number] {
+  const lo = a - (p.horizon - 1) - p.bufferBars;
+  const after = p.featureLookback === undefined ? p.horizon - 1 : p.horizon + p.featureLookback;
+  const hi = b + after + p.bufferBars + p.embargoBars;
+  return [lo, hi];
+}
+
+/** Splits sorted time indices into maximal runs of consecutive integers: inclusive [start, end] blocks. */
+export function contiguousBlocks(sortedTimes: ArrayLike<number>): Array<[number, number]> {
+  const blocks: Array<[number, number]> = [];
+  const n = sortedTimes.length;
+  let i = 0;
+  while (i < n) {
+    const start = sortedTimes[i];
+    let end = start;
+    while (i + 1 < n && sortedTimes[i + 1] === end + 1) {
+      i++;
+      end = sortedTimes[i];
+    }
+    blocks.push([start, end]);
+    i++;
+  }
+  return blocks;
+}
+
+/**
+ * Removes from `candidates` (sorted time indices, none of them test times) every time inside the
+ * purged range of any test block. Returns the kept times and how many were removed.
+ */
+export function applyPurge(candidates: Int32Array, testBlocks: ReadonlyArray<readonly [number, number]>, p: PurgeSettings): { kept: Int32Array; removed: number } {
+  const ranges = testBlocks.map(([a, b]) => purgedRange(a, b, p)).sort((x, y) => x[0] - y[0]);
+  const kept = new Int32Array(candidates.length);
+  let n = 0;
+  let r = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    const t = candidates[i];
+    while (r < ranges.length && ranges[r][1] < t) r++;
+    // ranges are sorted by start; a later range can still cover t when ranges overlap
+    let inside = false;
+    for (let k = r; k < ranges.length && ranges[k][0] <= t; k++) {
+      if (t <= ranges[k][1]) {
+        inside = true;
+        break;
+      }
+    }
+    if (!inside) kept[n++] = t;
+  }
+  return { kept: kept.slice(0, n), removed: candidates.length - n };
+}
