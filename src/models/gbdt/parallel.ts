@@ -1,0 +1,191 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { FoxmlError } from "../../util/errors.js";
+import { SerialEngine, sharedF64, sharedI32, slotCount } from "./engine.js";
+import { buildHistogram } from "./histogram.js";
+import type { BinnedTrainData, HistogramEngine } from "./learner.js";
+import { CMD_BUILD, CMD_RELEASE, CTRL, type WorkerInit } from "./protocol.js";
+
+/**
+ * Histograms built by several threads, split by feature: each feature's bins are filled by exactly
+ * one thread from the same rows in the same order, so the sums (and so the trees) are bit-identical
+ * whatever the thread count. The calling thread takes the first share of features itself.
+ */
+
+/** Below this many bin updates a node is built on the calling thread: waking workers costs more. */
+const MIN_PARALLEL_UPDATES = 40_000;
+/** Below this many rows x features a run stays single-threaded. */
+const MIN_PARALLEL_DATA = 200_000;
+
+export interface ClosableEngine extends HistogramEngine {
+  close(): void;
+}
+
+export async function createEngine(data: BinnedTrainData, numLeaves: number, maxDepth: number, threads: number): Promise<ClosableEngine> {
+  const t = Math.max(1, Math.floor(threads));
+  if (t <= 1 || data.nRows * data.nFeatures < MIN_PARALLEL_DATA || data.nFeatures < 2) return new SerialEngine(data, numLeaves, maxDepth);
+  const engine = new ParallelEngine(data, numLeaves, maxDepth, Math.min(t, data.nFeatures));
+  await engine.start();
+  return engine;
+}
+
+class ParallelEngine implements ClosableEngine {
+  readonly rows: Int32Array;
+  readonly grad: Float64Array;
+  readonly hess: Float64Array;
+  readonly nSlots: number;
+  private readonly slotsAll: Float64Array;
+  private readonly slotLen: number;
+  private readonly ctrl: Int32Array;
+  private readonly features: Int32Array;
+  private readonly ordered: Float64Array;
+  private workers: Worker[] = [];
+
+  constructor(private readonly data: BinnedTrainData, numLeaves: number, maxDepth: number, private readonly threads: number) {
+    this.rows = sharedI32(data.nRows);
+    this.grad = sharedF64(data.nRows);
+    this.hess = sharedF64(data.nRows);
+    this.nSlots = slotCount(data.totalBins, numLeaves, maxDepth);
+    this.slotLen = data.totalBins * 2;
+    this.slotsAll = sharedF64(this.nSlots * this.slotLen);
+    this.ctrl = sharedI32(CTRL.ranges + 2 * threads + 2);
+    this.features = sharedI32(data.nFeatures);
+    this.ordered = new Float64Array(2 * data.nRows);
+  }
+
+  async start(): Promise<void> {
+    this.workers = await acquireWorkers(this.threads - 1);
+    const d = this.data;
+    await Promise.all(
+      this.workers.map((w, i) => {
+        const init: WorkerInit = {
+          index: i + 1,
+          ctrl: this.ctrl.buffer as SharedArrayBuffer,
+          codes: d.codes.buffer as SharedArrayBuffer,
+          wide: d.codes instanceof Uint16Array,
+          rows: this.rows.buffer as SharedArrayBuffer,
+          grad: this.grad.buffer as SharedArrayBuffer,
+          hess: this.hess.buffer as SharedArrayBuffer,
+          features: this.features.buffer as SharedArrayBuffer,
+          slots: this.slotsAll.buffer as SharedArrayBuffer,
+          offsets: Array.from(d.offsets),
+          nBinsOf: Array.from(d.nBinsOf),
+          totalBins: d.totalBins,
+          nRows: d.nRows,
+          nFeatures: d.nFeatures,
+        };
+        return new Promise<void>((resolve, reject) => {
+          const onMsg = (m: unknown): void => {
+            if (m === "ready") {
+              w.off("message", onMsg);
+              w.off("error", reject);
+              resolve();
+            }
+          };
+          w.on("message", onMsg);
+          w.once("error", reject);
+          w.postMessage(init);
+        });
+      }),
+    );
+  }
+
+  slot(i: number): Float64Array {
+    return this.slotsAll.subarray(i * this.slotLen, (i + 1) * this.slotLen);
+  }
+
+  build(slot: number, start: number, count: number, features: Int32Array, nFeatures: number): void {
+    const d = this.data;
+    const hist = this.slot(slot);
+    if (count * nFeatures < MIN_PARALLEL_UPDATES || this.workers.length === 0) {
+      buildHistogram(d.codes, d.nFeatures, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, 0, nFeatures, hist);
+      return;
+    }
+    const ctrl = this.ctrl;
+    this.features.set(features.subarray(0, nFeatures));
+    const T = this.threads;
+    for (let t = 0; t < T; t++) {
+      ctrl[CTRL.ranges + 2 * t] = Math.floor((t * nFeatures) / T);
+      ctrl[CTRL.ranges + 2 * t + 1] = Math.floor(((t + 1) * nFeatures) / T);
+    }
+    ctrl[CTRL.slot] = slot;
+    ctrl[CTRL.start] = start;
+    ctrl[CTRL.count] = count;
+    this.command(CMD_BUILD);
+    buildHistogram(d.codes, d.nFeatures, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, this.features, ctrl[CTRL.ranges], ctrl[CTRL.ranges + 1], hist);
+    this.waitWorkers();
+  }
+
+  private command(cmd: number): void {
+    Atomics.store(this.ctrl, CTRL.done, 0);
+    Atomics.store(this.ctrl, CTRL.cmd, cmd);
+    Atomics.add(this.ctrl, CTRL.seq, 1);
+    Atomics.notify(this.ctrl, CTRL.seq);
+  }
+
+  private waitWorkers(): void {
+    const want = this.workers.length;
+    for (;;) {
+      const done = Atomics.load(this.ctrl, CTRL.done);
+      if (done >= want) return;
+      if (Atomics.wait(this.ctrl, CTRL.done, done, 60_000) === "timed-out" && Atomics.load(this.ctrl, CTRL.done) === done) {
+        throw new FoxmlError("a GBDT histogram worker stopped responding", { exitCode: 1 });
+      }
+    }
+  }
+
+  close(): void {
+    if (this.workers.length === 0) return;
+    this.command(CMD_RELEASE);
+    this.waitWorkers();
+    releaseWorkers(this.workers);
+    this.workers = [];
+  }
+}
+
+// Idle workers are kept (unref'd, so they never hold the process open) and reused by later fits.
+const idle: Worker[] = [];
+
+async function acquireWorkers(k: number): Promise<Worker[]> {
+  const out: Worker[] = [];
+  while (out.length < k && idle.length > 0) out.push(idle.pop()!);
+  while (out.length < k) out.push(spawnWorker());
+  return out;
+}
+
+function releaseWorkers(ws: Worker[]): void {
+  idle.push(...ws);
+}
+
+/**
+ * Compiled code runs the sibling worker.js. From TypeScript sources (vitest, tsx) the worker is the
+ * .ts file loaded through tsx's loader, so tests and benchmarks always run the current source, never
+ * a stale build.
+ */
+function spawnWorker(): Worker {
+  const here = import.meta.url;
+  let w: Worker;
+  if (here.endsWith(".js")) {
+    w = new Worker(new URL("./worker.js", here));
+  } else {
+    const tsFile = new URL("./worker.ts", here);
+    if (!existsSync(fileURLToPath(tsFile))) throw new FoxmlError(`GBDT worker source not found at ${fileURLToPath(tsFile)}`, { exitCode: 1 });
+    let api: string;
+    try {
+      const req = createRequire(here);
+      api = pathToFileURL(req.resolve("tsx/esm/api").replace(/index\.cjs$/, "index.mjs")).href;
+    } catch {
+      throw new FoxmlError("running GBDT threads from TypeScript sources needs the tsx package", { exitCode: 1, hint: "run the compiled build (npm run build) or install dev dependencies" });
+    }
+    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(tsFile.href)}); });`;
+    w = new Worker(code, { eval: true });
+  }
+  w.unref();
+  w.on("error", () => {
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
+  });
+  return w;
+}

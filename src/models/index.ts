@@ -1,0 +1,2 @@
+// Imports every model family so it registers itself.
+import "./gbdt/index.js";
