@@ -100,6 +100,7 @@ function scrub(value: unknown, ancestors: Set<object>, masker: SecretMasker | un
 // Secrets shorter than this are not masked by value: masking "ab" everywhere would wreck every log
 // line while protecting nothing (key-based redaction still hides them where they are stored).
 const MIN_MASKED_LENGTH = 4;
+const JSON_STRING_LITERAL = /"(?:[^"\\]|\\.)*"/g;
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi;
 
 /** Remembers secret values and masks them in any text about to be written. */
@@ -129,11 +130,31 @@ export class SecretMasker {
     return this.secrets.size;
   }
 
+  /** Masks secrets in plain text (console lines, messages). */
   mask(text: string): string {
     let out = text;
     for (const s of this.ordered) if (out.includes(s)) out = out.split(s).join(REDACTED);
     if (out.includes("://")) out = out.replace(URL_PASSWORD, `$1${REDACTED}$3`);
     return out;
+  }
+
+  /**
+   * Masks secrets inside the string literals of a JSON text, leaving it valid JSON: a numeric
+   * secret never turns `"seed": 1234` into broken JSON, and a match never splits an escape
+   * sequence (each affected literal is decoded, masked and encoded again).
+   */
+  maskJson(text: string): string {
+    if (!text.includes("://") && !this.ordered.some((s) => text.includes(s))) return text;
+    return text.replace(JSON_STRING_LITERAL, (literal) => {
+      let decoded: string;
+      try {
+        decoded = JSON.parse(literal) as string;
+      } catch {
+        return literal;
+      }
+      const masked = this.mask(decoded);
+      return masked === decoded ? literal : JSON.stringify(masked);
+    });
   }
 }
 

@@ -14,7 +14,7 @@ export interface LineSink {
   write(line: string): void;
 }
 
-/** Appends JSON lines to a file (logs.jsonl), masking known secret values. */
+/** Appends JSON lines to a file (logs.jsonl), masking known secret values inside their strings. */
 export class JsonlFileSink implements LineSink {
   readonly path: string;
   private fd: number | undefined;
@@ -26,7 +26,7 @@ export class JsonlFileSink implements LineSink {
   }
 
   write(line: string): void {
-    const data = Buffer.from(this.masker.mask(line), "utf8");
+    const data = Buffer.from(this.masker.maskJson(line), "utf8");
     if (this.fd === undefined) {
       // A record logged after close (e.g. by a late callback) is still kept rather than lost.
       appendFileSync(this.path, data);
