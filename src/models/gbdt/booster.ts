@@ -199,7 +199,7 @@ export function binnedData(train: TabularData, bins: FeatureBins[]): BinnedTrain
     total += bins[f].nBins;
   }
   const m = binMatrix(train.X, train.nRows, F, bins);
-  return { codes: m.codes, nRows: train.nRows, nFeatures: F, bins, offsets, nBinsOf, totalBins: total };
+  return { codes: m.codes, columns: m.columns, nRows: train.nRows, nFeatures: F, bins, offsets, nBinsOf, totalBins: total };
 }
 
 /** Output-major starting scores: the data's own init scores (row-major [row][output]) or the base. */

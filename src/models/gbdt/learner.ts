@@ -13,7 +13,10 @@ import { addNode, emptyTree, type Tree } from "./tree.js";
  */
 
 export interface BinnedTrainData {
+  /** Row-major bin codes [row][feature] (histograms). */
   readonly codes: BinCodes;
+  /** Column-major bin codes [feature][row] (partitioning). */
+  readonly columns: BinCodes;
   readonly nRows: number;
   readonly nFeatures: number;
   readonly bins: readonly FeatureBins[];
@@ -210,10 +213,11 @@ export class TreeLearner {
 
   /** Stable in-place partition of the leaf's rows; returns the left count. */
   private partition(leaf: Leaf, s: SplitCandidate): number {
-    const { codes, nFeatures, bins } = this.data;
+    const { columns, nRows, bins } = this.data;
     const rows = this.engine.rows;
     const scratch = this.scratch;
     const f = s.feature;
+    const col = columns.subarray(f * nRows, (f + 1) * nRows);
     const fb = bins[f];
     const miss = fb.nBins - 1;
     const end = leaf.start + leaf.count;
@@ -224,7 +228,7 @@ export class TreeLearner {
       const missLeft = s.defaultLeft;
       for (let i = leaf.start; i < end; i++) {
         const r = rows[i];
-        const b = codes[r * nFeatures + f];
+        const b = col[r];
         if (b === miss ? missLeft : b <= t) rows[leaf.start + nl++] = r;
         else scratch[nr++] = r;
       }
@@ -233,7 +237,7 @@ export class TreeLearner {
       for (const b of s.catBins!) goLeft[b] = 1;
       for (let i = leaf.start; i < end; i++) {
         const r = rows[i];
-        if (goLeft[codes[r * nFeatures + f]] === 1) rows[leaf.start + nl++] = r;
+        if (goLeft[col[r]] === 1) rows[leaf.start + nl++] = r;
         else scratch[nr++] = r;
       }
     }

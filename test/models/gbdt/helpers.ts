@@ -1,0 +1,53 @@
+import type { TabularData } from "../../../src/models/family.js";
+
+/** Small seeded generator for test data (LCG: enough for tests, independent of the library's Rng). */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+export function gaussian(rnd: () => number): number {
+  const u = Math.max(1e-12, rnd());
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
+}
+
+export function names(F: number): string[] {
+  return Array.from({ length: F }, (_, i) => `f${i}`);
+}
+
+/** y = x0 + 0.5 x1 x2 + sin(3 x3) + noise, features uniform in [-1, 1]. */
+export function regressionData(n: number, F: number, seed: number, noise = 0.1): TabularData {
+  const rnd = lcg(seed);
+  const X = new Float32Array(n * F);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < F; f++) X[i * F + f] = rnd() * 2 - 1;
+    const b = i * F;
+    y[i] = X[b] + 0.5 * X[b + 1] * X[b + 2] + Math.sin(3 * X[b + 3]) + noise * gaussian(rnd);
+  }
+  return { nRows: n, nFeatures: F, featureNames: names(F), X, y };
+}
+
+export function binaryData(n: number, F: number, seed: number): TabularData {
+  const d = regressionData(n, F, seed, 0.5);
+  const y = d.y.map((v) => (v > 0.2 ? 1 : 0));
+  return { ...d, y };
+}
+
+export function subset(d: TabularData, from: number, to: number): TabularData {
+  const F = d.nFeatures;
+  return {
+    nRows: to - from,
+    nFeatures: F,
+    featureNames: d.featureNames,
+    X: d.X.slice(from * F, to * F),
+    y: d.y.slice(from, to),
+    weight: d.weight?.slice(from, to),
+    group: d.group?.slice(from, to),
+  };
+}
+
+export const ctx1 = { seed: 7, threads: 1 };
