@@ -59,6 +59,8 @@ export interface LoggerOptions {
 
 // Order in which context keys appear in each record.
 const CONTEXT_ORDER = ["run_id", "stage", "target", "family", "symbol", "fold"];
+// Keys pino writes itself.
+const RESERVED_KEYS = new Set(["level", "time", "msg"]);
 
 interface LoggerCore {
   root: pino.Logger;
@@ -111,7 +113,12 @@ export class FoxLogger {
     let override: LogContext | undefined;
     let rest: LogFields = fields;
     for (const key of Object.keys(fields)) {
-      if (Object.hasOwn(this.context, key) || CONTEXT_ORDER.includes(key)) {
+      if (RESERVED_KEYS.has(key)) {
+        // pino would write a second "level"/"time"/"msg" key; keep the value under another name.
+        rest = rest === fields ? { ...fields } : rest;
+        rest[`field_${key}`] = fields[key];
+        delete rest[key];
+      } else if (Object.hasOwn(this.context, key) || CONTEXT_ORDER.includes(key)) {
         override ??= {};
         rest = rest === fields ? { ...fields } : rest;
         override[key] = fields[key] as LogContext[string];
@@ -119,7 +126,7 @@ export class FoxLogger {
       }
     }
     if (override !== undefined) this.with(override).log(level, msg, rest);
-    else this.bound[level](fields, msg);
+    else this.bound[level](rest, msg);
   }
 
   /** A logger whose records carry `stage` (and keep the rest of this logger's context). */

@@ -169,7 +169,7 @@ export class RunSummary {
 
   stageFinished(stage: string, result: StageResult = {}): void {
     const s = this.end(stage, "succeeded", result);
-    this.log.forStage(stage).info("stage finished", { duration_s: s.duration_s, outcome: s.outcome ?? undefined, ...s.figures });
+    this.log.forStage(stage).info("stage finished", { duration_s: s.duration_s, outcome: s.outcome ?? undefined, figures: s.figures });
     this.write();
   }
 

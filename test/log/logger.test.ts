@@ -56,6 +56,15 @@ describe("logs.jsonl records", () => {
     expect(log.context).toEqual({ run_id: "r", stage: "training", target: "t1", family: "linear", symbol: "AAPL" });
   });
 
+  it("keeps fields named like pino's own keys under another name instead of duplicating keys", () => {
+    const log = createLogger({ runId: "r", file, now: () => T0 });
+    log.info("m", { level: 5, time: "x", msg: "other" });
+    const line = readFileSync(file, "utf8").trim();
+    expect(line.match(/"level"/g)).toHaveLength(1);
+    expect(line.match(/"msg"/g)).toHaveLength(1);
+    expect(JSON.parse(line)).toMatchObject({ level: "info", msg: "m", field_level: 5, field_time: "x", field_msg: "other" });
+  });
+
   it("serializes errors under err with type, message and stack", () => {
     const log = createLogger({ runId: "r", file });
     const e = new TypeError("bad shape");
