@@ -1,0 +1,12 @@
+export * from "./definition.js";
+export * from "./grammar.js";
+export * from "./horizon.js";
+export * from "./spec.js";
+export * from "./build.js";
+export { tripleBarrier, excursion, TB_STOP_LOSS, TB_TIME_OUT, TB_PROFIT_TAKE, type PathInputs, type TripleBarrierResult, type ExcursionMeasure } from "./kernels/path.js";
+export { rollingVolatility } from "./kernels/volatility.js";
+export { rollingBeta } from "./kernels/beta.js";
+export { equalWeightMarket, proxyMarket, type Market } from "./kernels/market.js";
+export { forwardReturns, oneBarLogReturns } from "./kernels/returns.js";
+export { zigzagPivotLabels } from "./kernels/zigzag.js";
+export { demeanCrossSection, quantileBucketsCrossSection, signInPlace } from "./kernels/cross-section.js";
