@@ -73,6 +73,18 @@ describe("SecretMasker", () => {
     expect(m.mask("AKxxxx1 SKyyyy2 tok-a1 tok-b2 42424242")).toBe(`${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} 42424242`);
   });
 
+  it("masks inside JSON string literals only, so JSON stays valid", () => {
+    const m = new SecretMasker();
+    m.add(1234567); // a numeric PIN
+    m.add("n123secret"); // starts with a letter that also ends an escape sequence
+    const text = JSON.stringify({ seed: 1234567, note: "pin 1234567", a: "\n123secret", b: "x n123secret y", c: "back\\slash" });
+    const masked = m.maskJson(text);
+    const parsed = JSON.parse(masked);
+    expect(parsed).toEqual({ seed: 1234567, note: `pin ${REDACTED}`, a: "\n123secret", b: `x ${REDACTED} y`, c: "back\\slash" });
+    expect(() => JSON.parse(m.mask(text))).toThrow(); // what plain-text masking would have done
+    expect(m.maskJson('{"v":1}')).toBe('{"v":1}');
+  });
+
   it("masks passwords in URLs without knowing them", () => {
     expect(new SecretMasker().mask("redis://user:hunter2@host:6379/0 and https://example.com/a:b@c")).toBe(
       `redis://user:${REDACTED}@host:6379/0 and https://example.com/a:b@c`,
