@@ -152,16 +152,29 @@ function sampler(seed: number): () => number {
 export function pooledSortedDeltas(arrays: readonly Float64Array[], cap = MAX_ANALYZED_DELTAS): { deltas: Float64Array; total: number } {
   let total = 0;
   for (const ts of arrays) total += Math.max(0, ts.length - 1);
-  const keep = total <= cap ? 1 : cap / total;
-  const out = new Float64Array(total <= cap ? total : Math.min(total, Math.ceil(cap * 1.05) + 16));
+  if (total <= cap) {
+    const deltas = new Float64Array(total);
+    let n = 0;
+    for (const ts of arrays) for (let i = 1; i < ts.length; i++) deltas[n++] = ts[i] - ts[i - 1];
+    return { deltas: deltas.sort(), total };
+  }
+  // Bernoulli sampling with rate cap/total, drawing the geometric skips between picks rather
+  // than one random number per delta.
+  const logKeep = Math.log1p(-cap / total);
   const rand = sampler(0x2545f491);
+  const skip = () => Math.floor(Math.log(1 - rand()) / logKeep);
+  const out = new Float64Array(Math.ceil(cap * 1.05) + 16);
   let n = 0;
+  let next = skip();
+  let offset = 0; // index of the first delta of the current array in the pooled sequence
   for (const ts of arrays) {
-    for (let i = 1; i < ts.length; i++) {
-      if (keep < 1 && rand() >= keep) continue;
-      if (n === out.length) break;
+    const m = Math.max(0, ts.length - 1);
+    while (next < offset + m && n < out.length) {
+      const i = next - offset + 1;
       out[n++] = ts[i] - ts[i - 1];
+      next += 1 + skip();
     }
+    offset += m;
   }
   const deltas = out.subarray(0, n);
   deltas.sort();
