@@ -9,19 +9,33 @@ import { z } from "zod";
 export const checkAction = z.enum(["error", "warn", "fix"]);
 export type CheckAction = z.infer<typeof checkAction>;
 
+/**
+ * For checks where keeping the data as it is cannot give a valid series (a row without a time,
+ * two bars at one time, rows out of order, text where a number must be): stop, or repair and report.
+ */
+export const repairAction = z.enum(["error", "fix"]);
+
 export const dataChecksSchema = z.strictObject({
-  /** timestamp, symbol and close are required; open/high/low/volume are reported as missing. */
-  missing_columns: checkAction.default("error").describe("required columns absent (fix: not possible, acts as error)"),
-  non_numeric: checkAction.default("fix").describe("a value that does not parse as a number (fix: set to NaN)"),
-  non_finite: checkAction.default("fix").describe("NaN or +/-infinity in a numeric column (fix: set to NaN)"),
-  non_positive_price: checkAction.default("fix").describe("zero or negative open/high/low/close (fix: set to NaN)"),
-  ohlc_inconsistent: checkAction.default("warn").describe("high < low, or open/close outside [low, high] (fix: set the bar's OHLC to NaN)"),
-  duplicate_timestamps: checkAction.default("fix").describe("the same (symbol, timestamp) twice (fix: keep the last row)"),
-  unsorted: checkAction.default("fix").describe("rows not in time order within a symbol (fix: sort)"),
-  mixed_tz_offsets: checkAction.default("warn").describe("timestamps with different UTC offsets in one file (fix: convert all to UTC, which is always done)"),
-  empty_file: checkAction.default("warn").describe("a file with no data rows (fix: skip it)"),
-  too_few_bars: checkAction.default("fix").describe("a symbol with fewer than min_bars bars (fix: drop the symbol)"),
-  unparseable_timestamp: checkAction.default("error").describe("a timestamp that cannot be parsed (fix: drop the row)"),
+  missing_columns: repairAction
+    .default("error")
+    .describe(
+      "no symbol column in a file (fix: take the symbol from the file name). A missing time or close column is always an error; missing open/high/low/volume are only reported",
+    ),
+  missing_symbol: repairAction.default("error").describe("a row whose symbol is empty (fix: drop the row)"),
+  non_numeric: repairAction.default("fix").describe("a value that does not parse as a number (fix: set it to missing)"),
+  non_finite: checkAction.default("fix").describe("NaN or +/-infinity in a numeric column (fix: set it to missing; warn: keep it)"),
+  non_positive_price: checkAction.default("fix").describe("zero or negative open/high/low/close (fix: set it to missing; warn: keep it)"),
+  ohlc_inconsistent: checkAction
+    .default("warn")
+    .describe("high < low, or open/close outside [low, high] beyond a 1e-6 relative tolerance (fix: set the bar's OHLC to missing; warn: keep them)"),
+  duplicate_timestamps: repairAction.default("fix").describe("the same (symbol, timestamp) twice (fix: keep the last row)"),
+  unsorted: repairAction.default("fix").describe("rows not in time order within a symbol (fix: sort)"),
+  mixed_tz_offsets: checkAction
+    .default("warn")
+    .describe("timestamps with different UTC offsets in one file (warn and fix both convert each to UTC, which is always done)"),
+  empty_file: checkAction.default("warn").describe("a file with no data rows (warn and fix both skip it)"),
+  too_few_bars: checkAction.default("warn").describe("a symbol with fewer than min_bars bars (fix: drop the symbol; warn: keep it)"),
+  unparseable_timestamp: repairAction.default("error").describe("a missing or unparseable timestamp (fix: drop the row)"),
 });
 export type DataChecks = z.infer<typeof dataChecksSchema>;
 
@@ -34,15 +48,22 @@ export const dataOptionsSchema = z.strictObject({
   naive_timezone: z.string().regex(/^(UTC|[+-]\d{2}:\d{2})$/, "use UTC or a fixed offset like -05:00").default("UTC"),
   /** Epoch numbers: seconds or milliseconds, or decided from their magnitude. */
   epoch_unit: z.enum(["auto", "s", "ms"]).default("auto"),
-  symbols: z.array(z.string().min(1)).optional().describe("load only these symbols"),
+  symbols: z.array(z.string().min(1)).optional().describe("load only these symbols (a symbol not in the data is an error)"),
   interval: z.enum(["auto", "1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]).default("auto").describe("bar size; explicit wins over detection"),
   interval_tolerance: z.number().min(0).max(0.5).default(0.1).describe("relative tolerance when snapping the detected spacing to a standard bar size"),
   alignment: z.enum(["union", "intersection"]).default("union").describe("common time axis of the Panel"),
-  min_bars: z.number().int().min(1).default(50),
+  min_bars: z.number().int().min(1).default(50).describe("symbols with fewer bars are handled by checks.too_few_bars"),
+  ohlc_tolerance: z
+    .number()
+    .min(0)
+    .max(0.1)
+    .default(1e-6)
+    .describe("relative slack for checks.ohlc_inconsistent, so float noise in stored prices is not flagged"),
   checks: dataChecksSchema.prefault({}),
   /** Extra numeric columns: which become candidate features, which are user targets, which are ignored. */
   extra_columns: z
     .strictObject({
+      /** Glob-like patterns (`*` = any run of characters) matched against the column name as written. Exclusion wins over target, target over feature. */
       feature_patterns: z.array(z.string()).default(["*"]),
       target_patterns: z.array(z.string()).default(["fwd_*", "target_*", "y_*"]),
       exclude_patterns: z.array(z.string()).default([]),

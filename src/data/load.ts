@@ -1,0 +1,214 @@
+import { InputError } from "../util/errors.js";
+import { hashJson } from "../util/hash.js";
+import type { DataOptions } from "./options.js";
+import { STANDARD_COLUMNS, type SymbolSeries } from "./types.js";
+import { parseNaiveTimezone } from "./timestamps.js";
+import { CheckCollector, type CheckReport } from "./checks/report.js";
+import { checkFileValues } from "./checks/values.js";
+import { checkSeries } from "./checks/series.js";
+import { discoverFiles, type Layout } from "./read/discover.js";
+import { readCsvFile } from "./read/csv.js";
+import { readParquetFile } from "./read/parquet.js";
+import { classifyColumns, type ColumnKind } from "./read/classify.js";
+import { groupBySymbol, type SymbolRows } from "./read/assemble.js";
+import type { ReaderContext } from "./read/context.js";
+import type { RawTable } from "./read/table.js";
+
+export type { ColumnKind } from "./read/classify.js";
+export type { CheckReport, CheckResult, CheckExample, CheckName } from "./checks/report.js";
+export { formatCheckReport } from "./checks/report.js";
+
+/** A column of the input and what became of it. */
+export interface ColumnInfo {
+  /** Key in SymbolSeries.columns for loaded columns (standard names lower-case), else the name as written. */
+  name: string;
+  kind: ColumnKind;
+  /** Type as read: the Parquet dtype, or for CSV "number" / "text" / "empty"; "|" joins differing files. */
+  dtype: string;
+  /** Values present: in the loaded series for loaded columns, as read for the others. */
+  nonNull: number;
+  /** Why an excluded column was not loaded. */
+  note?: string;
+  /** Loaded columns only: symbols that have no value at all in this column (e.g. no volume for an index). */
+  symbolsWithoutValues?: string[];
+}
+
+export interface DataFileInfo {
+  /** As shown in messages (relative to the working folder when inside it). */
+  path: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface LoadedData {
+  /** Sorted by symbol; each with strictly increasing timestamps. */
+  series: SymbolSeries[];
+  columns: ColumnInfo[];
+  /** Of open/high/low/volume: those absent or without any value (close is required). */
+  missingStandardColumns: string[];
+  report: CheckReport;
+  files: DataFileInfo[];
+  /** sha256 of the canonical JSON list of {path relative to the data root, sha256} sorted by path; equals util/hash hashFiles(paths, { base: root }).sha256. */
+  fingerprint: string;
+  layout: Layout;
+  /** Bar size named by an `interval=...` folder the data was read from. */
+  partitionInterval?: string;
+}
+
+/**
+ * Reads, checks and repairs bar data as `options` say: finds the files under `options.path`
+ * (relative paths are resolved against `baseDir`, default the working folder), parses them,
+ * runs every check in `options.checks` and returns one series per symbol. Problems a user must
+ * fix throw an InputError naming the file, row and column and what to do.
+ */
+export async function loadData(options: DataOptions, opts: { baseDir?: string } = {}): Promise<LoadedData> {
+  const checks = new CheckCollector(options.checks);
+  const found = discoverFiles(options, opts.baseDir ?? process.cwd());
+  for (const f of found.emptyFolders) checks.record("empty_file", { file: f.display, symbol: f.symbol, detail: "the folder holds no data file" });
+
+  const ctx: ReaderContext = {
+    header: { timeColumn: options.time_column, symbolColumn: options.symbol_column },
+    timestamps: { naiveOffsetMinutes: parseNaiveTimezone(options.naive_timezone), epochUnit: options.epoch_unit },
+    checks,
+  };
+  const tables: RawTable[] = [];
+  for (const file of found.files) {
+    // Sequential on purpose: one file's arrays at a time keeps peak memory near the data's size.
+    const t = file.format === "csv" ? readCsvFile(file, ctx) : readParquetFile(file, ctx);
+    tables.push(t);
+    await Promise.resolve();
+  }
+  const files = tables.map((t) => ({ path: t.file.display, rows: t.nRows, bytes: t.bytes, sha256: t.sha256 }));
+  const fingerprint = hashJson(
+    tables.map((t) => ({ path: t.file.relPath, sha256: t.sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  );
+
+  const live = tables.filter((t) => {
+    if (t.nRows > 0) return true;
+    checks.record("empty_file", { file: t.file.display, symbol: t.file.impliedSymbol });
+    return false;
+  });
+  if (live.length === 0) {
+    throw new InputError(`no data rows in ${options.path} (${tables.length} file${tables.length === 1 ? "" : "s"}, all empty)`, "point pipeline.data.path at files with bars");
+  }
+
+  const classes = classifyColumns(live, options.extra_columns);
+  const loadedKeys = classes.filter((c) => c.kind === "standard" || c.kind === "extra-feature" || c.kind === "extra-target").map((c) => c.key);
+  const loaded = new Set(loadedKeys);
+  for (const t of live) checkFileValues(t, (k) => loaded.has(k), checks);
+
+  const wanted = options.symbols ? new Set(options.symbols) : null;
+  const grouped = groupBySymbol(live, loadedKeys, wanted);
+  if (wanted) {
+    const have = new Set(grouped.map((g) => g.symbol));
+    const absent = options.symbols!.filter((s) => !have.has(s));
+    if (absent.length > 0) {
+      const all = groupBySymbol(live, [], null).map((g) => g.symbol);
+      throw new InputError(
+        `symbol${absent.length === 1 ? "" : "s"} ${absent.join(", ")} named in pipeline.data.symbols ${absent.length === 1 ? "is" : "are"} not in the data`,
+        `the data has ${all.length} symbols: ${all.slice(0, 20).join(", ")}${all.length > 20 ? ", ..." : ""}`,
+      );
+    }
+  }
+
+  const checked: SymbolRows[] = [];
+  for (const g of grouped) {
+    const r = checkSeries(g, live, { ohlcTolerance: options.ohlc_tolerance, minBars: options.min_bars }, checks);
+    if (r !== null) checked.push(r);
+  }
+  if (checked.length === 0) {
+    throw new InputError(
+      `no symbol is left to load from ${options.path} after the data checks`,
+      "see the report of pipeline.data.checks (too_few_bars with fix drops short symbols; lower pipeline.data.min_bars to keep them)",
+    );
+  }
+
+  const nonNull = new Map<string, number>();
+  const withoutValues = new Map<string, string[]>();
+  for (const key of loadedKeys) {
+    let total = 0;
+    const without: string[] = [];
+    for (const r of checked) {
+      const n = countPresent(r.columns.get(key)!);
+      total += n;
+      if (n === 0) without.push(r.symbol);
+    }
+    nonNull.set(key, total);
+    withoutValues.set(key, without);
+  }
+  if ((nonNull.get("close") ?? 0) === 0) {
+    throw new InputError(`the close column has no values in ${options.path}`, "close prices are required: check the file's close column");
+  }
+  const missingStandardColumns = STANDARD_COLUMNS.filter((c) => c !== "close" && !(nonNull.get(c) ?? 0));
+  const dropKeys = new Set<string>(missingStandardColumns);
+
+  const series: SymbolSeries[] = checked.map((r) => {
+    const columns = new Map<string, Float64Array>();
+    for (const key of loadedKeys) if (!dropKeys.has(key)) columns.set(key, r.columns.get(key)!);
+    const sources = [...new Set(Array.from(r.tableIdx, (ti) => live[ti].file.display))].sort();
+    return { symbol: r.symbol, ts: r.ts, columns, sources };
+  });
+
+  return {
+    series,
+    columns: columnInfos(live, classes, checked, nonNull, withoutValues, dropKeys),
+    missingStandardColumns,
+    report: checks.report(),
+    files,
+    fingerprint,
+    layout: found.layout,
+    partitionInterval: found.partitionInterval,
+  };
+}
+
+function countPresent(v: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) n++;
+  return n;
+}
+
+function columnInfos(
+  live: readonly RawTable[],
+  classes: ReturnType<typeof classifyColumns>,
+  checked: readonly SymbolRows[],
+  nonNull: ReadonlyMap<string, number>,
+  withoutValues: ReadonlyMap<string, string[]>,
+  dropKeys: ReadonlySet<string>,
+): ColumnInfo[] {
+  const bars = checked.reduce((n, r) => n + r.ts.length, 0);
+  const first = live[0];
+  const out: ColumnInfo[] = [{ name: first.timeColumn, kind: "timestamp", dtype: unique(live.map((t) => t.timeDtype)), nonNull: bars }];
+  const symbolTables = live.filter((t) => t.symbolColumn !== null);
+  if (symbolTables.length > 0) {
+    out.push({ name: symbolTables[0].symbolColumn!, kind: "symbol", dtype: symbolTables[0].rowWord === "line" ? "text" : "String", nonNull: bars });
+  }
+  for (const c of classes) {
+    const loaded = c.kind !== "excluded";
+    if (loaded && dropKeys.has(c.key)) {
+      out.push({ name: c.key, kind: "excluded", dtype: c.dtype, nonNull: 0, note: "standard column without any value, not loaded" });
+    } else if (loaded) {
+      const info: ColumnInfo = { name: c.key, kind: c.kind, dtype: c.dtype, nonNull: nonNull.get(c.key) ?? 0 };
+      const without = withoutValues.get(c.key) ?? [];
+      if (without.length > 0) info.symbolsWithoutValues = without;
+      out.push(info);
+    } else {
+      const read = live.reduce((n, t) => n + (t.columns.find((x) => x.key === c.key)?.numericCount ?? 0) + (t.columns.find((x) => x.key === c.key)?.nonNumeric.count ?? 0), 0);
+      out.push({ name: c.name, kind: "excluded", dtype: c.dtype, nonNull: read, note: c.note });
+    }
+  }
+  const ignored = new Map<string, ColumnInfo>();
+  for (const t of live) {
+    for (const g of t.ignoredColumns) {
+      const prev = ignored.get(g.name);
+      if (prev) prev.nonNull += g.nonNull;
+      else ignored.set(g.name, { name: g.name, kind: "excluded", dtype: g.dtype, nonNull: g.nonNull, note: g.reason });
+    }
+  }
+  out.push(...ignored.values());
+  return out;
+}
+
+function unique(values: string[]): string {
+  return [...new Set(values)].sort().join("|");
+}
