@@ -9,6 +9,9 @@
  * - Secrets are redacted by key at any depth and masked by value (see redact.ts).
  * - Records are written synchronously; `close()` releases the file once the run has ended.
  *
+ * A logs.jsonl record: `{"level":"info","time":"2026-11-28T10:15:00.250Z","run_id":"...","stage":"ranking",
+ * "target":"fwd_ret_5",...fields,"msg":"..."}` (level as its name, time as ISO 8601 UTC).
+ *
  * Call style is message first: `log.info("ranked targets", { n: 12 })`; errors go under `err`
  * (`log.error("fit failed", { err })`) so pino serializes their type, message and stack.
  */

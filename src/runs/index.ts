@@ -3,7 +3,7 @@
  * for the layout of a run folder.
  */
 export { createRun, openRun, Run, LOG_FILE } from "./run.js";
-export type { CreateRunOptions, RunLogOptions } from "./run.js";
+export type { CreateRunOptions, OpenRunOptions, RunLogOptions } from "./run.js";
 export { RunSummary, StageTimer, SUMMARY_FILE, SummarySchema, RUN_STATUSES, STAGE_STATUSES } from "./summary.js";
 export type { RunStatus, StageStatus, StageResult, StageSummary, RunSummaryData } from "./summary.js";
 export { ManifestSchema, readManifest, MANIFEST_FILE, DataFingerprintSchema } from "./manifest.js";

@@ -57,6 +57,11 @@ export interface CreateRunOptions extends RunLogOptions {
   git?: boolean;
 }
 
+export interface OpenRunOptions extends RunLogOptions {
+  /** The freshly resolved config (with its secrets), so those secrets are masked in what the run writes next. */
+  config?: unknown;
+}
+
 export class Run {
   readonly id: string;
   readonly dir: string;
@@ -187,10 +192,11 @@ export function createRun(opts: CreateRunOptions): Run {
  * Reopens an existing run folder to continue it: validates manifest.json (an InputError naming the
  * problem if it is missing or damaged), appends to logs.jsonl and resumes summary.json.
  */
-export function openRun(dir: string, opts: RunLogOptions = {}): Run {
+export function openRun(dir: string, opts: OpenRunOptions = {}): Run {
   const manifest = readManifest(dir);
   const masker = new SecretMasker();
-  masker.addFrom(manifest.config.resolved);
+  // The manifest holds the config with secrets redacted; the caller's fresh config has the values.
+  if (opts.config !== undefined) masker.addFrom(opts.config);
   const log = runLogger(dir, manifest.run_id, masker, opts);
   const summary = RunSummary.resume(
     { runId: manifest.run_id, name: manifest.name, configHash: manifest.config.hash },

@@ -238,6 +238,17 @@ describe("openRun", () => {
     expect(readJson(join(first.dir, "summary.json"))).toMatchObject({ status: "succeeded", stages: { training: { status: "succeeded" } } });
   });
 
+  it("masks the secrets of the caller's fresh config after reopening", () => {
+    const config = { broker: { password: "reopen-secret-99" } };
+    const run = createRun(options({ config: { resolved: config } }));
+    run.log.close();
+    const again = openRun(run.dir, { config });
+    again.log.warn("login with reopen-secret-99 failed");
+    again.finish("failed");
+    expect(readFileSync(join(run.dir, "logs.jsonl"), "utf8")).not.toContain("reopen-secret-99");
+    expect(readFileSync(join(run.dir, "logs.jsonl"), "utf8")).toContain("login with [Redacted] failed");
+  });
+
   it("starts a new summary when summary.json is damaged, and says so in the log", () => {
     const run = createRun(options());
     run.finish("succeeded");
