@@ -80,20 +80,15 @@ function keyFrom(seed: number | string): Uint32Array {
 export class Rng {
   /** The 128-bit key this stream was made from; forks hash it with their label. */
   private readonly key: Uint32Array;
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /** xoshiro128** state as signed 32-bit words: an Int32Array keeps them unboxed (no heap numbers). */
+  private readonly s: Int32Array;
   /** Box–Muller yields normals in pairs; the second waits here. */
   private spareNormal = NaN;
 
   /** A stream for `seed` (an integer, any finite number, or a string). */
   constructor(seed: number | string) {
     this.key = keyFrom(seed);
-    this.s0 = 0;
-    this.s1 = 0;
-    this.s2 = 0;
-    this.s3 = 0;
+    this.s = new Int32Array(4);
     this.seedStateFromKey();
   }
 
@@ -104,20 +99,18 @@ export class Rng {
   static fromState(state: readonly [number, number, number, number]): Rng {
     if (state.every((w) => w >>> 0 === 0)) throw new RangeError("xoshiro128** state must not be all zero");
     const rng = new Rng(0);
-    rng.s0 = state[0] >>> 0;
-    rng.s1 = state[1] >>> 0;
-    rng.s2 = state[2] >>> 0;
-    rng.s3 = state[3] >>> 0;
+    for (let i = 0; i < 4; i++) rng.s[i] = state[i] | 0;
     return rng;
   }
 
   private seedStateFromKey(): void {
     // The key is already well mixed; one more finaliser round per lane decorrelates state from key.
-    this.s0 = fmix32(this.key[0] ^ 0x9e3779b9);
-    this.s1 = fmix32(this.key[1] ^ 0x7f4a7c15);
-    this.s2 = fmix32(this.key[2] ^ 0xf39cc060);
-    this.s3 = fmix32(this.key[3] ^ 0x5ced5a2b);
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const s = this.s;
+    s[0] = fmix32(this.key[0] ^ 0x9e3779b9);
+    s[1] = fmix32(this.key[1] ^ 0x7f4a7c15);
+    s[2] = fmix32(this.key[2] ^ 0xf39cc060);
+    s[3] = fmix32(this.key[3] ^ 0x5ced5a2b);
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
   }
 
   /**
@@ -136,26 +129,29 @@ export class Rng {
 
   /** The next 32-bit output, an integer in [0, 2^32). */
   nextUint32(): number {
-    const s1 = this.s1;
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    return this.next() >>> 0;
+  }
+
+  /** The next output as a signed 32-bit integer (the same bits as nextUint32). */
+  private next(): number {
+    const s = this.s;
+    const s0 = s[0];
+    const s1 = s[1];
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= s1;
-    this.s1 = s1 ^ this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0;
-    this.s1 >>>= 0;
-    this.s2 >>>= 0;
-    this.s3 >>>= 0;
+    const s2 = s[2] ^ s0;
+    const s3 = s[3] ^ s1;
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ t;
+    s[3] = rotl(s3, 11);
     return result;
   }
 
   /** A uniform double in [0, 1) with 53 random bits (every representable multiple of 2^-53). */
   uniform(): number {
-    const hi = this.nextUint32() >>> 5; // 27 bits
-    const lo = this.nextUint32() >>> 6; // 26 bits
+    const hi = this.next() >>> 5; // 27 bits
+    const lo = this.next() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / TWO_POW_53;
   }
 
