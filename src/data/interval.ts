@@ -1,5 +1,6 @@
 import { InputError } from "../util/errors.js";
 import type { DataOptions } from "./options.js";
+import { dailyStampGroups } from "./panel/stamps.js";
 import { INTERVAL_MS, STANDARD_INTERVALS, type IntervalInfo, type StandardInterval, type SymbolSeries } from "./types.js";
 
 /**
@@ -399,6 +400,16 @@ export function detectPanelInterval(series: readonly SymbolSeries[], options: In
       `${disagreeing.length} of ${series.length} symbols have a different bar size than the panel's ${reference}: ` +
         listSome(disagreeing.map((d) => `${d.symbol} (${d.detected})`)),
     );
+  }
+  if (overall.interval === "1d") {
+    const groups = dailyStampGroups(series);
+    if (groups.length > 1) {
+      warnings.push(
+        `daily bars are stamped at different times of day: ` +
+          groups.map((g) => `${g.timesUtc.join(" / ")} UTC (${listSome(g.symbols)})`).join("; ") +
+          `; on a union time axis one trading day would take several rows: restamp them by trading date (alignDailyStamps) before building the panel`,
+      );
+    }
   }
   if (short.length > 0) warnings.push(`${short.length} symbol(s) have fewer than two bars, so no spacing of their own: ${listSome(short)}`);
   return { overall, symbols, disagreeing, warnings };

@@ -233,7 +233,11 @@ describe("detectPanelInterval", () => {
     expect(p.overall.interval).toBe("1d");
     expect(p.symbols.map((s) => s.detected)).toEqual(["1d", "1d", "1d"]);
     expect(p.disagreeing).toEqual([]);
-    expect(p.warnings).toEqual([]);
+    expect(p.warnings).toEqual([
+      "daily bars are stamped at different times of day: 20:00-20:15 / 21:00-21:15 UTC (NYC); 04:00-04:15 / 05:00-05:15 UTC (MID); " +
+        "15:00-15:15 UTC (TKY); on a union time axis one trading day would take several rows: restamp them by trading date (alignDailyStamps) before building the panel",
+    ]);
+    expect(detectPanelInterval(series.slice(0, 1)).warnings).toEqual([]);
   });
 
   it("names the symbols whose bar size differs from the panel's, and those too short to tell", () => {

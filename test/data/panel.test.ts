@@ -2,9 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildPanel, panelFromGrids, panelMemoryReport, symbolIndex, symbolSlice } from "../../src/data/panel.js";
 import { mergeUnique, positionsOnAxis, unionTimes } from "../../src/data/panel/axis.js";
+import { alignDailyStamps, dailyStampGroups } from "../../src/data/panel/stamps.js";
 import type { IntervalInfo, SymbolSeries } from "../../src/data/types.js";
 import { InputError } from "../../src/util/errors.js";
-import { DAY, HOUR, seriesOf } from "./interval-fixtures.js";
+import { DAY, dailyNewYork, dailyUtc, dayOf, HOUR, seriesOf, weekdays } from "./interval-fixtures.js";
 
 const DAILY: IntervalInfo = { interval: "1d", medianSpacingMs: DAY, explicit: false };
 const T0 = Date.UTC(2024, 0, 1, 21);
@@ -161,6 +162,38 @@ describe("panelFromGrids, symbolSlice, memory report", () => {
     expect(() => panelFromGrids({ times, symbols: ["X", "X"], columns: {}, interval })).toThrow(/"X" appears twice/);
     expect(() => panelFromGrids({ times: new Float64Array([1, 1]), symbols: [], columns: {}, interval })).toThrow(/not strictly increasing/);
     expect(() => panelFromGrids({ times, symbols: ["X", "Y"], columns: { close }, present: new Uint8Array(2), interval })).toThrow(/present mask has 2 values/);
+  });
+});
+
+describe("daily bars stamped at different times of day", () => {
+  const d = weekdays("2024-03-04", "2024-03-15");
+  const series = [seriesOf("NYC", dailyNewYork(d, 16 * 60)), seriesOf("TKY", dailyUtc(d, -9 * HOUR)), seriesOf("UTC", dailyUtc(d, 0))];
+
+  it("groups symbols by stamp time", () => {
+    expect(dailyStampGroups(series)).toEqual([
+      { timesUtc: ["20:00-20:15", "21:00-21:15"], symbols: ["NYC"] }, // DST starts on 2024-03-10
+      { timesUtc: ["15:00-15:15"], symbols: ["TKY"] },
+      { timesUtc: ["00:00-00:15"], symbols: ["UTC"] },
+    ]);
+  });
+
+  it("would take three rows per day on a union axis, and one row after restamping by trading date", () => {
+    expect(buildPanel(series, { alignment: "union", interval: DAILY }).T).toBe(3 * d.length);
+    const aligned = alignDailyStamps(series);
+    expect([...aligned[1].ts]).toEqual(d.map((x) => x * DAY));
+    expect(aligned[1].columns).toBe(series[1].columns);
+    const p = buildPanel(aligned, { alignment: "union", interval: DAILY });
+    expect(p.T).toBe(d.length);
+    expect(p.present.every((x) => x === 1)).toBe(true);
+    expect([...p.column("close").subarray(0, 3)]).toEqual([100, 100, 100]);
+  });
+
+  it("refuses two bars on one trading date", () => {
+    const ts = [...dailyUtc(d, 21 * HOUR)];
+    ts.splice(3, 0, dayOf("2024-03-06") * DAY + 22 * HOUR);
+    expect(() => alignDailyStamps([seriesOf("DUP", new Float64Array(ts))])).toThrow(
+      /symbol "DUP": bars at 2024-03-06T21:00:00.000Z and 2024-03-06T22:00:00.000Z fall on the same trading date 2024-03-06/,
+    );
   });
 });
 

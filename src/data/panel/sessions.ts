@@ -166,3 +166,8 @@ export function keyDate(key: number, unit: CalendarUnit): string {
   const day = unit === "weekly" ? key * 7 - 3 : key;
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
+
+/** The UTC times of day at which a daily symbol's bars are stamped, as 15-minute ranges ("20:00-20:15"). */
+export function dailyStampTimes(ts: Float64Array): string[] {
+  return openRanges(openBins(timeOfDayHistogram(ts, DAILY_BIN_MS)), DAILY_BIN_MS);
+}
