@@ -2,7 +2,7 @@ import { z } from "zod";
 import { InputError } from "../../util/errors.js";
 import type { TrainedModel } from "../family.js";
 import { sigmoid } from "./objectives.js";
-import { treeShap } from "./shap.js";
+import { TreeShapper } from "./shap.js";
 import { PackedForest, type Tree } from "./tree.js";
 import { checkPredictInput } from "./validate.js";
 
@@ -112,11 +112,12 @@ export class GbdtModel implements TrainedModel {
     const out = new Float64Array(nRows * K * (F + 1));
     const scale = this.info.averageTrees && this.trees.length > 0 ? K / this.trees.length : 1;
     const phi = new Float64Array(F + 1);
+    const shap = new TreeShapper();
     for (let r = 0; r < nRows; r++) {
       for (let t = 0; t < this.trees.length; t++) {
         const k = t % K;
         phi.fill(0);
-        treeShap(this.trees[t], X, r * F, phi, F);
+        shap.explain(this.trees[t], X, r * F, phi, F);
         const o = (r * K + k) * (F + 1);
         for (let j = 0; j <= F; j++) out[o + j] += phi[j] * scale;
       }

@@ -10,8 +10,37 @@ import type { Tree } from "./tree.js";
  * right side. Starting scores become one single-leaf tree per output at the front, and a random
  * forest's averaging is folded into its leaves; XGBoost's own base_score is set to a zero margin.
  * Objectives with an identity link are written as reg:squarederror (prediction = raw score).
+ *
+ * Returns the JSON text, not an object: XGBoost's parser rejects an integer where it expects a
+ * float (e.g. a leaf value of 2 written as `2`), so float fields are written with a decimal point.
  */
-export function toXGBoostJson(model: GbdtModel): unknown {
+export function toXGBoostJson(model: GbdtModel): string {
+  return serialize(xgboostModelObject(model));
+}
+
+/** Marks an array whose numbers XGBoost reads as floats. */
+class Floats {
+  constructor(readonly values: readonly number[]) {}
+}
+
+function floatText(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`cannot export non-finite value ${v} to XGBoost JSON`);
+  const s = String(v);
+  if (s.includes(".")) return s;
+  const e = s.indexOf("e");
+  return e < 0 ? `${s}.0` : `${s.slice(0, e)}.0${s.slice(e)}`;
+}
+
+function serialize(v: unknown): string {
+  if (v instanceof Floats) return `[${v.values.map(floatText).join(",")}]`;
+  if (Array.isArray(v)) return `[${v.map(serialize).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}:${serialize(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function xgboostModelObject(model: GbdtModel): unknown {
   const info = model.info;
   const K = info.numOutputs;
   const F = info.featureNames.length;
@@ -62,7 +91,7 @@ export function toXGBoostJson(model: GbdtModel): unknown {
 
 function stump(value: number, id: number, F: number): unknown {
   return {
-    base_weights: [value],
+    base_weights: new Floats([value]),
     categories: [],
     categories_nodes: [],
     categories_segments: [],
@@ -70,13 +99,13 @@ function stump(value: number, id: number, F: number): unknown {
     default_left: [0],
     id,
     left_children: [-1],
-    loss_changes: [0],
+    loss_changes: new Floats([0]),
     parents: [2147483647],
     right_children: [-1],
-    split_conditions: [value],
+    split_conditions: new Floats([value]),
     split_indices: [0],
     split_type: [0],
-    sum_hessian: [1],
+    sum_hessian: new Floats([1]),
     tree_param: { num_deleted: "0", num_feature: String(F), num_nodes: "1", size_leaf_vector: "0" },
   };
 }
@@ -128,7 +157,7 @@ function exportTree(t: Tree, id: number, F: number, scale: number): unknown {
     }
   }
   return {
-    base_weights: t.value.map((v) => v * scale),
+    base_weights: new Floats(t.value.map((v) => v * scale)),
     categories: cats,
     categories_nodes: catNodes,
     categories_segments: catSegments,
@@ -136,13 +165,13 @@ function exportTree(t: Tree, id: number, F: number, scale: number): unknown {
     default_left: dflt,
     id,
     left_children: left,
-    loss_changes: t.gain.slice(),
+    loss_changes: new Floats(t.gain),
     parents,
     right_children: right,
-    split_conditions: cond,
+    split_conditions: new Floats(cond),
     split_indices: t.feature.map((f) => Math.max(0, f)),
     split_type: splitType,
-    sum_hessian: t.hess.slice(),
+    sum_hessian: new Floats(t.hess),
     tree_param: { num_deleted: "0", num_feature: String(F), num_nodes: String(n), size_leaf_vector: "0" },
   };
 }
