@@ -1,6 +1,7 @@
 import { formatDuration } from "./interval.js";
 import { lowerBound, presenceCounts, unionTimes } from "./panel/axis.js";
-import { iso } from "./panel/grid.js";
+import { InputError } from "../util/errors.js";
+import { checkTimeAxis, iso } from "./panel/grid.js";
 import {
   DAY_MS,
   dayStartMs,
@@ -415,6 +416,8 @@ function calendarUnit(interval: IntervalInfo): CalendarUnit {
 export function gapReport(series: readonly SymbolSeries[], interval: IntervalInfo, opts: GapReportOptions = {}): GapReport {
   const top = Math.max(0, Math.floor(opts.top ?? 10));
   const share = opts.marketShare ?? 0.5;
+  if (!(share > 0 && share <= 1)) throw new InputError(`gap report: marketShare must be in (0, 1], got ${share}`);
+  for (const s of series) checkTimeAxis(s.ts, `symbol "${s.symbol}"`);
   const unit = calendarUnit(interval);
   const totals = { symbols: series.length, bars: 0, expectedGaps: 0, closureGaps: 0, closedDays: 0, haltGaps: 0, haltBars: 0, missingGaps: 0, missingBars: 0 };
   for (const s of series) totals.bars += s.ts.length;

@@ -1,5 +1,6 @@
 import { InputError } from "../util/errors.js";
 import type { DataOptions } from "./options.js";
+import { checkTimeAxis } from "./panel/grid.js";
 import { dailyStampGroups } from "./panel/stamps.js";
 import { INTERVAL_MS, STANDARD_INTERVALS, type IntervalInfo, type StandardInterval, type SymbolSeries } from "./types.js";
 
@@ -259,8 +260,9 @@ export function analyzeSortedDeltas(d: Float64Array, tolerance = DEFAULT_INTERVA
   const tol = checkTolerance(tolerance);
   const n = d.length;
   if (n === 0) return { ...NO_DELTAS, deltaCount };
-  if (!(d[0] > 0)) {
-    throw new InputError(`timestamps must be strictly increasing for interval detection (found a delta of ${d[0]} ms)`);
+  if (!(d[0] > 0) || !Number.isFinite(d[n - 1])) {
+    const bad = d[0] > 0 ? d[n - 1] : d[0];
+    throw new InputError(`timestamps must be finite and strictly increasing for interval detection (found a delta of ${bad} ms)`);
   }
   const { count, lo, hi } = windowCounts(d, tol);
   let mode = 0;
@@ -383,6 +385,7 @@ function listSome(items: string[]): string {
 export function detectPanelInterval(series: readonly SymbolSeries[], options: IntervalOptions = {}): PanelIntervalDetection {
   const tol = checkTolerance(options.interval_tolerance ?? DEFAULT_INTERVAL_TOLERANCE);
   const explicit = checkExplicit(options.interval);
+  for (const s of series) checkTimeAxis(s.ts, `symbol "${s.symbol}"`);
   const symbols: SymbolSpacing[] = series.map((s) => ({ symbol: s.symbol, bars: s.ts.length, ...analyzeSpacing(s.ts, tol) }));
   const pooled = pooledSortedDeltas(series.map((s) => s.ts));
   const overall = decide(analyzeSortedDeltas(pooled.deltas, tol, pooled.total), explicit, `the bars of ${series.length} symbol(s)`);

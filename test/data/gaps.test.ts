@@ -258,3 +258,18 @@ describe("gapReport on the bundled daily dataset", () => {
     expect(r.totals.missingBars).toBe(0);
   });
 });
+
+describe("gapReport input checks", () => {
+  it("names the symbol whose timestamps are out of order, and rejects a bad market share", () => {
+    const bad = seriesOf("BAD", new Float64Array([2 * DAY, DAY]));
+    expect(() => gapReport([bad], DAILY)).toThrow(/symbol "BAD": timestamps are not strictly increasing at #1/);
+    expect(() => gapReport([], DAILY, { marketShare: 0 })).toThrow(/marketShare must be in \(0, 1\]/);
+  });
+
+  it("handles symbols without bars and an empty list", () => {
+    const r = gapReport([seriesOf("E", new Float64Array(0)), seriesOf("A", dailyUtc(weekdays("2024-01-01", "2024-01-31"), 0))], DAILY);
+    expect(r.symbols[0]).toMatchObject({ symbol: "E", bars: 0, first: null, last: null, missingBars: 0 });
+    expect(r.symbols[1].expectedGaps).toBe(4);
+    expect(gapReport([], FIVE_MIN).totals).toMatchObject({ symbols: 0, bars: 0, missingBars: 0 });
+  });
+});

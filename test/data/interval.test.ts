@@ -221,6 +221,8 @@ describe("explicit interval and bad options", () => {
 
   it("rejects timestamps that are not increasing", () => {
     expect(() => detectInterval(new Float64Array([T0, T0, T0 + MIN]))).toThrow(/strictly increasing/);
+    expect(() => detectInterval(new Float64Array([T0, NaN]))).toThrow(/finite and strictly increasing/);
+    expect(() => detectPanelInterval([seriesOf("Q", new Float64Array([T0 + MIN, T0]))])).toThrow(/symbol "Q": timestamps are not strictly increasing at #1/);
   });
 });
 
