@@ -51,6 +51,7 @@ class CsvFileReader {
   private nFields = 0;
   private newlinesInRecord = 0;
   private line = 1;
+  private headerLine = 1;
 
   constructor(
     private readonly file: DataFileRef,
@@ -69,6 +70,7 @@ class CsvFileReader {
     while (this.nextRecord()) {
       this.line += 1 + this.newlinesInRecord;
       if (this.isBlank()) continue;
+      this.headerLine = this.line - 1 - this.newlinesInRecord;
       names = [];
       for (let k = 0; k < this.nFields; k++) names.push(this.fieldText(k));
       break;
@@ -108,7 +110,7 @@ class CsvFileReader {
       if (this.isBlank()) continue;
       if (this.nFields !== nCols) {
         throw new InputError(
-          `${this.file.display} line ${recordLine}: ${this.nFields} values, but the header has ${nCols} columns`,
+          `${this.file.display} line ${recordLine}: ${this.nFields} value${this.nFields === 1 ? "" : "s"}, but the header (line ${this.headerLine}) has ${nCols} columns`,
           "every row needs one value per header column: look for a missing or extra delimiter, or a value with a delimiter inside that is not quoted",
         );
       }

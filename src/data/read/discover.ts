@@ -30,8 +30,8 @@ export interface Discovery {
 
 const EXTENSIONS: Record<string, "csv" | "parquet"> = { ".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet", ".parq": "parquet" };
 
-const LAYOUT_HINT =
-  "point pipeline.data.path at a CSV/Parquet file, a folder of symbol=SYM/ folders (optionally under interval=5m/), or a folder of SYM.csv / SYM.parquet files";
+const LAYOUTS = "a CSV/Parquet file, a folder of symbol=SYM/ folders (optionally under interval=5m/), or a folder of SYM.csv / SYM.parquet files";
+const LAYOUT_HINT = `point pipeline.data.path at ${LAYOUTS}`;
 
 /** A path as users should see it: relative to the working folder when inside it. */
 export function displayPath(abs: string): string {
@@ -80,7 +80,7 @@ export function discoverFiles(options: Pick<DataOptions, "path" | "format" | "in
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const shown = abs === options.path ? options.path : `${options.path} (${abs})`;
-    if (code === "ENOENT") throw new InputError(`the data path ${shown} does not exist`, `set pipeline.data.path to an existing file or folder; ${LAYOUT_HINT}`);
+    if (code === "ENOENT") throw new InputError(`the data path ${shown} does not exist`, `set pipeline.data.path to ${LAYOUTS}`);
     throw new InputError(`cannot open the data path ${shown}: ${(e as Error).message}`);
   }
   if (!isDir) return discoverSingleFile(abs, options.format);
