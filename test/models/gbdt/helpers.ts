@@ -18,7 +18,7 @@ export function names(F: number): string[] {
   return Array.from({ length: F }, (_, i) => `f${i}`);
 }
 
-/** y = x0 + 0.5 x1 x2 + sin(3 x3) + noise, features uniform in [-1, 1]. */
+/** y = x0 + 0.5 x1 x2 + sin(3 x3) + noise (absent features count as 0), features uniform in [-1, 1]. */
 export function regressionData(n: number, F: number, seed: number, noise = 0.1): TabularData {
   const rnd = lcg(seed);
   const X = new Float32Array(n * F);
@@ -26,7 +26,8 @@ export function regressionData(n: number, F: number, seed: number, noise = 0.1):
   for (let i = 0; i < n; i++) {
     for (let f = 0; f < F; f++) X[i * F + f] = rnd() * 2 - 1;
     const b = i * F;
-    y[i] = X[b] + 0.5 * X[b + 1] * X[b + 2] + Math.sin(3 * X[b + 3]) + noise * gaussian(rnd);
+    const x = (k: number): number => (k < F ? X[b + k] : 0);
+    y[i] = x(0) + 0.5 * x(1) * x(2) + Math.sin(3 * x(3)) + noise * gaussian(rnd);
   }
   return { nRows: n, nFeatures: F, featureNames: names(F), X, y };
 }
