@@ -1,6 +1,6 @@
 import type { ConfigIssue } from "./issues.js";
 import { formatPath, parsePath } from "./paths.js";
-import { acceptsNull, childSchema, schemaAt as schemaAtOrUndefined, defOf, describeSchema, enumValues, kindOf, unwrap, type AnySchema } from "./schema-walk.js";
+import { acceptsNull, childSchema, schemaAt as schemaAtOrUndefined, defOf, describeSchema, enumValues, keysOf, kindOf, unwrap, type AnySchema } from "./schema-walk.js";
 import { deepPartial } from "./deep-partial.js";
 import { nearest, suggestKey } from "./suggest.js";
 import { describeValue, validateValue } from "./zod-issues.js";
@@ -153,7 +153,9 @@ export function schemaForSetPath(root: AnySchema, path: (string | number)[], dis
       if (fits) return { file: "--set", path: whole, message: `unknown key ${full}`, suggestion: s.text.replace(s.path, formatPath([...displayPrefix, ...suggested])) };
       return { file: "--set", path: whole, message: `unknown key ${full}`, suggestion: s.text };
     }
-    return { file: "--set", path: full, message: "unknown key", suggestion: s?.text };
+    if (s) return { file: "--set", path: full, message: "unknown key", suggestion: s.text };
+    const valid = keysOf(cur);
+    return { file: "--set", path: full, message: valid.length && valid.length <= 20 ? `unknown key; valid keys here: ${valid.join(", ")}` : "unknown key" };
   }
   return cur;
 }

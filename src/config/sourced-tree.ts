@@ -29,7 +29,8 @@ export class SourcedTree {
       for (const [k, child] of Object.entries(v)) this.apply([...path, k], child, sourceAt);
       return;
     }
-    this.clearBelow(path);
+    // Only a container has recorded descendants to forget.
+    if (existing !== null && typeof existing === "object") this.clearBelow(path);
     (parent as any)[last] = clone(v);
     this.recordAll(path, v, sourceAt);
   }

@@ -42,7 +42,13 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   }
   if (best === undefined) return undefined;
   const limit = Math.max(1, Math.min(3, Math.floor(Math.max(w.length, best.length) / 3)));
-  return bestD <= limit ? best : undefined;
+  if (bestD <= limit) return best;
+  // A longer or shorter form of the same word: "warning" for "warn", "seeds" for "seed".
+  const stems = candidates.filter((c) => {
+    const n = normalizeKey(c);
+    return Math.min(n.length, w.length) >= 3 && (n.startsWith(w) || w.startsWith(n));
+  });
+  return stems.length === 1 ? stems[0] : undefined;
 }
 
 export interface KeySuggestion {
@@ -73,7 +79,8 @@ export function suggestKey(root: AnySchema, parent: ConfigPathSegments, key: str
     // A misspelled key under the wrong parent: only accept very close matches across the tree.
     const names = [...new Set(allPaths.map((p) => p[p.length - 1]))];
     const near = nearest(key, names);
-    if (near && editDistance(normalizeKey(near), normalized) <= 1) elsewhere = allPaths.filter((p) => p[p.length - 1] === near);
+    // A block is strong evidence on its own; a scalar needs a nearly exact name.
+    if (near && (isPlainObject(value) || editDistance(normalizeKey(near), normalized) <= 1)) elsewhere = allPaths.filter((p) => p[p.length - 1] === near);
   }
 
   const fullPath = (p: readonly (string | number)[]) => formatPath([...prefix, ...p]);
