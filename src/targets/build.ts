@@ -75,10 +75,12 @@ function forwardReturnTarget(def: ForwardReturnDefinition, name: string, canonic
     const { T, S } = panel;
     const close = closeOf(panel, name);
     const out = forwardReturns(close, T, S, h, lag, log);
+    // one-bar log returns feed both past-only estimates; computed once when either needs them
+    const logRet = def.vol_scaled || def.relative_to === "beta" ? oneBarLogReturns(close, T, S) : undefined;
     if (def.relative_to === "cross_section") demeanCrossSection(out, T, S);
     else if (usesMarket) {
       const market = marketFor(panel, close, marketSymbol, name);
-      const beta = def.relative_to === "beta" ? rollingBeta(oneBarLogReturns(close, T, S), market.logRet, T, S, def.beta_window) : undefined;
+      const beta = def.relative_to === "beta" ? rollingBeta(logRet!, market.logRet, T, S, def.beta_window) : undefined;
       for (let t = 0; t < T; t++) {
         const mr = t + lag + h <= T - 1 ? market.returnBetween(t + lag, t + lag + h) : NaN;
         const m = log ? Math.log1p(mr) : mr;
@@ -89,7 +91,7 @@ function forwardReturnTarget(def: ForwardReturnDefinition, name: string, canonic
       }
     }
     if (def.vol_scaled) {
-      const vol = rollingVolatility(oneBarLogReturns(close, T, S), T, S, def.vol_window);
+      const vol = rollingVolatility(logRet!, T, S, def.vol_window);
       const sq = Math.sqrt(h);
       for (let i = 0; i < out.length; i++) out[i] = vol[i] > 0 ? out[i] / (vol[i] * sq) : NaN;
     }

@@ -12,6 +12,7 @@ import {
   foldRows,
   purgedKFoldSplits,
   purgedRange,
+  purgeForTarget,
   purgeSettings,
   splitterSchema,
   splitTimes,
@@ -39,6 +40,12 @@ describe("purge zone", () => {
     expect(() => purgeSettings({ horizon: 5, include_feature_lookback_in_purge: true })).toThrow(InputError);
     expect(() => purgeSettings({ horizon: 0 })).toThrow(/horizon/);
     expect(() => purgeSettings({ horizon: 2, embargo_bars: -1 })).toThrow(/embargo_bars/);
+  });
+
+  it("takes a target's label window (execution lag + horizon) as the purge horizon", () => {
+    const leakage = { purge_buffer_bars: 5, embargo_bars: 5, include_feature_lookback_in_purge: true };
+    expect(purgeForTarget({ window: 7 }, leakage, 20)).toEqual({ horizon: 7, bufferBars: 5, embargoBars: 5, featureLookback: 20 });
+    expect(purgeForTarget({ window: 7 }, { ...leakage, include_feature_lookback_in_purge: false }, 20).featureLookback).toBeUndefined();
   });
 
   it("finds contiguous blocks", () => {

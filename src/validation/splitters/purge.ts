@@ -30,7 +30,8 @@ export interface PurgeSettings {
   embargoBars: number;
   /**
    * Longest feature lookback L in bars (a feature at t reads bars t-L..t), when
-   * pipeline.leakage.include_feature_lookback_in_purge is on; undefined when it is off.
+   * pipeline.leakage.include_feature_lookback_in_purge is on; undefined when it is off. In the
+   * feature registry's terms this is the maximum of historyRows(spec) = lookback + lag - 1.
    */
   featureLookback?: number;
 }
@@ -60,6 +61,18 @@ export function purgeSettings(opts: {
   }
   checkPurgeSettings(settings);
   return settings;
+}
+
+/**
+ * Purge settings for one target from the pipeline.leakage block: the purge horizon is the
+ * target's label window (execution lag + horizon), the last bar its label reads.
+ */
+export function purgeForTarget(
+  target: { window: number },
+  leakage: { purge_buffer_bars: number; embargo_bars: number; include_feature_lookback_in_purge: boolean },
+  featureLookback?: number,
+): PurgeSettings {
+  return purgeSettings({ horizon: target.window, ...leakage, featureLookback });
 }
 
 export function checkPurgeSettings(p: PurgeSettings): void {
