@@ -1,0 +1,49 @@
+/**
+ * `foxml run`: the main job. Resolves the configuration, opens a run folder, and runs the stages
+ * in order, each writing into its own folder of the run. Stages are added here as they exist.
+ */
+import { isAbsolute, resolve } from "node:path";
+import type { ResolvedConfig } from "../config/resolved-config.js";
+import { createRun, type Run } from "../runs/run.js";
+import type { SinkLevel } from "../log/levels.js";
+import type { CliIo } from "../cli/io.js";
+import { dataStage } from "./stages/data.js";
+
+export interface RunPipelineOptions {
+  config: ResolvedConfig;
+  /** Folder that receives the run folder (default: pipeline.runs.dir). */
+  outDir?: string;
+  name?: string;
+  argv: readonly string[];
+  io: CliIo;
+  logLevel?: SinkLevel;
+  /** Base for relative data paths (default: the working folder). */
+  cwd?: string;
+}
+
+export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
+  const cfg = opts.config.value;
+  const cwd = opts.cwd ?? process.cwd();
+  const runsDir = opts.outDir ?? cfg.pipeline.runs.dir;
+  const run = createRun({
+    runsDir: isAbsolute(runsDir) ? runsDir : resolve(cwd, runsDir),
+    name: opts.name ?? cfg.experiment.name,
+    config: { resolved: cfg, hash: opts.config.hash() },
+    seed: cfg.pipeline.determinism.seed,
+    argv: opts.argv,
+    cwd,
+    console: opts.io,
+    logLevel: opts.logLevel ?? cfg.pipeline.logging.level,
+    color: colorFor(cfg.pipeline.logging.console.color, opts.io),
+  });
+  await run.execute(async () => {
+    await dataStage(run, cfg.pipeline.data, cwd);
+  });
+  return run;
+}
+
+function colorFor(setting: "auto" | "always" | "never", io: CliIo): boolean {
+  if (setting === "always") return true;
+  if (setting === "never") return false;
+  return io.isTTY && !process.env.NO_COLOR;
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { captureIo } from "../../src/cli/io.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "foxml-run-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function onlyRunDir(out: string): string {
+  const dirs = readdirSync(out);
+  expect(dirs).toHaveLength(1);
+  return join(out, dirs[0]);
+}
+
+describe("foxml run (main job)", () => {
+  it("runs on the bundled data and writes a complete run folder", async () => {
+    const out = join(tmp, "a");
+    const io = captureIo();
+    const code = await main(["run", "--out", out, "--log-level", "warn"], io);
+    expect(io.stderr).not.toContain("error");
+    expect(code).toBe(0);
+    const dir = onlyRunDir(out);
+    expect(dir).toMatch(/\d{8}T\d{6}Z-default$/);
+    for (const f of ["manifest.json", "logs.jsonl", "summary.json", "data/inspect.json"]) expect(existsSync(join(dir, f))).toBe(true);
+
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(manifest.config.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.data_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.seed).toBe(42);
+    expect(manifest.versions).toBeTruthy();
+
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+    expect(summary.status).toBe("succeeded");
+    expect(summary.stages.data.status).toBe("succeeded");
+    expect(summary.headline.symbols).toBe(30);
+    expect(summary.headline.interval).toBe("1d");
+
+    const records = readFileSync(join(dir, "logs.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(records.length).toBeGreaterThan(3);
+    for (const r of records) {
+      expect(r.run_id).toBe(summary.run_id);
+      expect(typeof r.stage).toBe("string");
+    }
+    // Nothing but the run folder was written into the output folder.
+    expect(readdirSync(out)).toHaveLength(1);
+  });
+
+  it("--data and --set reach the run, and the same inputs give the same config hash and fingerprint", async () => {
+    const args = ["--data", "datasets/ohlcv_daily/ohlcv_daily_SPX_GOOG_MSFT_VIX.csv", "--set", "pipeline.data.min_bars=40", "--log-level", "silent"];
+    const hashes: string[] = [];
+    for (const name of ["b", "c"]) {
+      const out = join(tmp, name);
+      expect(await main(["run", "--out", out, ...args], captureIo())).toBe(0);
+      const dir = onlyRunDir(out);
+      const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+      const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+      expect(summary.headline.symbols).toBe(4);
+      expect(manifest.config.resolved.pipeline.data.min_bars).toBe(40);
+      hashes.push(`${manifest.config.hash}/${manifest.data_fingerprint}`);
+    }
+    expect(hashes[0]).toBe(hashes[1]);
+  });
+
+  it("bad data fails with a clear message, exit code 2, and a run folder that says so", async () => {
+    const out = join(tmp, "d");
+    const io = captureIo();
+    expect(await main(["run", "--out", out, "--data", "no/such/place.csv", "--log-level", "silent"], io)).toBe(2);
+    expect(io.stderr).toMatch(/^error: .*no\/such\/place\.csv/m);
+    const summary = JSON.parse(readFileSync(join(onlyRunDir(out), "summary.json"), "utf8"));
+    expect(summary.status).toBe("failed");
+    expect(summary.stages.data.status).toBe("failed");
+  });
+
+  it("a bad --set is refused before any run folder is made", async () => {
+    const out = join(tmp, "e");
+    const io = captureIo();
+    expect(await main(["run", "--out", out, "--set", "pipeline.leakage.purge_bufer_bars=3"], io)).toBe(2);
+    expect(io.stderr).toContain("purge_buffer_bars");
+    expect(existsSync(out)).toBe(false);
+  });
+});
