@@ -58,15 +58,12 @@ export function computeChunk(chunk: ChunkInput, plan: FeaturePlan, outStart: num
     }
   }
 
-  const ctx: RowContext = { S, marketProxy: plan.marketProxy, values: new Float64Array(S), order: new Int32Array(S) };
+  const ctx: RowContext = { S, marketProxy: plan.marketProxy, values: new Float64Array(S) };
   for (const spec of plan.outputs) {
     if (spec.kind !== "cross_sectional") continue;
     const base = grids.get(spec.base)!;
     const out = grids.get(spec.name)!;
-    for (let r = 0; r < rows; r++) {
-      const a = r * S;
-      spec.computeRow(base.subarray(a, a + S), out.subarray(a, a + S), ctx);
-    }
+    for (let r = 0; r < rows; r++) spec.computeRow(base, r * S, out, ctx);
     maskAbsent(out, present, outStart * S);
   }
 }

@@ -132,7 +132,8 @@ function workingRegistry(data: PlanData, opts: FeatureOptions): FeatureRegistry 
     addUser({ column: c });
   }
   for (const req of opts.crossSectional ?? []) {
-    const bases = reg.list().filter((s) => s.kind === "timeseries" && matchesAny(s.name, req.features));
+    // A data-free base (calendar) has the same value for every symbol: its transforms are degenerate.
+    const bases = reg.list().filter((s) => s.kind === "timeseries" && !s.dataFree && matchesAny(s.name, req.features));
     if (bases.length === 0)
       throw new InputError(`pipeline.features.cross_sectional: no feature matches ${JSON.stringify(req.features)}`);
     for (const base of bases) {

@@ -66,8 +66,8 @@ export interface RowContext {
   readonly S: number;
   /** Column of the market proxy symbol, or -1. */
   readonly marketProxy: number;
+  /** Scratch of length S. */
   readonly values: Float64Array;
-  readonly order: Int32Array;
 }
 
 /** A feature computed per timestamp across symbols, from one base feature's row. */
@@ -75,8 +75,8 @@ export interface CrossSectionalFeatureSpec extends FeatureSpecBase {
   readonly kind: "cross_sectional";
   /** The feature whose cross-section is transformed. */
   readonly base: string;
-  /** Writes the transformed row; `row` and `out` have length S. */
-  computeRow(row: Float32Array, out: Float32Array, ctx: RowContext): void;
+  /** Transforms base[off .. off + S) into out[off .. off + S) (one timestamp's row of both grids). */
+  computeRow(base: Float32Array, off: number, out: Float32Array, ctx: RowContext): void;
 }
 
 export type FeatureSpec = TimeSeriesFeatureSpec | CrossSectionalFeatureSpec;

@@ -5,37 +5,42 @@ import { csDemean, csRank, csRelative, csWinsorize, csZscore, sortedQuantile } f
 import { syntheticPanel } from "./helpers/panels.js";
 
 const f32 = (a: number[]) => Float32Array.from(a);
-const apply = (fn: (row: Float32Array, out: Float32Array, S: number, vals: Float64Array) => void, a: number[]) => {
-  const out = new Float32Array(a.length);
-  fn(f32(a), out, a.length, new Float64Array(a.length));
-  return [...out];
+/** Runs a kernel on row `a` placed at offset 3 of a longer grid, so offsets are exercised too. */
+const apply = (fn: (row: Float32Array, off: number, out: Float32Array, S: number, vals: Float64Array) => void, a: number[]) => {
+  const off = 3;
+  const grid = new Float32Array(a.length + 6).fill(999);
+  grid.set(f32(a), off);
+  const out = new Float32Array(a.length + 6).fill(-7);
+  fn(grid, off, out, a.length, new Float64Array(a.length));
+  expect([...out.subarray(0, off), ...out.subarray(off + a.length)]).toEqual(Array(6).fill(-7));
+  return [...out.subarray(off, off + a.length)];
 };
 
 describe("cross-sectional kernels", () => {
   it("rank: scaled to [0, 1], ties share their average rank, missing values stay missing", () => {
-    expect(apply((r, o, S, v) => csRank(r, o, S, v, 2), [30, 10, 20, NaN, 40])).toEqual([2 / 3, 0, 1 / 3, NaN, 1].map(Math.fround));
-    expect(apply((r, o, S, v) => csRank(r, o, S, v, 2), [5, 1, 5, 1])).toEqual([5 / 6, 1 / 6, 5 / 6, 1 / 6].map(Math.fround));
+    expect(apply((r, off, o, S, v) => csRank(r, off, o, S, v, 2), [30, 10, 20, NaN, 40])).toEqual([2 / 3, 0, 1 / 3, NaN, 1].map(Math.fround));
+    expect(apply((r, off, o, S, v) => csRank(r, off, o, S, v, 2), [5, 1, 5, 1])).toEqual([5 / 6, 1 / 6, 5 / 6, 1 / 6].map(Math.fround));
     // One finite value is not a cross-section.
-    expect(apply((r, o, S, v) => csRank(r, o, S, v, 2), [NaN, 3, NaN])).toEqual([NaN, NaN, NaN]);
+    expect(apply((r, off, o, S, v) => csRank(r, off, o, S, v, 2), [NaN, 3, NaN])).toEqual([NaN, NaN, NaN]);
   });
 
   it("z-score uses the sample standard deviation; NaN when the row does not vary", () => {
-    const z = apply((r, o, S) => csZscore(r, o, S, 2), [1, 2, 3, NaN]);
+    const z = apply((r, off, o, S) => csZscore(r, off, o, S, 2), [1, 2, 3, NaN]);
     expect(z[0]).toBeCloseTo(-1, 6);
     expect(z[1]).toBeCloseTo(0, 6);
     expect(z[2]).toBeCloseTo(1, 6);
     expect(z[3]).toBeNaN();
-    expect(apply((r, o, S) => csZscore(r, o, S, 2), [4, 4, 4])).toEqual([NaN, NaN, NaN]);
+    expect(apply((r, off, o, S) => csZscore(r, off, o, S, 2), [4, 4, 4])).toEqual([NaN, NaN, NaN]);
   });
 
   it("demean subtracts the mean of the finite values", () => {
-    expect(apply((r, o, S) => csDemean(r, o, S, 2), [1, 2, 6, NaN])).toEqual([-2, -1, 3, NaN]);
-    expect(apply((r, o, S) => csDemean(r, o, S, 2), [1, NaN])).toEqual([NaN, NaN]);
+    expect(apply((r, off, o, S) => csDemean(r, off, o, S, 2), [1, 2, 6, NaN])).toEqual([-2, -1, 3, NaN]);
+    expect(apply((r, off, o, S) => csDemean(r, off, o, S, 2), [1, NaN])).toEqual([NaN, NaN]);
   });
 
   it("winsorize clips to type-7 quantiles", () => {
     const row = Array.from({ length: 11 }, (_, i) => i * 10); // 0..100
-    const out = apply((r, o, S, v) => csWinsorize(r, o, S, v, 0.1, 2), [...row, NaN]);
+    const out = apply((r, off, o, S, v) => csWinsorize(r, off, o, S, v, 0.1, 2), [...row, NaN]);
     expect(out[0]).toBeCloseTo(10, 5);
     expect(out[10]).toBeCloseTo(90, 5);
     expect(out[5]).toBe(50);
@@ -46,18 +51,15 @@ describe("cross-sectional kernels", () => {
   });
 
   it("relative to market subtracts the proxy symbol's value; NaN when the proxy has none", () => {
-    const out = new Float32Array(3);
-    csRelative(f32([5, 2, 3]), out, 3, 1);
-    expect([...out]).toEqual([3, 0, 1]);
-    csRelative(f32([5, NaN, 3]), out, 3, 1);
-    expect([...out]).toEqual([NaN, NaN, NaN]);
+    expect(apply((r, off, o, S) => csRelative(r, off, o, S, 1), [5, 2, 3])).toEqual([3, 0, 1]);
+    expect(apply((r, off, o, S) => csRelative(r, off, o, S, 1), [5, NaN, 3])).toEqual([NaN, NaN, NaN]);
   });
 
   it("rank is invariant to an increasing transform of the row", () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -1000, max: 1000, noNaN: true }), { minLength: 2, maxLength: 30 }), (a) => {
-        const base = apply((r, o, S, v) => csRank(r, o, S, v, 2), a);
-        const mapped = apply((r, o, S, v) => csRank(r, o, S, v, 2), a.map((x) => Math.fround(x) * 3 + 7));
+        const base = apply((r, off, o, S, v) => csRank(r, off, o, S, v, 2), a);
+        const mapped = apply((r, off, o, S, v) => csRank(r, off, o, S, v, 2), a.map((x) => Math.fround(x) * 3 + 7));
         // Float32 rounding of x*3+7 can merge two nearly equal values into a tie, so compare
         // after rounding the inputs the same way the grid would.
         const distinct = new Set(a.map((x) => Math.fround(Math.fround(x) * 3 + 7))).size === new Set(a.map(Math.fround)).size;

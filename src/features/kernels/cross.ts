@@ -1,17 +1,22 @@
 /**
- * Cross-sectional kernels over one timestamp's row of S values (a contiguous slice of a
- * time-major grid). Only finite values take part; a row with fewer than `minCount` of them
+ * Cross-sectional kernels over one timestamp's row of S values: row[off .. off + S) of a
+ * time-major grid in, out[off .. off + S) out (offsets rather than subarrays, which cost an
+ * allocation per row). Only finite values take part; a row with fewer than `minCount` of them
  * yields NaN everywhere, and a symbol whose value is missing stays NaN.
  */
 
-/** Copies the finite values of `row` into `vals` (sorted ascending); returns how many there are. */
-function sortedFinite(row: Float32Array, S: number, vals: Float64Array): number {
+/**
+ * Copies the finite values of the row into vals[0..n) sorted ascending (vals has length S; the
+ * rest is filled with +Infinity so the whole buffer sorts without a subarray); returns n.
+ */
+function sortedFinite(row: Float32Array, off: number, S: number, vals: Float64Array): number {
   let n = 0;
   for (let s = 0; s < S; s++) {
-    const v = row[s];
+    const v = row[off + s];
     if (v === v && v !== Infinity && v !== -Infinity) vals[n++] = v;
   }
-  vals.subarray(0, n).sort();
+  for (let k = n; k < vals.length; k++) vals[k] = Infinity;
+  vals.sort();
   return n;
 }
 
@@ -27,8 +32,8 @@ function bound(vals: Float64Array, n: number, x: number, strict: boolean): numbe
   return lo;
 }
 
-function fillNaN(out: Float32Array, S: number): void {
-  for (let s = 0; s < S; s++) out[s] = NaN;
+function fillNaN(out: Float32Array, off: number, S: number): void {
+  for (let s = 0; s < S; s++) out[off + s] = NaN;
 }
 
 const isFinite32 = (v: number) => v === v && v !== Infinity && v !== -Infinity;
@@ -37,26 +42,26 @@ const isFinite32 = (v: number) => v === v && v !== Infinity && v !== -Infinity;
  * Rank scaled to [0, 1]: (average rank - 1) / (n - 1), ties sharing their average rank, so the
  * smallest value maps to 0 and the largest to 1.
  */
-export function csRank(row: Float32Array, out: Float32Array, S: number, vals: Float64Array, minCount: number): void {
-  const n = sortedFinite(row, S, vals);
-  if (n < minCount || n < 2) return fillNaN(out, S);
+export function csRank(row: Float32Array, off: number, out: Float32Array, S: number, vals: Float64Array, minCount: number): void {
+  const n = sortedFinite(row, off, S, vals);
+  if (n < minCount || n < 2) return fillNaN(out, off, S);
   for (let s = 0; s < S; s++) {
-    const v = row[s];
+    const v = row[off + s];
     if (!isFinite32(v)) {
-      out[s] = NaN;
+      out[off + s] = NaN;
       continue;
     }
     const lo = bound(vals, n, v, false);
     const hi = bound(vals, n, v, true);
-    out[s] = (lo + hi - 1) / 2 / (n - 1);
+    out[off + s] = (lo + hi - 1) / 2 / (n - 1);
   }
 }
 
-function meanStd(row: Float32Array, S: number): { n: number; mean: number; sd: number } {
+function meanStd(row: Float32Array, off: number, S: number): { n: number; mean: number; sd: number } {
   let n = 0;
   let sum = 0;
   for (let s = 0; s < S; s++) {
-    const v = row[s];
+    const v = row[off + s];
     if (isFinite32(v)) {
       n++;
       sum += v;
@@ -65,28 +70,28 @@ function meanStd(row: Float32Array, S: number): { n: number; mean: number; sd: n
   const mean = sum / n;
   let ss = 0;
   for (let s = 0; s < S; s++) {
-    const v = row[s];
+    const v = row[off + s];
     if (isFinite32(v)) ss += (v - mean) * (v - mean);
   }
   return { n, mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN };
 }
 
 /** (x - mean) / sample sd; NaN when every finite value is equal. */
-export function csZscore(row: Float32Array, out: Float32Array, S: number, minCount: number): void {
-  const { n, mean, sd } = meanStd(row, S);
-  if (n < minCount || !(sd > 0)) return fillNaN(out, S);
+export function csZscore(row: Float32Array, off: number, out: Float32Array, S: number, minCount: number): void {
+  const { n, mean, sd } = meanStd(row, off, S);
+  if (n < minCount || !(sd > 0)) return fillNaN(out, off, S);
   for (let s = 0; s < S; s++) {
-    const v = row[s];
-    out[s] = isFinite32(v) ? (v - mean) / sd : NaN;
+    const v = row[off + s];
+    out[off + s] = isFinite32(v) ? (v - mean) / sd : NaN;
   }
 }
 
-export function csDemean(row: Float32Array, out: Float32Array, S: number, minCount: number): void {
-  const { n, mean } = meanStd(row, S);
-  if (n < minCount) return fillNaN(out, S);
+export function csDemean(row: Float32Array, off: number, out: Float32Array, S: number, minCount: number): void {
+  const { n, mean } = meanStd(row, off, S);
+  if (n < minCount) return fillNaN(out, off, S);
   for (let s = 0; s < S; s++) {
-    const v = row[s];
-    out[s] = isFinite32(v) ? v - mean : NaN;
+    const v = row[off + s];
+    out[off + s] = isFinite32(v) ? v - mean : NaN;
   }
 }
 
@@ -99,23 +104,23 @@ export function sortedQuantile(vals: Float64Array, n: number, q: number): number
 }
 
 /** Clips each value to the row's [q, 1 - q] quantiles. */
-export function csWinsorize(row: Float32Array, out: Float32Array, S: number, vals: Float64Array, q: number, minCount: number): void {
-  const n = sortedFinite(row, S, vals);
-  if (n < minCount || n < 1) return fillNaN(out, S);
+export function csWinsorize(row: Float32Array, off: number, out: Float32Array, S: number, vals: Float64Array, q: number, minCount: number): void {
+  const n = sortedFinite(row, off, S, vals);
+  if (n < minCount || n < 1) return fillNaN(out, off, S);
   const lo = sortedQuantile(vals, n, q);
   const hi = sortedQuantile(vals, n, 1 - q);
   for (let s = 0; s < S; s++) {
-    const v = row[s];
-    out[s] = isFinite32(v) ? (v < lo ? lo : v > hi ? hi : v) : NaN;
+    const v = row[off + s];
+    out[off + s] = isFinite32(v) ? (v < lo ? lo : v > hi ? hi : v) : NaN;
   }
 }
 
 /** x - x[proxy]: the value relative to the market proxy symbol's at the same timestamp. */
-export function csRelative(row: Float32Array, out: Float32Array, S: number, proxy: number): void {
-  const m = row[proxy];
-  if (!isFinite32(m)) return fillNaN(out, S);
+export function csRelative(row: Float32Array, off: number, out: Float32Array, S: number, proxy: number): void {
+  const m = row[off + proxy];
+  if (!isFinite32(m)) return fillNaN(out, off, S);
   for (let s = 0; s < S; s++) {
-    const v = row[s];
-    out[s] = isFinite32(v) ? v - m : NaN;
+    const v = row[off + s];
+    out[off + s] = isFinite32(v) ? v - m : NaN;
   }
 }

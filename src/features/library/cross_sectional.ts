@@ -36,18 +36,18 @@ export function crossSectionalSpec(base: FeatureSpec, t: CsTransform, winsorQuan
     rel_market: "minus the market proxy symbol's value at the same timestamp",
   };
   const minCount = CROSS_SECTION_MIN_COUNT;
-  const computeRow: CrossSectionalFeatureSpec["computeRow"] = (row, out, ctx) => {
+  const computeRow: CrossSectionalFeatureSpec["computeRow"] = (row, off, out, ctx) => {
     switch (t) {
       case "rank":
-        return csRank(row, out, ctx.S, ctx.values, minCount);
+        return csRank(row, off, out, ctx.S, ctx.values, minCount);
       case "zscore":
-        return csZscore(row, out, ctx.S, minCount);
+        return csZscore(row, off, out, ctx.S, minCount);
       case "demean":
-        return csDemean(row, out, ctx.S, minCount);
+        return csDemean(row, off, out, ctx.S, minCount);
       case "winsorize":
-        return csWinsorize(row, out, ctx.S, ctx.values, winsorQuantile, minCount);
+        return csWinsorize(row, off, out, ctx.S, ctx.values, winsorQuantile, minCount);
       case "rel_market":
-        return csRelative(row, out, ctx.S, ctx.marketProxy);
+        return csRelative(row, off, out, ctx.S, ctx.marketProxy);
     }
   };
   return {
