@@ -20,7 +20,7 @@ export function readSynthConfigFile(path: string): { raw: Record<string, unknown
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    const line = first.linePos?.[0]?.line;
+    const line = first.linePos?.[0]?.line ?? (first.pos ? lines.linePos(first.pos[0]).line : undefined);
     throw new InputError(`${path}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}`);
   }
   const raw: unknown = doc.toJS() ?? {};

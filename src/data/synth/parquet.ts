@@ -8,12 +8,25 @@ import { columnNames } from "./csv.js";
  * (the leak columns' unknown future) are nulls, as Parquet readers expect, not NaN.
  */
 
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
+  return false;
+}
+
+/**
+ * NaN becomes null in one expression over all the columns that have any: each polars operation
+ * has a fixed cost far above the per-value work here, so they are kept few.
+ */
 function frame(ts: Float64Array, symbols: string[] | null, names: readonly string[], columns: readonly Float64Array[]): pl.DataFrame {
   const series: pl.Series[] = [pl.Series("timestamp", ts).cast(pl.Datetime("ms", "UTC"))];
   if (symbols) series.push(pl.Series("symbol", symbols));
-  names.forEach((n, j) => series.push(pl.Series(n, columns[j])));
-  const fixes = names.map((n) => (n === "volume" ? pl.col(n).fillNan(null).cast(pl.Int64) : pl.col(n).fillNan(null)));
-  return pl.DataFrame(series).withColumns(...fixes);
+  names.forEach((n, j) => {
+    const s = pl.Series(n, columns[j]);
+    series.push(n === "volume" ? s.cast(pl.Int64) : s);
+  });
+  const df = pl.DataFrame(series);
+  const withNaN = names.filter((n, j) => n !== "volume" && hasNaN(columns[j]));
+  return withNaN.length > 0 ? df.withColumns(pl.col(withNaN).fillNan(null)) : df;
 }
 
 async function writeFrame(path: string, df: pl.DataFrame): Promise<void> {

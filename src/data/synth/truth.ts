@@ -81,6 +81,7 @@ export function expectedIc(s: SignalSpec, H: number): number {
   const onset = onsetOf(s);
   const m = s.horizon - onset + 1;
   const inside = Math.max(0, Math.min(s.horizon, H) - onset + 1);
+  if (inside === 0) return 0;
   return (s.ic * inside * Math.sqrt(s.horizon / H)) / m;
 }
 
