@@ -1,12 +1,37 @@
 /**
  * Common time axes from many sorted timestamp arrays, built by merging (never by hashing each
- * timestamp): the union by a pairwise merge tree with de-duplication, so that after the first
- * levels the arrays are no longer than the axis itself, and positions by one forward walk.
+ * timestamp): the union by merges with de-duplication, positions by one forward walk.
  */
 
-/** Merges two strictly increasing arrays into their strictly increasing union. */
+/** How many values two strictly increasing arrays have in common. */
+function commonCount(a: Float64Array, b: Float64Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x < y) i++;
+    else if (y < x) j++;
+    else {
+      n++;
+      i++;
+      j++;
+    }
+  }
+  return n;
+}
+
+/**
+ * The strictly increasing union of two strictly increasing arrays. When one already holds the
+ * other (the common case on a shared calendar) it is returned as is, without allocating: callers
+ * must not modify the result.
+ */
 export function mergeUnique(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
+  const size = a.length + b.length - commonCount(a, b);
+  if (size === a.length) return a;
+  if (size === b.length) return b;
+  const out = new Float64Array(size);
   let i = 0;
   let j = 0;
   let n = 0;
@@ -27,21 +52,32 @@ export function mergeUnique(a: Float64Array, b: Float64Array): Float64Array {
   }
   while (i < a.length) out[n++] = a[i++];
   while (j < b.length) out[n++] = b[j++];
-  return n === out.length ? out : out.slice(0, n);
+  return out;
 }
 
-/** The sorted union of strictly increasing arrays (a new array; inputs are not modified). */
+/**
+ * The sorted union of strictly increasing arrays (a new array; inputs are not modified).
+ * Arrays are pushed on a stack of runs, and the top two merged while the lower one is no more
+ * than twice the upper (the binomial-counter rule). When symbols share most timestamps the
+ * merged run stays the size of the axis, so each symbol costs one merge against it, O(T + n);
+ * when they share none, runs double and the merges form a balanced tree, O(N log S).
+ */
 export function unionTimes(arrays: readonly Float64Array[]): Float64Array {
   if (arrays.length === 0) return new Float64Array(0);
-  let level: Float64Array[] = arrays.slice();
-  if (level.length === 1) return level[0].slice();
-  while (level.length > 1) {
-    const next: Float64Array[] = [];
-    for (let k = 0; k + 1 < level.length; k += 2) next.push(mergeUnique(level[k], level[k + 1]));
-    if (level.length % 2 === 1) next.push(level[level.length - 1]);
-    level = next;
+  const stack: Float64Array[] = [];
+  for (const a of arrays) {
+    stack.push(a);
+    while (stack.length >= 2 && stack[stack.length - 2].length <= 2 * stack[stack.length - 1].length) {
+      const top = stack.pop()!;
+      stack.push(mergeUnique(stack.pop()!, top));
+    }
   }
-  return level[0];
+  while (stack.length >= 2) {
+    const top = stack.pop()!;
+    stack.push(mergeUnique(stack.pop()!, top));
+  }
+  // The result may be one of the inputs (when it holds all others): copy it so callers own the axis.
+  return arrays.includes(stack[0]) ? stack[0].slice() : stack[0];
 }
 
 /**

@@ -125,13 +125,17 @@ export function dayStartMs(cal: SymbolCalendar, key: number): number {
  * days that puts the most bars on Monday..Friday undoes that; ties keep 0 (7-day markets).
  */
 function dailyShift(keys: Int32Array): number {
-  const weekdays = [0, 0, 0];
-  for (let i = 0; i < keys.length; i++) {
-    for (let s = -1; s <= 1; s++) {
-      const w = weekdayOfDay(keys[i] + s);
-      if (w >= 1 && w <= 5) weekdays[s + 1]++;
+  const perWeekday = new Float64Array(7);
+  for (let i = 0; i < keys.length; i++) perWeekday[weekdayOfDay(keys[i])]++;
+  // bars landing on Monday..Friday after shifting by s days
+  const weekdays = [-1, 0, 1].map((s) => {
+    let n = 0;
+    for (let w = 0; w < 7; w++) {
+      const shifted = (w + s + 7) % 7;
+      if (shifted >= 1 && shifted <= 5) n += perWeekday[w];
     }
-  }
+    return n;
+  });
   let best = 0;
   if (weekdays[0] > weekdays[1] && weekdays[0] >= weekdays[2]) best = -1;
   if (weekdays[2] > weekdays[1] && weekdays[2] > weekdays[0]) best = 1;
