@@ -206,7 +206,7 @@ describe("time axes (properties)", () => {
         const expected = [...new Set(arrays.flatMap((a) => [...a]))].sort((x, y) => x - y);
         const union = unionTimes(arrays);
         expect([...union]).toEqual(expected);
-        expect(arrays.includes(union)).toBe(false); // the caller owns the axis
+        expect(arrays.some((a) => a === union)).toBe(false); // the caller owns the axis
         if (arrays.length >= 2) expect([...mergeUnique(arrays[0], arrays[1])]).toEqual([...new Set([...arrays[0], ...arrays[1]])].sort((x, y) => x - y));
       }),
       { numRuns: 200, seed: 7 },
