@@ -24,13 +24,28 @@ export interface EvalRecord {
   value: number;
 }
 
+/** Wall-clock seconds per phase of one training run. */
+export interface TrainProfile {
+  binning: number;
+  gradients: number;
+  histograms: number;
+  splits: number;
+  partition: number;
+  scoreUpdates: number;
+  validation: number;
+  total: number;
+}
+
 export interface TrainOutput {
   model: GbdtModel;
   /** Validation metric per iteration (empty without validation data). */
   evals: EvalRecord[];
+  profile: TrainProfile;
 }
 
 export async function trainGbdt(family: string, train: TabularData, p: GbdtParams, ctx: FitContext, valid?: TabularData): Promise<TrainOutput> {
+  const tStart = performance.now();
+  const secondsSince = (t: number): number => (performance.now() - t) / 1000;
   checkTabular(train, "training data");
   if (valid) {
     checkTabular(valid, "validation data");
@@ -51,6 +66,7 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
   const K = objective.numOutputs;
   const metric = makeMetric(p);
 
+  const tBin = performance.now();
   const bins = fitBins(train.X, n, F, train.featureNames, categorical, {
     maxBin: p.max_bin,
     minDataInBin: p.min_data_in_bin,
@@ -58,6 +74,10 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
     seed: deriveSeed(ctx.seed, 1),
   });
   const data = binnedData(train, bins);
+  const binning = secondsSince(tBin);
+  let gradients = 0;
+  let scoreUpdates = 0;
+  let validation = 0;
 
   const fromAverage = !train.initScore && p.boost_from_average;
   const base = fromAverage ? objective.initScores(train.y, train.weight) : new Float64Array(K);
@@ -113,7 +133,9 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
         for (const r of bag) inBag[r] = 1;
       }
       const treeFeatures = p.feature_fraction < 1 ? featRng.sampleSorted(F, Math.max(1, Math.round(p.feature_fraction * F))) : allFeatures;
+      const tGrad = performance.now();
       if (!isRf) objective.gradHess(score, train.y, train.weight, gradAll, hessAll);
+      gradients += secondsSince(tGrad);
       for (let k = 0; k < K; k++) {
         if (K > 1) {
           engine.grad.set(gradAll.subarray(k * n, (k + 1) * n));
@@ -124,6 +146,7 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
         const tree = grown.tree;
         if (objective.renewQuantile !== undefined) renewLeaves(grown, engine.rows, train, score, objective.renewQuantile, lr);
         trees.push(tree);
+        const tScore = performance.now();
         if (!isRf) {
           const o = k * n;
           const rows = engine.rows;
@@ -136,11 +159,15 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
             for (let r = 0; r < n; r++) if (inBag[r] === 0) score[o + r] += tree.value[leafOf(tree, train.X, r * F)];
           }
         }
+        scoreUpdates += secondsSince(tScore);
+        const tValid = performance.now();
         if (valid && validScore) {
           const nv = valid.nRows;
           for (let r = 0; r < nv; r++) validScore[k * nv + r] += tree.value[leafOf(tree, valid.X, r * F)];
         }
+        validation += secondsSince(tValid);
       }
+      const tMetric = performance.now();
       if (valid && validScore) {
         const nv = valid.nRows;
         let raw = validScore;
@@ -162,6 +189,7 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
           bestValue = value;
         }
         ctx.log?.debug({ iteration: it, metric: metric.name, value }, "gbdt iteration");
+        validation += secondsSince(tMetric);
         if (p.early_stopping_rounds > 0 && it - bestIter >= p.early_stopping_rounds) break;
       }
       // Let an AbortSignal and other tasks through between iterations.
@@ -179,10 +207,12 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
       categoricalFeatures: [...categorical].sort((a, b) => a - b),
       params: { alpha: p.alpha, huber_delta: p.huber_delta, learning_rate: lr, objective: typeof p.objective === "string" ? p.objective : "custom" },
       bestIteration: bestIter >= 0 ? bestIter : trees.length / K - 1,
-      metric: valid ? { name: metric.name, best: bestValue } : null,
+      metric: valid && Number.isFinite(bestValue) ? { name: metric.name, best: bestValue } : null,
     };
     const customTransform = typeof p.objective === "string" ? undefined : p.objective.transform;
-    return { model: new GbdtModel(info, trees, customTransform), evals };
+    const lt = learner.times;
+    const profile: TrainProfile = { binning, gradients, histograms: lt.histograms, splits: lt.splits, partition: lt.partition, scoreUpdates, validation, total: secondsSince(tStart) };
+    return { model: new GbdtModel(info, trees, customTransform), evals, profile };
   } finally {
     engine.close();
   }

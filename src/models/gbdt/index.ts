@@ -4,7 +4,7 @@ import { GBDT_FAMILIES } from "./families.js";
 
 for (const f of GBDT_FAMILIES) registerFamily(f);
 
-export { trainGbdt, type EvalRecord, type TrainOutput } from "./booster.js";
+export { trainGbdt, type EvalRecord, type TrainOutput, type TrainProfile } from "./booster.js";
 export { GBDT_FAMILIES, FAMILY_DEFAULTS, lightgbmFamily, xgboostFamily, quantileLightgbmFamily, randomForestFamily, extraTreesFamily } from "./families.js";
 export { GbdtModel, GBDT_FORMAT, GBDT_FORMAT_VERSION, type GbdtModelInfo, type GbdtModelJson, type ImportanceKind } from "./model.js";
 export { gbdtParamsSchema, type GbdtParams, type CustomObjective, type CustomMetric } from "./params.js";
