@@ -181,7 +181,7 @@ function columnInfos(
   const out: ColumnInfo[] = [{ name: first.timeColumn, kind: "timestamp", dtype: unique(live.map((t) => t.timeDtype)), nonNull: bars }];
   const symbolTables = live.filter((t) => t.symbolColumn !== null);
   if (symbolTables.length > 0) {
-    out.push({ name: symbolTables[0].symbolColumn!, kind: "symbol", dtype: symbolTables[0].rowWord === "line" ? "text" : "String", nonNull: bars });
+    out.push({ name: symbolTables[0].symbolColumn!, kind: "symbol", dtype: unique(symbolTables.map((t) => t.symbolDtype)), nonNull: bars });
   }
   for (const c of classes) {
     const loaded = c.kind !== "excluded";

@@ -177,6 +177,17 @@ describe("per-symbol folders", () => {
     expect(d.report.checks.unsorted.count).toBe(1);
   });
 
+  it("a symbol=SYM folder without data files is an empty_file finding", async () => {
+    const base = dir("hive_hole");
+    frame(bars("AAA", 3, 10), false).writeParquet(join(dir("hive_hole", "symbol=AAA"), "AAA.parquet"));
+    dir("hive_hole", "symbol=BBB");
+    const d = await load(base);
+    expect(d.series.map((s) => s.symbol)).toEqual(["AAA"]);
+    expect(d.report.checks.empty_file).toMatchObject({ count: 1, bySymbol: { BBB: 1 } });
+    const e = await inputError(load(base, { checks: { empty_file: "error" } }));
+    expect(e.message).toMatch(/symbol=BBB: the folder holds no data file$/);
+  });
+
   it("a symbol column that contradicts the folder is an error naming the row", async () => {
     const base = dir("hive_conflict");
     frame(bars("BBB", 3, 10)).writeParquet(join(dir("hive_conflict", "symbol=AAA"), "AAA.parquet"));

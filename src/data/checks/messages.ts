@@ -41,7 +41,7 @@ export function describeFinding(check: CheckName, e: CheckExample): string {
     case "mixed_tz_offsets":
       return `${at}: ${e.detail ?? `offset of ${quoted(e.value)} differs from the file's first timestamp`}`;
     case "empty_file":
-      return `${at}: the file has no data rows`;
+      return `${at}: ${e.detail ?? "the file has no data rows"}`;
     case "too_few_bars":
       return `${at}: ${e.detail ?? `symbol ${e.symbol} has too few bars`}`;
     case "unparseable_timestamp":

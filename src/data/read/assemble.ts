@@ -34,56 +34,70 @@ export function groupBySymbol(tables: readonly RawTable[], keys: readonly string
     }
     return g;
   };
-  // Per table: symbol code -> global index (-1: not loaded).
-  const maps = tables.map((t) => (t.symbolCodes === null ? Int32Array.of(globalOf(t.impliedSymbol!)) : Int32Array.from(t.symbolDict, globalOf)));
-  const gOf = (ti: number, r: number): number => {
-    const t = tables[ti];
-    if (t.symbolCodes === null) return maps[ti][0];
-    const c = t.symbolCodes[r];
-    return c < 0 ? -1 : maps[ti][c];
-  };
+  // Per table and row: the symbol's global index, -1 when the row is not loaded.
+  const rowSymbol = tables.map((t) => {
+    const g = new Int32Array(t.nRows);
+    if (t.symbolCodes === null) {
+      const only = globalOf(t.impliedSymbol!);
+      for (let r = 0; r < t.nRows; r++) g[r] = t.ts[r] === t.ts[r] ? only : -1;
+    } else {
+      const map = Int32Array.from(t.symbolDict, globalOf);
+      const codes = t.symbolCodes;
+      for (let r = 0; r < t.nRows; r++) {
+        const c = codes[r];
+        g[r] = c < 0 || t.ts[r] !== t.ts[r] ? -1 : map[c];
+      }
+    }
+    return g;
+  });
 
   const counts = new Int32Array(names.length);
-  tables.forEach((t, ti) => {
-    for (let r = 0; r < t.nRows; r++) {
-      if (t.ts[r] !== t.ts[r]) continue;
-      const g = gOf(ti, r);
-      if (g >= 0) counts[g]++;
-    }
-  });
-  const out = names.map((symbol, g) => ({
+  for (const g of rowSymbol) for (let r = 0; r < g.length; r++) if (g[r] >= 0) counts[g[r]]++;
+  const out: SymbolRows[] = names.map((symbol, g) => ({
     symbol,
     ts: new Float64Array(counts[g]),
     columns: new Map<string, Float64Array>(),
     tableIdx: new Int32Array(counts[g]),
     row: new Int32Array(counts[g]),
   }));
+  // Position of each loaded row within its symbol (reading order).
   const fill = new Int32Array(names.length);
-  tables.forEach((t, ti) => {
+  const rowPos = tables.map((t, ti) => {
+    const g = rowSymbol[ti];
+    const pos = new Int32Array(t.nRows);
     for (let r = 0; r < t.nRows; r++) {
-      const ts = t.ts[r];
-      if (ts !== ts) continue;
-      const g = gOf(ti, r);
-      if (g < 0) continue;
-      const o = out[g];
-      const i = fill[g]++;
-      o.ts[i] = ts;
+      const s = g[r];
+      if (s < 0) continue;
+      const i = fill[s]++;
+      pos[r] = i;
+      const o = out[s];
+      o.ts[i] = t.ts[r];
       o.tableIdx[i] = ti;
       o.row[i] = r;
     }
+    return pos;
   });
 
-  const byKey = tables.map((t) => new Map(t.columns.map((c) => [c.key, c.values])));
-  for (const o of out) {
-    for (const key of keys) {
-      const v = new Float64Array(o.ts.length);
-      const sources = byKey.map((m) => m.get(key) ?? null);
-      for (let i = 0; i < v.length; i++) {
-        const src = sources[o.tableIdx[i]];
-        v[i] = src === null ? NaN : src[o.row[i]];
-      }
-      o.columns.set(key, v);
+  for (const key of keys) {
+    const dest = out.map((o) => new Float64Array(o.ts.length));
+    for (let ti = 0; ti < tables.length; ti++) {
+      const src = tables[ti].columns.find((c) => c.key === key)?.values ?? null;
+      scatter(rowSymbol[ti], rowPos[ti], src, dest);
     }
+    for (let s = 0; s < out.length; s++) out[s].columns.set(key, dest[s]);
   }
   return out.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
+
+/** dest[symbol[r]][pos[r]] = src[r] for loaded rows (NaN when the file lacks the column). */
+function scatter(symbol: Int32Array, pos: Int32Array, src: Float64Array | null, dest: Float64Array[]): void {
+  const n = symbol.length;
+  if (src === null) {
+    for (let r = 0; r < n; r++) if (symbol[r] >= 0) dest[symbol[r]][pos[r]] = NaN;
+    return;
+  }
+  for (let r = 0; r < n; r++) {
+    const s = symbol[r];
+    if (s >= 0) dest[s][pos[r]] = src[r];
+  }
 }

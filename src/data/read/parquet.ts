@@ -141,6 +141,7 @@ function buildTable(file: DataFileRef, ctx: ReaderContext, df: DataFrame, plan: 
     offsetMismatch: time.mismatch,
     impliedSymbol: plan.symbol ? undefined : plan.impliedSymbol,
     symbolColumn: plan.symbol?.name ?? null,
+    symbolDtype: plan.symbol ? dtypeName(df.getColumn(plan.symbol.name)) : "",
     symbolCodes: sym?.codes ?? null,
     symbolDict: sym?.dict ?? [],
     emptySymbols: sym?.empty ?? new Flagged(),

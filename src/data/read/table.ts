@@ -107,6 +107,8 @@ export interface RawTable {
   impliedSymbol?: string;
   /** Name of the symbol column as written, or null when the file has none. */
   symbolColumn: string | null;
+  /** Type of the symbol column as read ("text" for CSV, the polars dtype for Parquet; "" when absent). */
+  symbolDtype: string;
   /** Per-row index into `symbolDict`, -1 for an empty symbol; null when there is no symbol column. */
   symbolCodes: Int32Array | null;
   symbolDict: string[];
