@@ -8,10 +8,13 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..
 /** The configuration shipped with the package. */
 export const BUNDLED_CONFIG_DIR = join(PACKAGE_ROOT, "config");
 
-/** `config/` in the working directory when it exists, else the bundled one (so foxml works from anywhere). */
+/**
+ * `config/` in the working directory when it is a foxml config dir (has pipeline/, experiments/ or
+ * families/; many projects have an unrelated config/), else the bundled one, so foxml works from anywhere.
+ */
 export function defaultConfigDir(cwd: string = process.cwd()): string {
   const local = join(cwd, "config");
-  return isDir(local) ? local : BUNDLED_CONFIG_DIR;
+  return Object.values(KIND_DIRS).some((d) => isDir(join(local, d))) ? local : BUNDLED_CONFIG_DIR;
 }
 
 /** Relative paths written in files of a config dir are relative to the folder that holds it. */

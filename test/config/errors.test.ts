@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { ConfigError, formatIssue, type ConfigIssue } from "../../src/config/issues.js";
+import { validateConfigDir } from "../../src/config/validate.js";
+import { defaultConfigDir, BUNDLED_CONFIG_DIR } from "../../src/config/config-dir.js";
 import { registerTestFamily, TEST_FAMILY, TEST_FAMILY_FILE, tempTree } from "./helpers.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "config");
@@ -224,6 +226,12 @@ describe("experiment and family file errors", () => {
     ]);
   });
 
+  it("a family file for an unknown family names the file and the known families", () => {
+    const root = tempTree({ "config/families/nope.yaml": "family: nope\nvariants: {conservative: {}, balanced: {}, aggressive: {}}\n" });
+    const report = validateConfigDir(join(root, "config"), { cwd: root });
+    expect(report.issues.map(formatIssue)).toEqual([expect.stringMatching(/^config\/families\/nope\.yaml:1:1 family: unknown model family "nope"; known families: .*cfgtest/)]);
+  });
+
   it("a registered family without a family file", () => {
     const root = tempTree({ "config/experiments/default.yaml": `families:\n  - name: ${TEST_FAMILY}\n` });
     expect(issuesOf({ configDir: join(root, "config"), cwd: root }).map(formatIssue)).toEqual([
@@ -242,5 +250,15 @@ describe("experiment and family file errors", () => {
     expect(tree("data:\n  min_bars: 10\npipeline:\n  data:\n    min_bars: 20\n")).toEqual([
       "config/experiments/default.yaml:1:1 data: data overrides are given both as `data:` and as `pipeline.data:`; keep one of them",
     ]);
+  });
+});
+
+describe("default config dir", () => {
+  it("./config when it holds foxml folders, else the bundled one", () => {
+    const mine = tempTree({ "config/experiments/default.yaml": "name: mine\n" });
+    expect(defaultConfigDir(mine)).toBe(join(mine, "config"));
+    const unrelated = tempTree({ "config/default.json": "{}" });
+    expect(defaultConfigDir(unrelated)).toBe(BUNDLED_CONFIG_DIR);
+    expect(loadConfig({ cwd: mine }).get("experiment.name")).toBe("mine");
   });
 });

@@ -21,7 +21,7 @@ export function registerConfigCommands(program: Command, ctx: CommandContext): v
       "validate config files, each by its kind (pipeline/, experiments/, families/, or its top-level keys); with no files, the whole config dir. Prints every error as file:line:col key.path: message; exit code 2 on any error",
     )
     .argument("[files...]", "YAML files to check")
-    .option("--config-dir <dir>", "config dir (default: ./config if it exists, else the bundled one)")
+    .option("--config-dir <dir>", "config dir (default: ./config if it has pipeline/, experiments/ or families/, else the bundled one)")
     .action((files: string[], opts: { configDir?: string }) => {
       const cwd = process.cwd();
       const report = files.length
@@ -43,7 +43,7 @@ export function registerConfigCommands(program: Command, ctx: CommandContext): v
     .description("print the resolved configuration as YAML, each setting with a comment saying where it came from")
     .option("--resolved", "every setting (default: only what differs from the built-in defaults)")
     .option("--experiment <path>", "experiment file (default: <config-dir>/experiments/default.yaml)")
-    .option("--config-dir <dir>", "config dir (default: ./config if it exists, else the bundled one)")
+    .option("--config-dir <dir>", "config dir (default: ./config if it has pipeline/, experiments/ or families/, else the bundled one)")
     .option("--set <key=value>", "override a setting, e.g. --set pipeline.leakage.purge_buffer_bars=10 (repeatable)", collect, [])
     .option("--no-sources", "omit the where-from comments")
     .addOption(new Option("--format <format>", "output format").choices(["yaml", "json"]).default("yaml"))

@@ -6,14 +6,33 @@ import { shapeOf, type AnySchema } from "../schema-walk.js";
 export const REQUIRED_VARIANTS = ["conservative", "balanced", "aggressive"] as const;
 
 /** Hyperparameter overrides for a family: partial, strict, no defaults filled. */
+// Derived schemas are cached per family schema: building one is cheap, but zod compiles each new
+// object schema on its first parse, which dominated validating a config dir.
+const partialCache = new WeakMap<AnySchema, AnySchema>();
+const fileCache = new WeakMap<AnySchema, ReturnType<typeof buildFamilyFileSchema>>();
+
 export function partialParamsSchema(paramsSchema: AnySchema): AnySchema {
-  // A schema that is not an object (e.g. a transform) cannot be checked key by key; its merged
-  // result is still validated in full.
-  return shapeOf(paramsSchema) ? deepPartial(paramsSchema) : z.record(z.string(), z.unknown());
+  let p = partialCache.get(paramsSchema);
+  if (!p) {
+    // A schema that is not an object (e.g. a transform) cannot be checked key by key; its merged
+    // result is still validated in full.
+    p = shapeOf(paramsSchema) ? deepPartial(paramsSchema) : z.record(z.string(), z.unknown());
+    partialCache.set(paramsSchema, p);
+  }
+  return p;
 }
 
 /** `config/families/<name>.yaml`, checked with the family's own hyperparameter schema. */
-export function familyFileSchema(paramsSchema: AnySchema) {
+export function familyFileSchema(paramsSchema: AnySchema): ReturnType<typeof buildFamilyFileSchema> {
+  let s = fileCache.get(paramsSchema);
+  if (!s) {
+    s = buildFamilyFileSchema(paramsSchema);
+    fileCache.set(paramsSchema, s);
+  }
+  return s;
+}
+
+function buildFamilyFileSchema(paramsSchema: AnySchema) {
   const partial = partialParamsSchema(paramsSchema);
   return z.strictObject({
     family: z.string().min(1).describe("the registered family this file configures; equals the file name"),

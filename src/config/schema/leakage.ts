@@ -40,6 +40,60 @@ export const leakageThresholdsSchema = z.strictObject({
     })
     .prefault({})
     .describe("suspicious / implausible out-of-sample scores by metric; real daily-return predictability is small"),
+  target_agreement: z
+    .number()
+    .gt(0.5)
+    .max(1)
+    .default(0.95)
+    .describe("share of rows where a feature and the target sit on the same side of their means at or above which the feature is a near copy of the target"),
+  feature_association: z
+    .strictObject({
+      suspicious: z.number().gt(0).lt(1).default(0.2).describe("|association| of one feature with the target above which the feature is flagged for review"),
+      implausible: z.number().gt(0).lt(1).default(0.4).describe("|association| of one feature with the target above which the feature is treated as leakage"),
+    })
+    .refine((b) => b.implausible > b.suspicious, { message: "implausible must be greater than suspicious", path: ["implausible"] })
+    .prefault({})
+    .describe(
+      "one feature against the target, as a correlation (the strongest of cross-sectional rank IC, pooled per-symbol correlation and sign agreement); both levels are raised by what the target's own realized past achieves",
+    ),
+  future_past_ratio: z
+    .number()
+    .min(1)
+    .default(3)
+    .describe("a feature at least suspiciously associated with the future target and this many times more associated with it than with past returns and the lagged target is treated as leakage"),
+  min_t_stat: z
+    .number()
+    .min(0)
+    .default(3)
+    .describe("an association only counts when its t-statistic across blocks of time reaches this, so a short or trending history cannot produce a flag by chance"),
+});
+
+export const QUICK_MODEL_FAMILIES = ["lightgbm", "xgboost", "random_forest", "extra_trees"] as const;
+
+/** The small GBDT fitted under purged cross-validation to score the features together. */
+export const quickModelSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe("fit the quick model (score, importance and sentinel checks); off: rules and pre-scan only"),
+  family: z.enum(QUICK_MODEL_FAMILIES).default("lightgbm").describe("GBDT family of the quick model"),
+  folds: z.number().int().min(2).max(20).default(3).describe("purged k-fold splits when no splitter is given"),
+  max_rows: z.number().int().min(1000).default(200_000).describe("panel cells the quick model uses; larger panels use a seeded subset of timestamps"),
+  max_train_rows: z.number().int().min(500).default(20_000).describe("training rows per fit; more are subsampled with the seed"),
+  n_estimators: z.number().int().min(1).max(10_000).default(40),
+  learning_rate: z.number().gt(0).max(1).default(0.1),
+  num_leaves: z.number().int().min(2).max(1024).default(15),
+  min_data_in_leaf: z.number().int().min(1).default(50),
+  max_bin: z.number().int().min(2).max(1024).default(63),
+  feature_fraction: z.number().gt(0).max(1).default(0.8),
+});
+export type QuickModelConfig = z.infer<typeof quickModelSchema>;
+
+/** How the pre-scan samples a large panel. */
+export const prescanSchema = z.strictObject({
+  max_cells: z
+    .number()
+    .int()
+    .min(10_000)
+    .default(2_000_000)
+    .describe("panel cells (timestamps x symbols) the pre-scan reads; larger panels are scanned on a seeded subset of symbols, each over its full history"),
 });
 
 export const leakageSchema = z.strictObject({
@@ -69,8 +123,29 @@ export const leakageSchema = z.strictObject({
       shift_bars: z.number().int().min(1).max(100).default(1).describe("features are re-scored lagged by this many extra bars; a score that collapses means the feature needs same-bar information"),
       shuffle_repeats: z.number().int().min(1).max(1000).default(20).describe("target shuffles in time used to estimate the no-skill score distribution"),
       plant_leaky_copy: z.boolean().default(true).describe("plant a known-leaky copy of the target and require the detectors to catch it"),
+      future_shift_windows: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(2)
+        .describe("target windows by which the target is moved further into the future; the quick model's predictions must lose their score against it"),
+      max_retained_share: z
+        .number()
+        .gt(0)
+        .lt(1)
+        .default(0.5)
+        .describe("share of the quick model's score that may survive moving the target into the future or shuffling it in time within each symbol"),
+      holdout_min_share: z
+        .number()
+        .gt(0)
+        .lt(1)
+        .default(0.3)
+        .describe("share of the quick model's score it must keep on symbols it was not trained on; below this the score collapsed"),
     })
     .prefault({}),
+  prescan: prescanSchema.prefault({}),
+  quick_model: quickModelSchema.prefault({}),
   auto_fix: z
     .strictObject({
       enabled: z.boolean().default(true).describe("exclude features found leaking and re-run the earlier stages"),
