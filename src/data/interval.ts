@@ -1,5 +1,6 @@
 import { InputError } from "../util/errors.js";
 import type { DataOptions } from "./options.js";
+import { upperBound } from "./panel/axis.js";
 import { checkTimeAxis } from "./panel/grid.js";
 import { dailyStampGroups } from "./panel/stamps.js";
 import { INTERVAL_MS, STANDARD_INTERVALS, type IntervalInfo, type StandardInterval, type SymbolSeries } from "./types.js";
@@ -13,8 +14,10 @@ import { INTERVAL_MS, STANDARD_INTERVALS, type IntervalInfo, type StandardInterv
  * still frequent spacing that divides the mode replaces it (the "smallest frequent delta"), so a
  * regular pattern of missing bars cannot double the bar size. Deltas of 1.5 bars or more are gaps
  * (missing bars, overnight, weekends, holidays, halts) and are dropped before the share and median
- * are taken. Tick-like data has no dense window: its share stays far below one half, and it is
- * reported as "irregular" with the median of its deltas after outlier gaps are fenced off.
+ * are taken. Bars also put (nearly) every delta on a whole multiple of the base spacing. Tick-like
+ * data does neither: the dense window holds far less than half of the kept deltas and few deltas
+ * sit on the grid, so it is reported as "irregular" with the median of its deltas after outlier
+ * gaps (session breaks) are fenced off. So is a regular spacing that is no standard bar size.
  */
 
 export type IntervalOptions = Partial<Pick<DataOptions, "interval" | "interval_tolerance">>;
@@ -208,18 +211,6 @@ function median(sorted: Float64Array, from: number, to: number): number {
   if (n <= 0) return NaN;
   const mid = from + (n >> 1);
   return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** First index whose value exceeds `limit` (values sorted ascending). */
-function upperBound(sorted: Float64Array, limit: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
