@@ -1,2 +1,3 @@
 // Imports every model family so it registers itself.
 import "./gbdt/index.js";
+import "./nn/index.js";

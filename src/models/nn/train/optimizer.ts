@@ -1,0 +1,83 @@
+import { tf, type TF } from "../runtime/backend.js";
+import type { TrainingParams } from "../params.js";
+
+/**
+ * Adam (Kingma & Ba) and AdamW (Loshchilov & Hutter: weight decay decoupled from the adaptive step)
+ * with global-norm gradient clipping, all in tensor ops so a step never waits on a value read.
+ * Weight decay applies to weight matrices (rank >= 2) only; biases, gains and embeddings' shifts
+ * are not shrunk toward zero.
+ */
+export class AdamW {
+  private readonly m: TF.Variable[];
+  private readonly v: TF.Variable[];
+  private readonly decays: boolean[];
+  private t = 0;
+
+  constructor(
+    private readonly vars: readonly TF.Variable[],
+    private readonly p: Pick<TrainingParams, "optimizer" | "weight_decay" | "beta1" | "beta2" | "adam_epsilon" | "grad_clip_norm">,
+  ) {
+    this.m = vars.map((w) => tf.variable(tf.zerosLike(w), false));
+    this.v = vars.map((w) => tf.variable(tf.zerosLike(w), false));
+    this.decays = vars.map((w) => w.rank >= 2);
+  }
+
+  get steps(): number {
+    return this.t;
+  }
+
+  /** One update with learning rate `lr`; `grads[i]` belongs to `vars[i]`. */
+  apply(grads: readonly TF.Tensor[], lr: number): void {
+    this.t++;
+    const { beta1: b1, beta2: b2, adam_epsilon: eps, weight_decay: wd, optimizer, grad_clip_norm: clip } = this.p;
+    const c1 = 1 - b1 ** this.t;
+    const c2 = 1 - b2 ** this.t;
+    const stepSize = (lr * Math.sqrt(c2)) / c1;
+    tf.tidy(() => {
+      let gs = grads as TF.Tensor[];
+      if (clip > 0) {
+        const sq = gs.map((g) => tf.sum(tf.square(g)));
+        const norm = tf.sqrt(tf.addN(sq));
+        // scale = clip / max(norm, clip): 1 below the threshold, shrinks the whole gradient above it.
+        const scale = tf.div(clip, tf.maximum(norm, clip));
+        gs = gs.map((g) => tf.mul(g, scale));
+      }
+      for (let i = 0; i < this.vars.length; i++) {
+        const w = this.vars[i];
+        let g = gs[i];
+        if (optimizer === "adam" && wd > 0 && this.decays[i]) g = tf.add(g, tf.mul(w, wd));
+        const m = tf.add(tf.mul(this.m[i], b1), tf.mul(g, 1 - b1));
+        const v = tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(g), 1 - b2));
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        // eps is added to sqrt(v_hat), as in PyTorch: sqrt(v) + eps * sqrt(c2) on the raw moment.
+        let upd = tf.div(m, tf.add(tf.sqrt(v), eps * Math.sqrt(c2)));
+        upd = tf.mul(upd, stepSize);
+        if (optimizer === "adamw" && wd > 0 && this.decays[i]) upd = tf.add(upd, tf.mul(w, lr * wd));
+        w.assign(tf.sub(w, upd));
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const x of [...this.m, ...this.v]) x.dispose();
+  }
+}
+
+/** Learning rate at `step` (0-based) of `totalSteps`, in epoch `epoch`. */
+export function learningRate(p: Pick<TrainingParams, "learning_rate" | "lr_schedule" | "warmup_steps" | "lr_decay" | "lr_min_ratio">, step: number, totalSteps: number, epoch: number): number {
+  const base = p.learning_rate;
+  if (p.warmup_steps > 0 && step < p.warmup_steps) return (base * (step + 1)) / p.warmup_steps;
+  switch (p.lr_schedule) {
+    case "constant":
+      return base;
+    case "exponential":
+      return base * p.lr_decay ** epoch;
+    case "cosine": {
+      const span = Math.max(1, totalSteps - p.warmup_steps);
+      const prog = Math.min(1, Math.max(0, (step - p.warmup_steps) / span));
+      const floor = base * p.lr_min_ratio;
+      return floor + (base - floor) * 0.5 * (1 + Math.cos(Math.PI * prog));
+    }
+  }
+}
