@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import pl from "nodejs-polars";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateMarket, MANIFEST_NAME, writeMarket, type SyntheticMarket } from "../../src/data/synth/index.js";
@@ -37,6 +38,23 @@ describe("CSV number text", () => {
     expect(formatNumber(98.5564)).toBe("98.5564");
     expect(formatNumber(-0.0000123)).toBe("-0.0000123");
     expect(formatNumber(-0)).toBe("0");
+    expect(formatNumber(98.55, 4)).toBe("98.55");
+  });
+
+  it("gives the same shortest text whatever decimals it tries first (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 0, max: 12 }),
+        (raw, places, hint) => {
+          const x = Math.round(raw * 10 ** places) / 10 ** places;
+          const text = formatNumber(x, hint);
+          return Number(text) === x && text === formatNumber(x, 0);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -120,7 +120,7 @@ export const synthConfigSchema = z
       .default(50)
       .describe("how many symbols (named S001, S002, ...), or their names"),
     start: isoDate.default("2015-01-02").describe("first calendar date; the first bar is the first trading day on or after it"),
-    bars: z.number().int().min(2).max(50_000_000).optional().describe("bars on the common time axis (default 1000 unless `end` is given)"),
+    bars: z.number().int().min(2).max(50_000_000).optional().describe("bars on the common time axis, which a symbol listed throughout has (default 1000 unless `end` is given)"),
     end: isoDate.optional().describe("last calendar date (inclusive), instead of `bars`"),
     interval: z.enum(SYNTH_INTERVALS).default("1d"),
     session: z

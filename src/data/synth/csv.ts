@@ -32,14 +32,35 @@ function putUint(buf: Uint8Array, pos: number, v: number, minDigits: number): nu
   return pos;
 }
 
+/** Decimals used by the last putNumber call (0 for integers or the String fallback). */
+let lastDecimals = 0;
+
+/** Writes n / 10^d with trailing zeros dropped; n < 1e15 so every such decimal maps to one double. */
+function putDecimal(buf: Uint8Array, pos: number, neg: boolean, n: number, d: number): number {
+  lastDecimals = d;
+  while (d > 0 && n % 10 === 0) {
+    n /= 10;
+    d--;
+  }
+  if (neg) buf[pos++] = MINUS;
+  if (d === 0) return putUint(buf, pos, n, 1);
+  const p = POW10[d];
+  const frac = n % p;
+  pos = putUint(buf, pos, (n - frac) / p, 1);
+  buf[pos++] = DOT;
+  return putUint(buf, pos, frac, d);
+}
+
 /**
  * Writes the text of `x` at `pos` (nothing for NaN: an empty field) and returns the new position;
  * needs 40 free bytes. Generated values are short decimals (prices with a few places, features
  * with 7 significant digits), so the fewest decimals that read back as exactly the same double are
- * found with integer arithmetic, several times faster than String(x). Anything else (huge, tiny,
- * many digits) falls back to String(x). Either way the text parses back to the same double.
+ * found with integer arithmetic, several times faster than String(x); `hint` (the decimals the
+ * column needed so far) usually finds them in one try. Anything else (huge, tiny, more than 15
+ * significant digits) falls back to String(x). Either way the text parses back to the same double.
  */
-function putNumber(buf: Buffer, pos: number, x: number): number {
+function putNumber(buf: Buffer, pos: number, x: number, hint: number): number {
+  lastDecimals = 0;
   if (x !== x) return pos;
   const neg = x < 0;
   const a = neg ? -x : x;
@@ -48,25 +69,26 @@ function putNumber(buf: Buffer, pos: number, x: number): number {
     return putUint(buf, pos, a, 1);
   }
   if (a < 1e15 && a >= 1e-9) {
+    if (hint > 0) {
+      const p = POW10[hint];
+      const n = Math.round(a * p);
+      if (n / p === a && n < 1e15) return putDecimal(buf, pos, neg, n, hint);
+    }
     for (let d = 1; d <= MAX_DECIMALS; d++) {
       const p = POW10[d];
       const n = Math.round(a * p);
       if (n / p !== a) continue;
-      if (n > Number.MAX_SAFE_INTEGER) break;
-      const frac = n % p;
-      if (neg) buf[pos++] = MINUS;
-      pos = putUint(buf, pos, (n - frac) / p, 1);
-      buf[pos++] = DOT;
-      return putUint(buf, pos, frac, d);
+      if (n >= 1e15) break;
+      return putDecimal(buf, pos, neg, n, d);
     }
   }
   return pos + buf.write(String(x), pos, "latin1");
 }
 
-/** The text the CSV writer gives `x`. */
-export function formatNumber(x: number): string {
+/** The text the CSV writer gives `x` (`hint`: decimals to try first, as the writer does per column). */
+export function formatNumber(x: number, hint = 0): string {
   const buf = Buffer.alloc(40);
-  return buf.toString("latin1", 0, putNumber(buf, 0, x));
+  return buf.toString("latin1", 0, putNumber(buf, 0, x, hint));
 }
 
 /** CSV bytes go straight into a buffer that is written to `fd` whenever it fills. */
@@ -101,11 +123,15 @@ export class CsvSink {
     this.pos += b.length;
   }
 
-  /** A field separator followed by a number. */
-  field(x: number): void {
+  /**
+   * A field separator followed by a number. `hints[j]` carries the decimals column j has needed
+   * so far, so the next value of the column is usually formatted at the first try.
+   */
+  field(x: number, hints: Int32Array, j: number): void {
     this.room(41);
     this.buf[this.pos++] = COMMA;
-    this.pos = putNumber(this.buf, this.pos, x);
+    this.pos = putNumber(this.buf, this.pos, x, hints[j]);
+    if (lastDecimals > hints[j]) hints[j] = lastDecimals;
   }
 
   newline(): void {
@@ -142,6 +168,7 @@ export async function writeLongCsv(path: string, series: readonly SymbolSeries[]
   const names = columnNames(series);
   const cols = series.map((s) => names.map((n) => s.columns.get(n) as Float64Array));
   const symbolBytes = series.map((s) => ascii(`,${s.symbol}`));
+  const hints = new Int32Array(names.length);
   let rows = 0;
   await writeCsvFile(path, (w) => {
     w.text(`timestamp,symbol,${names.join(",")}\n`);
@@ -153,7 +180,7 @@ export async function writeLongCsv(path: string, series: readonly SymbolSeries[]
         w.bytes(stamp);
         w.bytes(symbolBytes[i]);
         const c = cols[i];
-        for (let j = 0; j < c.length; j++) w.field(c[j][k]);
+        for (let j = 0; j < c.length; j++) w.field(c[j][k], hints, j);
         w.newline();
         rows++;
       }
@@ -166,11 +193,12 @@ export async function writeLongCsv(path: string, series: readonly SymbolSeries[]
 export async function writeSymbolCsv(path: string, s: SymbolSeries, offset: number, stamps: readonly string[]): Promise<number> {
   const names = [...s.columns.keys()];
   const c = names.map((n) => s.columns.get(n) as Float64Array);
+  const hints = new Int32Array(names.length);
   await writeCsvFile(path, (w) => {
     w.text(`timestamp,${names.join(",")}\n`);
     for (let k = 0; k < s.ts.length; k++) {
       w.text(stamps[offset + k]);
-      for (let j = 0; j < c.length; j++) w.field(c[j][k]);
+      for (let j = 0; j < c.length; j++) w.field(c[j][k], hints, j);
       w.newline();
     }
   });
