@@ -1,4 +1,5 @@
 import { InputError } from "../../util/errors.js";
+import type { PackedCodes } from "./histogram.js";
 import { Rng } from "./rng.js";
 
 /**
@@ -165,40 +166,33 @@ function indexOf(a: Int32Array, v: number): number {
 }
 
 /**
- * Bin codes of all rows in two layouts, both in SharedArrayBuffers so worker threads read them
- * without copies: row-major [nRows x nFeatures] for histograms (a histogram pass reads all features
- * of a row at once: one cache line per row instead of one per feature, measured 2x faster than
- * column-major in V8), and column-major [nFeatures x nRows] for partitioning a node by one feature
- * (sequential instead of one cache miss per row). One byte per code when every feature has at most
- * 256 bins, else two.
+ * Bin codes of all rows in two layouts (see histogram.ts), both in SharedArrayBuffers so worker
+ * threads read them without copies: row-major [row][feature] and packed group-major (4 features of
+ * 8-bit codes, or 2 of 16-bit codes, per Uint32 word). One byte per code when every feature has at
+ * most 256 bins, else two.
  */
-export interface BinMatrix {
-  readonly nRows: number;
-  readonly nFeatures: number;
-  readonly codes: Uint8Array | Uint16Array;
-  readonly columns: Uint8Array | Uint16Array;
-}
-
-export function binMatrix(X: Float32Array, nRows: number, nFeatures: number, bins: readonly FeatureBins[]): BinMatrix {
+export function binMatrix(X: Float32Array, nRows: number, nFeatures: number, bins: readonly FeatureBins[]): PackedCodes {
   const wide = bins.some((b) => b.nBins > 256);
+  const pack = wide ? 2 : 4;
+  const bits = 32 / pack;
   const total = nRows * nFeatures;
-  const alloc = (): Uint8Array | Uint16Array => {
-    const sab = new SharedArrayBuffer(Math.max(8, total * (wide ? 2 : 1)));
-    return wide ? new Uint16Array(sab, 0, total) : new Uint8Array(sab, 0, total);
-  };
-  const columns = alloc();
-  for (let f = 0; f < nFeatures; f++) binColumn(X, nRows, nFeatures, f, bins[f], columns, f * nRows);
-  const codes = alloc();
-  // Transpose in blocks of rows so that both sides stay in cache.
-  const BLOCK = 256;
-  for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
-    const r1 = Math.min(nRows, r0 + BLOCK);
-    for (let f = 0; f < nFeatures; f++) {
-      const src = f * nRows;
-      for (let r = r0, p = r0 * nFeatures + f; r < r1; r++, p += nFeatures) codes[p] = columns[src + r];
+  const codesBuf = new SharedArrayBuffer(Math.max(8, total * (wide ? 2 : 1)));
+  const codes = wide ? new Uint16Array(codesBuf, 0, total) : new Uint8Array(codesBuf, 0, total);
+  const nGroups = Math.ceil(nFeatures / pack);
+  const packed = new Uint32Array(new SharedArrayBuffer(Math.max(8, nGroups * nRows * 4)));
+  const column = wide ? new Uint16Array(nRows) : new Uint8Array(nRows);
+  for (let f = 0; f < nFeatures; f++) {
+    binColumn(X, nRows, nFeatures, f, bins[f], column, 0);
+    const g = Math.floor(f / pack);
+    const shift = (f - g * pack) * bits;
+    const word = packed.subarray(g * nRows, (g + 1) * nRows);
+    for (let r = 0, p = f; r < nRows; r++, p += nFeatures) {
+      const c = column[r];
+      codes[p] = c;
+      word[r] |= c << shift;
     }
   }
-  return { nRows, nFeatures, codes, columns };
+  return { codes, packed, pack, nRows, nFeatures };
 }
 
 /** Bin codes of one feature into out[at, at + nRows). */

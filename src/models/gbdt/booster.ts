@@ -228,8 +228,8 @@ export function binnedData(train: TabularData, bins: FeatureBins[]): BinnedTrain
     nBinsOf[f] = bins[f].nBins;
     total += bins[f].nBins;
   }
-  const m = binMatrix(train.X, train.nRows, F, bins);
-  return { codes: m.codes, columns: m.columns, nRows: train.nRows, nFeatures: F, bins, offsets, nBinsOf, totalBins: total };
+  const matrix = binMatrix(train.X, train.nRows, F, bins);
+  return { matrix, nRows: train.nRows, nFeatures: F, bins, offsets, nBinsOf, totalBins: total };
 }
 
 /** Output-major starting scores: the data's own init scores (row-major [row][output]) or the base. */

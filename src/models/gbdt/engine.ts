@@ -48,7 +48,8 @@ export class SerialEngine implements HistogramEngine {
 
   build(slot: number, start: number, count: number, features: Int32Array, nFeatures: number): void {
     const d = this.data;
-    buildHistogram(d.codes, d.nFeatures, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, 0, nFeatures, this.slot(slot));
+    const nGroups = Math.ceil(d.nFeatures / d.matrix.pack);
+    buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, nFeatures, 0, nGroups, this.slot(slot));
   }
 
   close(): void {}

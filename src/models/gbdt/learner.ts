@@ -1,6 +1,5 @@
 import type { FeatureBins } from "./binning.js";
-import type { BinCodes } from "./histogram.js";
-import { subtractHistogram } from "./histogram.js";
+import { subtractHistogram, type PackedCodes } from "./histogram.js";
 import type { Rng } from "./rng.js";
 import { bestCategoricalSplit, bestNumericSplit, emptyCandidate, leafGain, leafOutput, type NodeSums, type SplitCandidate, type SplitConfig } from "./split.js";
 import { addNode, emptyTree, type Tree } from "./tree.js";
@@ -13,10 +12,8 @@ import { addNode, emptyTree, type Tree } from "./tree.js";
  */
 
 export interface BinnedTrainData {
-  /** Row-major bin codes [row][feature] (histograms). */
-  readonly codes: BinCodes;
-  /** Column-major bin codes [feature][row] (partitioning). */
-  readonly columns: BinCodes;
+  /** Bin codes, row-major and packed (see histogram.ts). */
+  readonly matrix: PackedCodes;
   readonly nRows: number;
   readonly nFeatures: number;
   readonly bins: readonly FeatureBins[];
@@ -241,11 +238,15 @@ export class TreeLearner {
   }
 
   private partitionRows(leaf: Leaf, s: SplitCandidate): number {
-    const { columns, nRows, bins } = this.data;
+    const { matrix, nRows, bins } = this.data;
     const rows = this.engine.rows;
     const scratch = this.scratch;
     const f = s.feature;
-    const col = columns.subarray(f * nRows, (f + 1) * nRows);
+    // This feature's codes: one field of its group's packed words.
+    const g = Math.floor(f / matrix.pack);
+    const word = matrix.packed.subarray(g * nRows, (g + 1) * nRows);
+    const shift = (f - g * matrix.pack) * (32 / matrix.pack);
+    const mask = matrix.pack === 4 ? 255 : 65535;
     const fb = bins[f];
     const miss = fb.nBins - 1;
     const end = leaf.start + leaf.count;
@@ -256,7 +257,7 @@ export class TreeLearner {
       const missLeft = s.defaultLeft;
       for (let i = leaf.start; i < end; i++) {
         const r = rows[i];
-        const b = col[r];
+        const b = (word[r] >>> shift) & mask;
         if (b === miss ? missLeft : b <= t) rows[leaf.start + nl++] = r;
         else scratch[nr++] = r;
       }
@@ -265,7 +266,7 @@ export class TreeLearner {
       for (const b of s.catBins!) goLeft[b] = 1;
       for (let i = leaf.start; i < end; i++) {
         const r = rows[i];
-        if (goLeft[col[r]] === 1) rows[leaf.start + nl++] = r;
+        if (goLeft[(word[r] >>> shift) & mask] === 1) rows[leaf.start + nl++] = r;
         else scratch[nr++] = r;
       }
     }

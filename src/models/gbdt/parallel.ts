@@ -63,8 +63,9 @@ class ParallelEngine implements ClosableEngine {
         const init: WorkerInit = {
           index: i + 1,
           ctrl: this.ctrl.buffer as SharedArrayBuffer,
-          codes: d.codes.buffer as SharedArrayBuffer,
-          wide: d.codes instanceof Uint16Array,
+          codes: d.matrix.codes.buffer as SharedArrayBuffer,
+          packed: d.matrix.packed.buffer as SharedArrayBuffer,
+          pack: d.matrix.pack,
           rows: this.rows.buffer as SharedArrayBuffer,
           grad: this.grad.buffer as SharedArrayBuffer,
           hess: this.hess.buffer as SharedArrayBuffer,
@@ -99,27 +100,40 @@ class ParallelEngine implements ClosableEngine {
   build(slot: number, start: number, count: number, features: Int32Array, nFeatures: number): void {
     const d = this.data;
     const hist = this.slot(slot);
+    const pack = d.matrix.pack;
+    const nGroups = Math.ceil(d.nFeatures / pack);
     if (count * nFeatures < MIN_PARALLEL_UPDATES || this.workers.length === 0) {
-      buildHistogram(d.codes, d.nFeatures, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, 0, nFeatures, hist);
+      buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, nFeatures, 0, nGroups, hist);
       return;
+    }
+    // Split the active feature groups into one contiguous share per thread.
+    const groups: number[] = [];
+    for (let j = 0; j < nFeatures; j++) {
+      const g = Math.floor(features[j] / pack);
+      if (groups.length === 0 || groups[groups.length - 1] !== g) groups.push(g);
     }
     const ctrl = this.ctrl;
     this.features.set(features.subarray(0, nFeatures));
     const T = this.threads;
     for (let t = 0; t < T; t++) {
-      ctrl[CTRL.ranges + 2 * t] = Math.floor((t * nFeatures) / T);
-      ctrl[CTRL.ranges + 2 * t + 1] = Math.floor(((t + 1) * nFeatures) / T);
+      const a = Math.floor((t * groups.length) / T);
+      const b = Math.floor(((t + 1) * groups.length) / T);
+      ctrl[CTRL.ranges + 2 * t] = a < b ? groups[a] : 0;
+      ctrl[CTRL.ranges + 2 * t + 1] = a < b ? groups[b - 1] + 1 : 0;
     }
     ctrl[CTRL.slot] = slot;
     ctrl[CTRL.start] = start;
     ctrl[CTRL.count] = count;
+    ctrl[CTRL.nActive] = nFeatures;
     this.command(CMD_BUILD);
-    buildHistogram(d.codes, d.nFeatures, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, this.features, ctrl[CTRL.ranges], ctrl[CTRL.ranges + 1], hist);
+    buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, this.features, nFeatures, ctrl[CTRL.ranges], ctrl[CTRL.ranges + 1], hist);
     this.waitWorkers();
+    if (Atomics.load(ctrl, CTRL.error) !== 0) throw new FoxmlError("a GBDT histogram worker failed", { exitCode: 1 });
   }
 
   private command(cmd: number): void {
     Atomics.store(this.ctrl, CTRL.done, 0);
+    Atomics.store(this.ctrl, CTRL.error, 0);
     Atomics.store(this.ctrl, CTRL.cmd, cmd);
     Atomics.add(this.ctrl, CTRL.seq, 1);
     Atomics.notify(this.ctrl, CTRL.seq);

@@ -8,7 +8,11 @@ export const CTRL = {
   slot: 3,
   start: 4,
   count: 5,
-  /** Per thread: [fFrom, fTo) into the shared feature list, 2 ints per thread. */
+  /** Active features: the first nActive entries of the shared feature list. */
+  nActive: 6,
+  /** Set by a worker whose command threw. */
+  error: 7,
+  /** Per thread: its feature groups [gFrom, gTo), 2 ints per thread. */
   ranges: 8,
 } as const;
 
@@ -19,7 +23,8 @@ export interface WorkerInit {
   index: number;
   ctrl: SharedArrayBuffer;
   codes: SharedArrayBuffer;
-  wide: boolean;
+  packed: SharedArrayBuffer;
+  pack: number;
   rows: SharedArrayBuffer;
   grad: SharedArrayBuffer;
   hess: SharedArrayBuffer;

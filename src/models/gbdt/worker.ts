@@ -4,7 +4,7 @@
  * instead of a message round trip) until told to release them.
  */
 import { parentPort } from "node:worker_threads";
-import { buildHistogram, type BinCodes } from "./histogram.js";
+import { buildHistogram, type PackedCodes } from "./histogram.js";
 import { CTRL, CMD_BUILD, CMD_RELEASE, type WorkerInit } from "./protocol.js";
 
 if (!parentPort) throw new Error("gbdt worker must run in a worker thread");
@@ -16,7 +16,13 @@ port.on("message", (msg: WorkerInit) => {
 
 function serve(init: WorkerInit): void {
   const ctrl = new Int32Array(init.ctrl);
-  const codes: BinCodes = init.wide ? new Uint16Array(init.codes) : new Uint8Array(init.codes);
+  const matrix: PackedCodes = {
+    codes: init.pack === 2 ? new Uint16Array(init.codes) : new Uint8Array(init.codes),
+    packed: new Uint32Array(init.packed),
+    pack: init.pack,
+    nRows: init.nRows,
+    nFeatures: init.nFeatures,
+  };
   const rows = new Int32Array(init.rows);
   const grad = new Float64Array(init.grad);
   const hess = new Float64Array(init.hess);
@@ -38,11 +44,15 @@ function serve(init: WorkerInit): void {
       return;
     }
     if (cmd === CMD_BUILD) {
-      const slot = ctrl[CTRL.slot];
-      const fFrom = ctrl[CTRL.ranges + 2 * me];
-      const fTo = ctrl[CTRL.ranges + 2 * me + 1];
-      const hist = slots.subarray(slot * slotLen, (slot + 1) * slotLen);
-      buildHistogram(codes, init.nFeatures, rows, ctrl[CTRL.start], ctrl[CTRL.count], grad, hess, ordered, offsets, nBinsOf, features, fFrom, fTo, hist);
+      try {
+        const slot = ctrl[CTRL.slot];
+        const hist = slots.subarray(slot * slotLen, (slot + 1) * slotLen);
+        const gFrom = ctrl[CTRL.ranges + 2 * me];
+        const gTo = ctrl[CTRL.ranges + 2 * me + 1];
+        buildHistogram(matrix, rows, ctrl[CTRL.start], ctrl[CTRL.count], grad, hess, ordered, offsets, nBinsOf, features, ctrl[CTRL.nActive], gFrom, gTo, hist);
+      } catch {
+        Atomics.store(ctrl, CTRL.error, 1);
+      }
     }
     finish(ctrl);
   }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { binMatrix, fitBins, numericBin, numericBounds, type NumericBins } from "../../../src/models/gbdt/binning.js";
+import { packedCode } from "../../../src/models/gbdt/histogram.js";
 import { InputError } from "../../../src/util/errors.js";
 
 const opts = { maxBin: 255, minDataInBin: 1, sampleCount: 200_000, seed: 1 };
@@ -44,19 +45,23 @@ describe("quantile binning", () => {
           const v = X[i];
           const expected = v !== v ? fb.nBins - 1 : Array.from(fb.bounds).filter((c) => c <= v).length;
           expect(m.codes[i]).toBe(expected);
-          expect(m.columns[i]).toBe(expected);
+          expect(packedCode(m, i, 0)).toBe(expected);
         }
       }),
       { numRuns: 200 },
     );
   });
 
-  it("lays codes out row-major and column-major", () => {
-    const X = Float32Array.of(1, 10, 2, 20, 3, 30);
-    const bins = fitBins(X, 3, 2, ["a", "b"], new Set(), opts);
-    const m = binMatrix(X, 3, 2, bins);
-    expect(Array.from(m.codes)).toEqual([0, 0, 1, 1, 2, 2]);
-    expect(Array.from(m.columns)).toEqual([0, 1, 2, 0, 1, 2]);
+  it("lays codes out row-major and packed 4 per word, group-major", () => {
+    const F = 5;
+    const X = Float32Array.from({ length: 3 * F }, (_, i) => (i % F) * 10 + Math.floor(i / F));
+    const bins = fitBins(X, 3, F, ["a", "b", "c", "d", "e"], new Set(), opts);
+    const m = binMatrix(X, 3, F, bins);
+    expect(Array.from(m.codes)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(m.pack).toBe(4);
+    // group 0 holds features 0..3 (byte k = feature k), group 1 feature 4
+    expect(Array.from(m.packed)).toEqual([0, 0x01010101, 0x02020202, 0, 1, 2]);
+    for (let r = 0; r < 3; r++) for (let f = 0; f < F; f++) expect(packedCode(m, r, f)).toBe(r);
   });
 
   it("maps categorical codes by frequency; unseen and missing share the last bin", () => {
@@ -80,5 +85,7 @@ describe("quantile binning", () => {
     const m = binMatrix(X, 1000, 1, bins);
     expect(m.codes).toBeInstanceOf(Uint16Array);
     expect(m.codes[999]).toBe(999);
+    expect(m.pack).toBe(2);
+    expect(packedCode(m, 999, 0)).toBe(999);
   });
 });

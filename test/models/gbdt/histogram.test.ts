@@ -1,52 +1,56 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildHistogram, referenceHistogram, subtractHistogram } from "../../../src/models/gbdt/histogram.js";
+import { binMatrix, fitBins } from "../../../src/models/gbdt/binning.js";
+import { buildHistogram, referenceHistogram, subtractHistogram, type PackedCodes } from "../../../src/models/gbdt/histogram.js";
 import { lcg } from "./helpers.js";
 
+/** Random data binned into (up to) nb bins per feature, through the real binning code. */
 function setup(n: number, F: number, nb: number, wide: boolean, seed: number) {
   const rnd = lcg(seed);
-  const codes = wide ? new Uint16Array(n * F) : new Uint8Array(n * F);
-  for (let i = 0; i < codes.length; i++) codes[i] = Math.floor(rnd() * nb);
+  const X = Float32Array.from({ length: n * F }, () => (rnd() < 0.05 ? NaN : Math.floor(rnd() * (nb - 1))));
+  const bins = fitBins(X, n, F, Array.from({ length: F }, (_, f) => `f${f}`), new Set(), { maxBin: wide ? 1000 : 255, minDataInBin: 1, sampleCount: 200_000, seed: 1 });
+  const matrix: PackedCodes = binMatrix(X, n, F, bins);
   const grad = Float64Array.from({ length: n }, () => rnd() * 2 - 1);
   const hess = Float64Array.from({ length: n }, () => rnd());
-  const offsets = Int32Array.from({ length: F }, (_, f) => f * nb);
-  const nBinsOf = new Int32Array(F).fill(nb);
-  return { codes, grad, hess, offsets, nBinsOf, total: F * nb };
+  const nBinsOf = Int32Array.from(bins, (b) => b.nBins);
+  const offsets = new Int32Array(F);
+  for (let f = 1; f < F; f++) offsets[f] = offsets[f - 1] + nBinsOf[f - 1];
+  const total = offsets[F - 1] + nBinsOf[F - 1];
+  return { matrix, codes: matrix.codes, grad, hess, offsets, nBinsOf, total, groups: Math.ceil(F / matrix.pack) };
 }
 
 describe("histogram kernel (fast path) against the plain reference", () => {
-  it("is bit-identical for any row subset, feature subset and code width (property)", () => {
+  it("is bit-identical for any row subset (dense: packed kernel, sparse: row kernel), feature subset and code width (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), fc.integer({ min: 0, max: 1e6 }), (n, F, wide, seed) => {
-        const nb = wide ? 300 : 17;
-        const s = setup(n, F, nb, wide, seed);
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), fc.double({ min: 0.01, max: 1 }), fc.integer({ min: 0, max: 1e6 }), (n, F, wide, share, seed) => {
+        const s = setup(n, F, wide ? 300 : 17, wide, seed);
         const rnd = lcg(seed + 1);
         const rowList: number[] = [];
-        for (let i = 0; i < n; i++) if (rnd() < 0.6) rowList.push(i);
-        const rows = Int32Array.from([7, 7, ...rowList]); // rows start at offset 2
+        for (let i = 0; i < n; i++) if (rnd() < share) rowList.push(i);
+        const rows = Int32Array.from([7, 7, ...rowList]); // the node's rows start at offset 2
         const features = Int32Array.from({ length: F }, (_, f) => f).filter(() => rnd() < 0.7);
         const hist = new Float64Array(s.total * 2).fill(123); // stale content must be cleared
-        buildHistogram(s.codes, F, rows, 2, rowList.length, s.grad, s.hess, new Float64Array(2 * n), s.offsets, s.nBinsOf, features, 0, features.length, hist);
+        buildHistogram(s.matrix, rows, 2, rowList.length, s.grad, s.hess, new Float64Array(2 * n), s.offsets, s.nBinsOf, features, features.length, 0, s.groups, hist);
         const ref = referenceHistogram(s.codes, F, rowList, s.grad, s.hess, s.offsets, s.total);
         for (const f of features) {
-          const a = hist.subarray(s.offsets[f] * 2, (s.offsets[f] + nb) * 2);
-          const b = ref.subarray(s.offsets[f] * 2, (s.offsets[f] + nb) * 2);
+          const a = hist.subarray(s.offsets[f] * 2, (s.offsets[f] + s.nBinsOf[f]) * 2);
+          const b = ref.subarray(s.offsets[f] * 2, (s.offsets[f] + s.nBinsOf[f]) * 2);
           expect(Array.from(a)).toEqual(Array.from(b));
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
-  it("builds each feature range independently (how threads split the work)", () => {
-    const F = 6;
+  it("builds each range of feature groups independently (how threads split the work)", () => {
+    const F = 14;
     const s = setup(500, F, 20, false, 3);
     const rows = Int32Array.from({ length: 500 }, (_, i) => i);
     const features = Int32Array.from({ length: F }, (_, f) => f);
     const whole = new Float64Array(s.total * 2);
-    buildHistogram(s.codes, F, rows, 0, 500, s.grad, s.hess, new Float64Array(1000), s.offsets, s.nBinsOf, features, 0, F, whole);
+    buildHistogram(s.matrix, rows, 0, 500, s.grad, s.hess, new Float64Array(1000), s.offsets, s.nBinsOf, features, F, 0, s.groups, whole);
     const parts = new Float64Array(s.total * 2);
-    for (const [a, b] of [[0, 2], [2, 5], [5, 6]]) buildHistogram(s.codes, F, rows, 0, 500, s.grad, s.hess, new Float64Array(1000), s.offsets, s.nBinsOf, features, a, b, parts);
+    for (const [a, b] of [[0, 1], [1, 3], [3, 4]]) buildHistogram(s.matrix, rows, 0, 500, s.grad, s.hess, new Float64Array(1000), s.offsets, s.nBinsOf, features, F, a, b, parts);
     expect(Array.from(parts)).toEqual(Array.from(whole));
   });
 
