@@ -1,3 +1,15 @@
+/**
+ * The data layer's entry point: `loadData(options)` turns bar files into checked SymbolSeries.
+ *
+ *   files (discover) -> RawTable per file (read/csv, read/parquet: values parsed, bad cells flagged)
+ *     -> column classes (read/classify) -> value checks (checks/values)
+ *     -> rows grouped per symbol (read/assemble) -> series checks (checks/series) -> LoadedData
+ *
+ * Every check in `options.checks` either throws an InputError naming file, row/line and column
+ * (`error`), or records its findings in `LoadedData.report` (`warn`, `fix`; `fix` also repairs).
+ * Public API: loadData, LoadedData, ColumnInfo, DataFileInfo, the CheckReport types and
+ * formatCheckReport; timestamps.ts offers parseTimestamp for one-off values.
+ */
 import { InputError } from "../util/errors.js";
 import { hashJson } from "../util/hash.js";
 import type { DataOptions } from "./options.js";
@@ -77,7 +89,6 @@ export async function loadData(options: DataOptions, opts: { baseDir?: string } 
     // Sequential on purpose: one file's arrays at a time keeps peak memory near the data's size.
     const t = file.format === "csv" ? readCsvFile(file, ctx) : readParquetFile(file, ctx);
     tables.push(t);
-    await Promise.resolve();
   }
   const files = tables.map((t) => ({ path: t.file.display, rows: t.nRows, bytes: t.bytes, sha256: t.sha256 }));
   const fingerprint = hashJson(
@@ -96,9 +107,9 @@ export async function loadData(options: DataOptions, opts: { baseDir?: string } 
   const classes = classifyColumns(live, options.extra_columns);
   const loadedKeys = classes.filter((c) => c.kind === "standard" || c.kind === "extra-feature" || c.kind === "extra-target").map((c) => c.key);
   const loaded = new Set(loadedKeys);
-  for (const t of live) checkFileValues(t, (k) => loaded.has(k), checks);
-
   const wanted = options.symbols ? new Set(options.symbols) : null;
+  for (const t of live) checkFileValues(t, (k) => loaded.has(k), wanted, checks);
+
   const grouped = groupBySymbol(live, loadedKeys, wanted);
   if (wanted) {
     const have = new Set(grouped.map((g) => g.symbol));
@@ -138,7 +149,11 @@ export async function loadData(options: DataOptions, opts: { baseDir?: string } 
     withoutValues.set(key, without);
   }
   if ((nonNull.get("close") ?? 0) === 0) {
-    throw new InputError(`the close column has no values in ${options.path}`, "close prices are required: check the file's close column");
+    const why = checks.report().checks.non_numeric.examples.find((e) => e.column?.toLowerCase() === "close");
+    throw new InputError(
+      `the close column has no values in ${options.path}${why ? `; values such as ${JSON.stringify(why.value)} (${why.file} ${why.rowWord} ${why.row}) are not numbers` : ""}`,
+      "close prices are required: write them as plain decimal numbers (no currency signs or thousands separators)",
+    );
   }
   const missingStandardColumns = STANDARD_COLUMNS.filter((c) => c !== "close" && !(nonNull.get(c) ?? 0));
   const dropKeys = new Set<string>(missingStandardColumns);

@@ -275,6 +275,23 @@ describe("missing_columns", () => {
   });
 });
 
+describe("with pipeline.data.symbols", () => {
+  it("findings in symbols not loaded neither stop the load nor enter the report", async () => {
+    const d = await load("non_numeric.csv", { non_numeric: "error" }, { symbols: ["BBB"] });
+    expect(d.series.map((s) => s.symbol)).toEqual(["BBB"]);
+    expect(d.report.checks.non_numeric.count).toBe(0);
+    await inputError(load("non_numeric.csv", { non_numeric: "error" }, { symbols: ["AAA"] }));
+  });
+});
+
+describe("a close column of text", () => {
+  it("says which values are not numbers", async () => {
+    const e = await inputError(load("text_close.csv"));
+    expect(e.message).toContain('the close column has no values in text_close.csv; values such as "$10.50"');
+    expect(e.message).toContain("text_close.csv line 2");
+  });
+});
+
 describe("the report", () => {
   it("has every check, with zero counts where nothing was found", async () => {
     const d = await load("unsorted.csv");

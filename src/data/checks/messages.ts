@@ -11,7 +11,7 @@ function where(e: CheckExample): string {
 }
 
 function quoted(v: string | undefined): string {
-  return v === undefined ? "" : JSON.stringify(v.length > 60 ? v.slice(0, 57) + "..." : v);
+  return v === undefined ? "the value" : JSON.stringify(v.length > 60 ? v.slice(0, 57) + "..." : v);
 }
 
 function sym(e: CheckExample): string {

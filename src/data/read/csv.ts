@@ -122,13 +122,16 @@ class CsvFileReader {
         values = values.map((v) => grow(v, cap));
       }
       const b = this.buf;
+      const quoted = this.quoted;
+      const starts = this.starts;
+      const ends = this.ends;
       const row = n;
       lines[row] = recordLine;
       for (let k = 0; k < nCols; k++) {
         const role = roles[k];
-        const q = this.quoted[k];
-        const s = this.starts[k];
-        const e = this.ends[k];
+        const q = quoted[k];
+        const s = starts[k];
+        const e = ends[k];
         if (role >= 0) {
           const v = q === 0 ? parseNumberBytes(b, s, e) : parseNumberText(this.fieldText(k));
           const st = numberParse.status;
