@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pl from "nodejs-polars";
-import { InputError } from "../../util/errors.js";
+import { FoxmlError, InputError } from "../../util/errors.js";
 import { OFFSET_NAIVE, TimestampParser } from "../timestamps.js";
 import { NUM_INVALID, NUM_MISSING, NUM_NON_FINITE, numberParse, parseNumberText } from "./numbers.js";
 import { planColumns, type ColumnPlan } from "./header.js";
@@ -62,7 +62,16 @@ export function readParquetFile(file: DataFileRef, ctx: ReaderContext): RawTable
   }
   if (df.height === 0) return emptyTable(file, bytes.length, sha256, "row");
   const plan = planColumns(df.columns, file, ctx.header, ctx.checks);
-  return buildTable(file, ctx, df, plan, bytes.length, sha256);
+  try {
+    return buildTable(file, ctx, df, plan, bytes.length, sha256);
+  } catch (e) {
+    // polars refusing a cast is about the file's content; a TypeError/RangeError is a bug of ours.
+    if (e instanceof FoxmlError || e instanceof TypeError || e instanceof RangeError || !(e instanceof Error)) throw e;
+    throw new InputError(
+      `cannot read the columns of ${file.display}: ${e.message.split("\n")[0]}`,
+      "store times as Datetime/Date/epoch integers or ISO strings and values as floats or integers",
+    );
+  }
 }
 
 type TimeKind = "datetime-ms" | "datetime-us" | "date" | "epoch" | "text";
