@@ -7,6 +7,7 @@ import { loadData, formatCheckReport, type CheckReport, type ColumnInfo, type Da
 import { detectPanelInterval, formatDuration, type IntervalDetection, type PanelIntervalDetection } from "./interval.js";
 import { gapReport, type GapReport } from "./gaps.js";
 import { buildPanel, panelMemoryReport, type PanelMemoryReport } from "./panel.js";
+import { alignDailyStamps, dailyStampGroups } from "./panel/stamps.js";
 import type { DataOptions } from "./options.js";
 import type { Panel, StandardInterval } from "./types.js";
 
@@ -58,7 +59,11 @@ export async function inspectData(options: DataOptions, opts: { baseDir?: string
   const loaded = await loadData(options, opts);
   const interval = detectPanelInterval(loaded.series, options);
   const gaps = gapReport(loaded.series, interval.overall);
-  const panel = buildPanel(loaded.series, { alignment: options.alignment, interval: interval.overall });
+  // Daily bars stamped at different times of day (exchanges in other zones, closes vs midnights)
+  // would put one trading day on several panel rows: restamp each at 00:00 UTC of its trading date.
+  const restamp = interval.overall.interval === "1d" && dailyStampGroups(loaded.series).length > 1;
+  if (restamp) interval.warnings.push("the panel restamps every daily bar at 00:00 UTC of its trading date");
+  const panel = buildPanel(restamp ? alignDailyStamps(loaded.series) : loaded.series, { alignment: options.alignment, interval: interval.overall });
   const gapBySymbol = new Map(gaps.symbols.map((g) => [g.symbol, g]));
   const spacingBySymbol = new Map(interval.symbols.map((s) => [s.symbol, s]));
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { captureIo } from "../../src/cli/io.js";
@@ -81,5 +84,18 @@ describe("foxml data inspect on the bundled real datasets", () => {
     const io = captureIo();
     expect(await main(["data", "inspect", DOW, "--interval", "7m"], io)).toBe(2);
     expect(io.stderr).toContain("--interval");
+  });
+
+  it("daily bars stamped at different times of day share one panel row per trading day", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "foxml-stamps-"));
+    const path = join(dir, "bars.csv");
+    const days = ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-08"];
+    const rows = days.flatMap((d, i) => [`${d}T00:00:00Z,A,${i + 1}`, `${d}T21:00:00Z,B,${i + 1}`]);
+    writeFileSync(path, ["timestamp,symbol,close", ...rows].join("\n") + "\n");
+    const r = await inspectJson(path, "--set", "pipeline.data.min_bars=2");
+    expect(r.interval).toBe("1d");
+    expect(r.panel.T).toBe(5);
+    expect(r.panel.density).toBe(1);
+    expect(r.intervalWarnings.join(" ")).toContain("restamps");
   });
 });
