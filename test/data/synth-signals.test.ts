@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectedIc, generateMarket, signalBudget } from "../../src/data/synth/index.js";
+import { expectedIcs, generateMarket, overlapSquares, signalBudget, solveSignals } from "../../src/data/synth/index.js";
 import { correlation, crossSectionalIc, mean } from "./synth-stats.js";
 
 const col = (s: { columns: Map<string, Float64Array> }, name: string) => s.columns.get(name) as Float64Array;
@@ -24,10 +24,9 @@ describe("planted signals and noise", () => {
   });
 
   it("gives each signal its intended IC with its own horizon's forward return", () => {
-    expect(crossSectionalIc(market, "sig_h5", 5)).toBeGreaterThan(0.1 - 0.015);
-    expect(crossSectionalIc(market, "sig_h5", 5)).toBeLessThan(0.1 + 0.015);
-    expect(crossSectionalIc(market, "sig_h20", 20)).toBeGreaterThan(0.06 - 0.02);
-    expect(crossSectionalIc(market, "sig_h20", 20)).toBeLessThan(0.06 + 0.02);
+    // About 3 standard errors: a scale off by 10% fails.
+    expect(Math.abs(crossSectionalIc(market, "sig_h5", 5) - 0.1)).toBeLessThan(0.008);
+    expect(Math.abs(crossSectionalIc(market, "sig_h20", 20) - 0.06)).toBeLessThan(0.01);
   });
 
   it("gives ~0 IC at shorter horizons and the manifest's expected IC at longer ones", () => {
@@ -73,31 +72,56 @@ describe("planted signals and noise", () => {
   });
 
   it("spreads a signal over bars onset..horizon when onset is set, and supports negative IC", () => {
-    const m = generateMarket({
-      seed: 4,
-      symbols: 100,
-      bars: 800,
-      signals: { plant: true, noise_count: 0, features: [{ name: "sig_spread", horizon: 10, onset: 3, ic: -0.12 }] },
-    });
     const spec = { name: "sig_spread", horizon: 10, onset: 3, ic: -0.12 };
-    expect(expectedIc(spec, 2)).toBe(0);
-    expect(crossSectionalIc(m, "sig_spread", 10)).toBeLessThan(-0.12 + 0.02);
-    expect(crossSectionalIc(m, "sig_spread", 10)).toBeGreaterThan(-0.12 - 0.02);
+    const m = generateMarket({ seed: 4, symbols: 100, bars: 800, signals: { plant: true, noise_count: 0, features: [spec] } });
+    const ic = (H: number) => expectedIcs([spec], H)[0];
+    expect(ic(2)).toBe(0);
+    expect(ic(10)).toBeCloseTo(-0.12, 12);
+    expect(crossSectionalIc(m, "sig_spread", 10)).toBeLessThan(-0.12 + 0.015);
+    expect(crossSectionalIc(m, "sig_spread", 10)).toBeGreaterThan(-0.12 - 0.015);
     expect(Math.abs(crossSectionalIc(m, "sig_spread", 2))).toBeLessThan(0.015);
-    // 3 of its 8 bars lie within 5: -0.12 * 3/8 * sqrt(10/5).
-    expect(expectedIc(spec, 5)).toBeCloseTo(-0.12 * (3 / 8) * Math.sqrt(2), 10);
-    expect(crossSectionalIc(m, "sig_spread", 5)).toBeCloseTo(expectedIc(spec, 5), 1);
+    // Only 3 of its 8 bars lie within 5 bars.
+    expect(ic(5)).toBeLessThan(0);
+    expect(ic(5)).toBeGreaterThan(ic(10));
+    expect(crossSectionalIc(m, "sig_spread", 5)).toBeGreaterThan(ic(5) - 0.015);
+    expect(crossSectionalIc(m, "sig_spread", 5)).toBeLessThan(ic(5) + 0.015);
+  });
+
+  it("meets every IC at once when strong, overlapping and spread signals share the returns", () => {
+    const features = [
+      { name: "a", horizon: 5, ic: 0.3 },
+      { name: "b", horizon: 1, ic: 0.3 },
+      { name: "c", horizon: 10, onset: 1, ic: -0.2 },
+    ];
+    const m = generateMarket({ seed: 1, symbols: 80, bars: 600, signals: { plant: true, noise_count: 0, features } });
+    expect(crossSectionalIc(m, "a", 5)).toBeCloseTo(0.3, 1);
+    expect(Math.abs(crossSectionalIc(m, "a", 5) - 0.3)).toBeLessThan(0.02);
+    expect(Math.abs(crossSectionalIc(m, "b", 1) - 0.3)).toBeLessThan(0.02);
+    expect(Math.abs(crossSectionalIc(m, "c", 10) + 0.2)).toBeLessThan(0.02);
+    // Cross-horizon: b (one bar) seen over 5 bars, against the joint expectation.
+    const truthB5 = m.truth.signals.find((s) => s.name === "b")?.expected_ic["5"] as number;
+    expect(truthB5).toBeCloseTo(expectedIcs(features, 5)[1], 6);
+    expect(Math.abs(crossSectionalIc(m, "b", 5) - truthB5)).toBeLessThan(0.02);
   });
 });
 
-describe("signal budget", () => {
-  it("grows with ic^2 * horizon and shrinks when the signal is spread", () => {
+describe("signal algebra", () => {
+  it("counts squared overlaps of bar runs", () => {
+    expect(overlapSquares(1, 7)).toBe(7);
+    expect(overlapSquares(2, 3)).toBe(1 + 4 + 4 + 1);
+    expect(overlapSquares(5, 5)).toBe(25 + 2 * (16 + 9 + 4 + 1));
+    expect(overlapSquares(3, 8)).toBe(overlapSquares(8, 3));
+  });
+
+  it("gives one signal the share ic^2 * Q(m, h) / m^2 of its forward return's variance", () => {
     expect(signalBudget([{ name: "a", horizon: 5, ic: 0.1 }])).toBeCloseTo(0.05, 12);
-    expect(signalBudget([{ name: "a", horizon: 5, ic: 0.1, onset: 1 }])).toBeCloseTo(0.01, 12);
+    expect(signalBudget([{ name: "a", horizon: 5, ic: 0.1, onset: 1 }])).toBeCloseTo((0.01 * 85) / 25, 12);
+    expect(solveSignals([{ name: "a", horizon: 5, ic: 0.5 }])).toBeNull();
   });
 
   it("refuses signals that would need more variance than returns have", () => {
-    expect(() => generateMarket({ signals: { features: [{ name: "sig_big", horizon: 20, ic: 0.3 }] } })).toThrow(/signals\.features: the signals ask for too much/);
+    expect(() => generateMarket({ signals: { features: [{ name: "sig_big", horizon: 20, ic: 0.3 }] } })).toThrow(/signals\.features: the signals together would need more variance/);
+    expect(() => generateMarket({ signals: { features: [{ name: "sig_big", horizon: 20, ic: 0.2 }] } })).toThrow(/would need 80% of a forward return's variance/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateMarket } from "../../src/data/synth/index.js";
 import { InputError } from "../../src/util/errors.js";
-import { autocorrelation, correlation, kurtosis, logReturns, mean } from "./synth-stats.js";
+import { autocorrelation, correlation, kurtosis, logReturns, mean, variance } from "./synth-stats.js";
 
 const col = (s: { columns: Map<string, Float64Array> }, name: string) => s.columns.get(name) as Float64Array;
 
@@ -135,13 +135,6 @@ describe("generateMarket: stylized facts", () => {
     expect(nonInteger).toEqual([]);
   });
 });
-
-function variance(xs: ArrayLike<number>): number {
-  const m = mean(xs);
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += (xs[i] - m) ** 2;
-  return s / xs.length;
-}
 
 describe("generateMarket: listings and calendar", () => {
   const market = generateMarket({ seed: 5, symbols: 60, start: "2015-01-01", bars: 500, listing: { late_fraction: 0.4, delist_fraction: 0.3, min_bars: 50 } });

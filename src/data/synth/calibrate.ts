@@ -1,30 +1,19 @@
 import type { MarketCalendar } from "./calendar.js";
-import type { SignalSpec, SynthConfig } from "./config.js";
+import type { SynthConfig } from "./config.js";
 import type { Factors } from "./factors.js";
 import { persistence, type GarchParams } from "./garch.js";
 import type { SymbolParams } from "./universe.js";
+import { scaleMap } from "./signal-model.js";
 
 /**
- * How strongly each planted signal is written into later returns, per calendar bar.
- *
- * Signal j's value at bar t, z[t] ~ N(0, 1) independent across bars and symbols, adds
- * c_j[t] * z[t] to the return of each bar t + onset .. t + horizon. The scale c_j[t] is the same for
- * every symbol at t and is chosen so that the cross-sectional correlation between z[t] and the
- * forward log return over `horizon` bars has expectation `ic`:
- *
- *   corr = m c / sqrt(V + h C),  m = horizon - onset + 1,  h = horizon,
- *
- * where V is the expected cross-sectional variance of the h-bar return without any signal (from
- * the symbols' GARCH variance forecasts, the dispersion of betas times the market variance
- * forecast, sector dispersion and drift dispersion) and C = sum_j m_j c_j^2 is the variance all
- * signals add to one bar. Solving for every signal at once gives, with v_j = V_j / h_j and
- * k_j = ic_j^2 h_j / m_j, K = sum k_j:
- *
- *   C = sum_j k_j v_j / (1 - K),   c_j = sign(ic_j) sqrt(ic_j^2 h_j (v_j + C)) / m_j.
- *
- * Because z is independent across bars, the other bars' signal values only add variance, and the
- * signal's correlation with other horizons H follows exactly: ic * n(H) / m * sqrt(h / H), with
- * n(H) the number of the signal's bars within the first H (see truth.ts).
+ * How strongly each planted signal is written into later returns, per calendar bar: scale c_j[t]
+ * multiplies z_j[t] in each of its bars (see signal-model.ts). The scale is the same for every
+ * symbol at t and is chosen so that the cross-sectional correlation between z_j[t] and the forward
+ * log return over the signal's horizon has expectation `ic`. The variance of that return without
+ * signals, V_j[t], is the expected cross-sectional variance over the window: the symbols' GARCH
+ * variance forecasts, the dispersion of betas times the market variance forecast, sector and drift
+ * dispersion, over the symbols listed at t. Then c^2 = A^-1 (ic^2 * V) with the fixed matrix A of
+ * signal-model.ts, so the calibration follows volatility regimes and the changing cross-section.
  */
 export function signalScales(
   config: SynthConfig,
@@ -63,14 +52,10 @@ export function signalScales(
   const phi = persistence(idioGarch);
   const phiM = persistence(factors.marketGarch);
   const share = calendar.varianceShare;
-  const budget = signals.map((s) => {
-    const h = s.horizon;
-    const m = h - onsetOf(s) + 1;
-    return { h, m, k: (s.ic * s.ic * h) / m };
-  });
-  const K_total = budget.reduce((a, b) => a + b.k, 0);
+  const toScales = scaleMap(signals);
   const scales = signals.map(() => new Float64Array(T));
-  const perBar = new Float64Array(signals.length);
+  const windowVariance = new Float64Array(signals.length);
+  const scale2 = new Float64Array(signals.length);
 
   for (let t = 0; t < T - 1; t++) {
     const n = count[t];
@@ -86,9 +71,8 @@ export function signalScales(
       sectorVar = factors.sectorVarDaily * (1 - concentration);
     }
     const marketDeviation = factors.marketVariance[t + 1] - factors.marketLongRunVar;
-    let C = 0;
     for (let j = 0; j < signals.length; j++) {
-      const h = budget[j].h;
+      const h = signals[j].horizon;
       let V = 0;
       let shareSum = 0;
       let decay = 1;
@@ -102,20 +86,10 @@ export function signalScales(
         decay *= phi;
         decayM *= phiM;
       }
-      V += driftVar * shareSum * shareSum;
-      perBar[j] = V / h;
-      C += budget[j].k * perBar[j];
+      windowVariance[j] = V + driftVar * shareSum * shareSum;
     }
-    C /= 1 - K_total;
-    for (let j = 0; j < signals.length; j++) {
-      const { h, m } = budget[j];
-      const ic = signals[j].ic;
-      scales[j][t] = (Math.sign(ic) * Math.sqrt(ic * ic * h * (perBar[j] + C))) / m;
-    }
+    toScales(windowVariance, scale2);
+    for (let j = 0; j < signals.length; j++) scales[j][t] = Math.sign(signals[j].ic) * Math.sqrt(scale2[j]);
   }
   return scales;
-}
-
-export function onsetOf(s: SignalSpec): number {
-  return s.onset ?? s.horizon;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isValidTimeZone } from "./timezone.js";
+import { solveSignals } from "./signal-model.js";
 
 /**
  * The configuration of the synthetic market generator: every knob has a default, unknown keys are
@@ -259,32 +260,27 @@ function checkFeatureNames(c: SynthConfig, ctx: z.RefinementCtx): void {
 }
 
 /**
- * Signals are planted as extra shocks in later returns; their variance comes out of the same budget
- * as the ordinary shocks. With m = horizon - onset + 1 bars carrying each signal, the share of
- * per-bar variance they need is K = sum(ic^2 * horizon / m) / (1 - K) relative to the rest, which
- * is only possible for K < 1; above ~0.8 the returns are mostly signal, which no market looks like.
+ * The largest share of a signal's own-horizon forward-return variance that the planted signals
+ * take (see signal-model.ts), or Infinity when the requested ICs cannot all be met.
  */
 export function signalBudget(signals: readonly SignalSpec[]): number {
-  let k = 0;
-  for (const s of signals) {
-    const onset = s.onset ?? s.horizon;
-    const m = s.horizon - onset + 1;
-    k += (s.ic * s.ic * s.horizon) / m;
-  }
-  return k;
+  const solution = solveSignals(signals);
+  return solution ? Math.max(0, ...solution.share) : Number.POSITIVE_INFINITY;
 }
 
+/** Above this share, returns would be mostly planted signal, which no market looks like. */
 export const MAX_SIGNAL_BUDGET = 0.8;
 
 function checkSignalBudget(c: SynthConfig, ctx: z.RefinementCtx): void {
-  const k = signalBudget(c.signals.features);
-  if (k >= MAX_SIGNAL_BUDGET) {
+  const share = signalBudget(c.signals.features);
+  if (share >= MAX_SIGNAL_BUDGET) {
+    const what = Number.isFinite(share) ? `${(share * 100).toFixed(0)}% of a forward return's variance` : "more variance than the returns have";
     ctx.addIssue({
       code: "custom",
       path: ["signals", "features"],
       message:
-        `the signals ask for too much of the return variance (sum of ic^2 * horizon / (horizon - onset + 1) = ${k.toFixed(3)}, ` +
-        `must stay below ${MAX_SIGNAL_BUDGET}): lower ic, or set onset below horizon to spread the signal over more bars`,
+        `the signals together would need ${what} (at most ${MAX_SIGNAL_BUDGET * 100}%): ` +
+        `lower ic, shorter horizons, or fewer signals (an IC of about 1/sqrt(horizon) is the ceiling for one signal)`,
     });
   }
 }

@@ -1,6 +1,6 @@
 import type { Rng } from "../../util/random.js";
 import type { LeakSpec, SignalSpec } from "./config.js";
-import { onsetOf } from "./calibrate.js";
+import { onsetOf } from "./signal-model.js";
 import { roundSignificant, roundTo } from "./rounding.js";
 
 /** Feature values are stored with this many significant digits. */

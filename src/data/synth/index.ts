@@ -21,7 +21,8 @@ export {
 } from "./config.js";
 export { parseSynthConfig } from "./config-errors.js";
 export { readSynthConfigFile } from "./config-file.js";
-export { expectedIc, type GroundTruth, type SignalTruth, type LeakTruth, type TargetTruth, type SymbolTruth } from "./truth.js";
+export { expectedIcs, solveSignals, overlapSquares } from "./signal-model.js";
+export { type GroundTruth, type SignalTruth, type LeakTruth, type TargetTruth, type SymbolTruth } from "./truth.js";
 export type { MarketCalendar } from "./calendar.js";
 export type { SymbolParams } from "./universe.js";
 export type { Factors } from "./factors.js";

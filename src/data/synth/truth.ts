@@ -1,6 +1,6 @@
 import type { MarketCalendar } from "./calendar.js";
-import { onsetOf } from "./calibrate.js";
-import { noiseFeatureName, type LeakSpec, type SignalSpec, type SynthConfig } from "./config.js";
+import { expectedIcs, onsetOf, solveSignals } from "./signal-model.js";
+import { noiseFeatureName, type LeakSpec, type SynthConfig } from "./config.js";
 import { DAYS_PER_YEAR, type SymbolParams } from "./universe.js";
 
 /**
@@ -71,20 +71,6 @@ export interface SymbolTruth {
   drift: number;
 }
 
-/**
- * Expected correlation of signal `s` with the forward return over H bars. The signal's value at t
- * sits in bars t + onset .. t + horizon with equal weight, each bar's other variance is the same in
- * expectation, and z is independent across bars, so only the n(H) signal bars inside the first H
- * covary: corr = ic * n(H) / m * sqrt(horizon / H).
- */
-export function expectedIc(s: SignalSpec, H: number): number {
-  const onset = onsetOf(s);
-  const m = s.horizon - onset + 1;
-  const inside = Math.max(0, Math.min(s.horizon, H) - onset + 1);
-  if (inside === 0) return 0;
-  return (s.ic * inside * Math.sqrt(s.horizon / H)) / m;
-}
-
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
@@ -134,6 +120,8 @@ export function buildTruth(config: SynthConfig, calendar: MarketCalendar, univer
   const leaks = config.leaks.plant ? config.leaks.features : [];
   const horizons = [...new Set([...config.targets.horizons, ...signals.map((s) => s.horizon)])].sort((a, b) => a - b);
   const iso = (t: number) => isoTime(calendar.times[t], calendar.interval === "1d");
+  const solution = solveSignals(signals);
+  const icsAt = new Map(horizons.map((H) => [H, expectedIcs(signals, H, solution)]));
 
   return {
     ic_definition:
@@ -156,12 +144,12 @@ export function buildTruth(config: SynthConfig, calendar: MarketCalendar, univer
       noise: noiseNames,
       leaks: leaks.map((l) => l.name),
     },
-    signals: signals.map((s) => ({
+    signals: signals.map((s, j) => ({
       name: s.name,
       horizon: s.horizon,
       onset: onsetOf(s),
       ic: s.ic,
-      expected_ic: Object.fromEntries(horizons.map((H) => [String(H), round6(expectedIc(s, H))])),
+      expected_ic: Object.fromEntries(horizons.map((H) => [String(H), round6(icsAt.get(H)?.[j] ?? Number.NaN)])),
     })),
     noise: noiseNames.map((name, k) => ({
       name,
@@ -170,7 +158,7 @@ export function buildTruth(config: SynthConfig, calendar: MarketCalendar, univer
     })),
     leaks: leaks.map(leakTruth),
     targets: horizons.map((H) => {
-      const ics = signals.map((s) => expectedIc(s, H));
+      const ics = icsAt.get(H) ?? [];
       const combined = Math.sqrt(ics.reduce((a, b) => a + b * b, 0));
       return {
         horizon: H,
