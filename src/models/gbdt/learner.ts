@@ -252,22 +252,31 @@ export class TreeLearner {
     const end = leaf.start + leaf.count;
     let nl = 0;
     let nr = 0;
+    // Branch-free: each row is written to both sides and only the matching cursor advances, so a
+    // 50/50 split costs no branch mispredictions.
+    const start = leaf.start;
     if (fb.kind === "numeric") {
       const t = s.thresholdBin;
-      const missLeft = s.defaultLeft;
-      for (let i = leaf.start; i < end; i++) {
+      const missLeft = s.defaultLeft ? 1 : 0;
+      for (let i = start; i < end; i++) {
         const r = rows[i];
         const b = (word[r] >>> shift) & mask;
-        if (b === miss ? missLeft : b <= t) rows[leaf.start + nl++] = r;
-        else scratch[nr++] = r;
+        const left = b === miss ? missLeft : b <= t ? 1 : 0;
+        rows[start + nl] = r;
+        scratch[nr] = r;
+        nl += left;
+        nr += 1 - left;
       }
     } else {
       const goLeft = new Uint8Array(fb.nBins);
       for (const b of s.catBins!) goLeft[b] = 1;
-      for (let i = leaf.start; i < end; i++) {
+      for (let i = start; i < end; i++) {
         const r = rows[i];
-        if (goLeft[(word[r] >>> shift) & mask] === 1) rows[leaf.start + nl++] = r;
-        else scratch[nr++] = r;
+        const left = goLeft[(word[r] >>> shift) & mask];
+        rows[start + nl] = r;
+        scratch[nr] = r;
+        nl += left;
+        nr += 1 - left;
       }
     }
     rows.set(scratch.subarray(0, nr), leaf.start + nl);
