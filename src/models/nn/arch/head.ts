@@ -1,4 +1,4 @@
-import { activate, dropout, linear, type Activation, type Layer } from "../layers/basic.js";
+import { dropout, linear, type Activation, type Layer } from "../layers/basic.js";
 import type { ParamStore } from "../layers/params.js";
 
 /** Optional dense layers, then the linear output of width `outDim`. */
@@ -7,9 +7,9 @@ export function head(p: ParamStore, inDim: number, units: readonly number[], act
   let d = inDim;
   let floats = 0;
   units.forEach((u, i) => {
-    const lin = linear(p, `head.${i}`, d, u, { heInit: act === "relu" });
+    const lin = linear(p, `head.${i}`, d, u, { heInit: act === "relu", act });
     const dr = dropout(drop);
-    layers.push((x, m) => dr(activate(lin(x, m), act), m));
+    layers.push((x, m) => dr(lin(x, m), m));
     floats += 2 * u;
     d = u;
   });

@@ -1,4 +1,7 @@
 import { tf, type TF } from "../runtime/backend.js";
+import { activate, type Activation } from "../ops/activation.js";
+import { useFused } from "../ops/fused.js";
+import { fusedLayerNorm } from "../ops/fused-ops.js";
 import { dense } from "../ops/matmul.js";
 import { glorot, he, ones, zeros, type ParamStore } from "./params.js";
 
@@ -23,32 +26,16 @@ export function trainingMode(step: number, baseSeed: number): RunMode {
   };
 }
 
-export const ACTIVATIONS = ["relu", "gelu", "tanh", "elu", "silu"] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-
-export function activate(x: TF.Tensor, a: Activation): TF.Tensor {
-  switch (a) {
-    case "relu":
-      return tf.relu(x);
-    case "tanh":
-      return tf.tanh(x);
-    case "elu":
-      return tf.elu(x);
-    case "silu":
-      return tf.mul(x, tf.sigmoid(x));
-    case "gelu":
-      // tanh approximation (Hendrycks & Gimpel), as in GPT-2 and PyTorch's approximate="tanh"
-      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI)))));
-  }
-}
+export { ACTIVATIONS, activate, type Activation } from "../ops/activation.js";
 
 export type Layer = (x: TF.Tensor, mode: RunMode) => TF.Tensor;
 
 /** x @ W + b over the last axis. */
-export function linear(p: ParamStore, name: string, inDim: number, outDim: number, opts: { bias?: boolean; heInit?: boolean } = {}): Layer {
+/** act(x @ W + b) over the last axis (activation fused into the product where kernels are on). */
+export function linear(p: ParamStore, name: string, inDim: number, outDim: number, opts: { bias?: boolean; heInit?: boolean; act?: Activation } = {}): Layer {
   const w = p.add(`${name}.w`, [inDim, outDim], opts.heInit ? he : glorot);
   const b = opts.bias === false ? undefined : p.add(`${name}.b`, [outDim], zeros);
-  return (x) => dense(x, w, b);
+  return (x) => dense(x, w, b, opts.act ?? "linear");
 }
 
 export function dropout(rate: number): Layer {
@@ -60,6 +47,7 @@ export function layerNorm(p: ParamStore, name: string, dim: number, eps = 1e-5):
   const g = p.add(`${name}.g`, [dim], ones);
   const b = p.add(`${name}.b`, [dim], zeros);
   return (x) => {
+    if (useFused()) return fusedLayerNorm(x, g, b, eps);
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), g), b);
   };
@@ -70,13 +58,13 @@ export function mlpTrunk(p: ParamStore, name: string, inDim: number, hidden: rea
   const blocks: Layer[] = [];
   let d = inDim;
   hidden.forEach((h, i) => {
-    const lin = linear(p, `${name}.${i}`, d, h, { heInit: act === "relu" });
+    // Without a norm the activation fuses into the product; with one it follows the norm.
+    const lin = linear(p, `${name}.${i}`, d, h, { heInit: act === "relu", act: norm ? undefined : act });
     const ln = norm ? layerNorm(p, `${name}.${i}.ln`, h) : undefined;
     const dr = dropout(drop);
     blocks.push((x, m) => {
-      let y = lin(x, m);
-      if (ln) y = ln(y, m);
-      return dr(activate(y, act), m);
+      const y = lin(x, m);
+      return dr(ln ? activate(ln(y, m), act) : y, m);
     });
     d = h;
   });

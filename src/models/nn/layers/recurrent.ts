@@ -1,6 +1,7 @@
 import { tf, type TF } from "../runtime/backend.js";
 import { dense, matMul } from "../ops/matmul.js";
-import { recurrentKernels } from "../ops/fused.js";
+import { useFused } from "../ops/fused.js";
+import { fusedGru, fusedLstm } from "../ops/fused-ops.js";
 import type { Layer } from "./basic.js";
 import { glorot, zeros, type ParamStore } from "./params.js";
 
@@ -31,9 +32,8 @@ export function recurrent(p: ParamStore, name: string, o: RecurrentOptions): Lay
   const bh = o.cell === "gru" ? p.add(`${name}.bh`, [G * H], zeros) : undefined;
   return (x) => {
     const xp = dense(x, wx, bx); // [B, L, G*H]
-    const fused = recurrentKernels();
-    if (fused) {
-      const hs = o.cell === "lstm" ? fused.lstm(xp, wh) : fused.gru(xp, wh, bh!);
+    if (useFused()) {
+      const hs = o.cell === "lstm" ? fusedLstm(xp, wh) : fusedGru(xp, wh, bh!);
       if (o.returnSequences) return hs;
       const [B, L] = hs.shape;
       return tf.reshape(tf.slice(hs, [0, L - 1, 0], [B, 1, H]), [B, H]);

@@ -1,22 +1,33 @@
-import type { TF } from "../runtime/backend.js";
+import { InputError } from "../../../util/errors.js";
+import { tf } from "../runtime/backend.js";
 
 /**
- * Fused whole-sequence kernels (our own forward and backward), used where they beat stock tfjs ops.
- * `null` means: build the network from stock ops.
+ * Whether layers run on our fused WebAssembly kernels or on stock tfjs ops. `auto` fuses on the
+ * wasm and cpu backends (where the kernels are several times faster) and keeps stock ops on the
+ * native `tensorflow` backend (whose own kernels are faster still). Both give the same math; the
+ * tests check one against the other.
  */
-export interface RecurrentKernels {
-  /** LSTM over pre-projected inputs xp [B, L, 4H] (i, f, g, o) with recurrent weights wh [H, 4H] -> hs [B, L, H]. */
-  lstm(xp: TF.Tensor, wh: TF.Tensor): TF.Tensor;
-  /** GRU over xp [B, L, 3H] (r, z, n), wh [H, 3H], bh [3H] -> hs [B, L, H]. */
-  gru(xp: TF.Tensor, wh: TF.Tensor, bh: TF.Tensor): TF.Tensor;
+export const KERNEL_MODES = ["auto", "fused", "stock"] as const;
+export type KernelMode = (typeof KERNEL_MODES)[number];
+export const KERNELS_ENV = "FOXML_NN_KERNELS";
+
+let mode: KernelMode | undefined;
+
+export function setKernelMode(m: KernelMode): void {
+  mode = m;
 }
 
-let provider: (() => RecurrentKernels | null) | null = null;
-
-export function setRecurrentKernelProvider(p: (() => RecurrentKernels | null) | null): void {
-  provider = p;
+export function kernelMode(): KernelMode {
+  if (mode) return mode;
+  const env = process.env[KERNELS_ENV];
+  if (env && env.length > 0) {
+    if (!(KERNEL_MODES as readonly string[]).includes(env)) throw new InputError(`${KERNELS_ENV}=${env} is not a kernel mode`, `use one of: ${KERNEL_MODES.join(", ")}`);
+    return env as KernelMode;
+  }
+  return "auto";
 }
 
-export function recurrentKernels(): RecurrentKernels | null {
-  return provider ? provider() : null;
+export function useFused(): boolean {
+  const m = kernelMode();
+  return m === "fused" || (m === "auto" && tf.getBackend() !== "tensorflow");
 }

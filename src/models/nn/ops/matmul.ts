@@ -1,5 +1,8 @@
 import { tf, type TF } from "../runtime/backend.js";
+import { activate, type Activation } from "./activation.js";
 import { customOp } from "./custom.js";
+import { useFused } from "./fused.js";
+import { fusedDense } from "./fused-ops.js";
 
 /**
  * Matrix products whose gradients stay on fast kernels. tfjs's wasm BatchMatMul sends any product
@@ -42,13 +45,21 @@ export function matMulBT(a: TF.Tensor, b: TF.Tensor): TF.Tensor {
   return needsExplicitTranspose() ? fastMatMul(a, transposeLast(b)) : tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D, false, true);
 }
 
-/** x [..., in] @ w [in, out] + bias, flattening leading axes into one matrix product. */
-export function dense(x: TF.Tensor, w: TF.Tensor, bias?: TF.Tensor): TF.Tensor {
+/**
+ * act(x [..., in] @ w [in, out] + bias), flattening leading axes into one matrix product: one fused
+ * kernel call where the fused kernels are on, stock ops otherwise.
+ */
+export function dense(x: TF.Tensor, w: TF.Tensor, bias?: TF.Tensor, act: Activation | "linear" = "linear"): TF.Tensor {
   const inDim = x.shape[x.rank - 1];
   const outDim = w.shape[1]!;
   const lead = x.shape.slice(0, -1);
   const x2 = x.rank === 2 ? x : tf.reshape(x, [-1, inDim]);
-  let y = matMul(x2, w);
-  if (bias) y = tf.add(y, bias);
+  let y: TF.Tensor;
+  if (useFused()) y = fusedDense(x2, w, bias ?? null, act);
+  else {
+    y = matMul(x2, w);
+    if (bias) y = tf.add(y, bias);
+    if (act !== "linear") y = activate(y, act);
+  }
   return x.rank === 2 ? y : tf.reshape(y, [...lead, outDim]);
 }

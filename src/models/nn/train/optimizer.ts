@@ -1,3 +1,4 @@
+import { kernelRuntime } from "../kernels/runtime.js";
 import { tf, type TF } from "../runtime/backend.js";
 import type { TrainingParams } from "../params.js";
 
@@ -81,3 +82,74 @@ export function learningRate(p: Pick<TrainingParams, "learning_rate" | "lr_sched
     }
   }
 }
+
+/**
+ * The same AdamW update in one WebAssembly pass per weight, with m and v kept in kernel memory:
+ * a step costs one read of each gradient and one write of each weight instead of a dozen tfjs ops
+ * per weight. Identical math to `AdamW` (checked by the tests).
+ */
+export class FusedAdamW {
+  private readonly m: number[];
+  private readonly v: number[];
+  private readonly w: number[];
+  private readonly g: number[];
+  private readonly sizes: number[];
+  private readonly decays: boolean[];
+  private t = 0;
+
+  constructor(
+    private readonly vars: readonly TF.Variable[],
+    private readonly p: Pick<TrainingParams, "optimizer" | "weight_decay" | "beta1" | "beta2" | "adam_epsilon" | "grad_clip_norm">,
+  ) {
+    const rt = kernelRuntime();
+    this.sizes = vars.map((v) => v.size);
+    const alloc = (): number[] =>
+      this.sizes.map((n) => {
+        const ptr = rt.alloc(n);
+        rt.f32().fill(0, ptr >> 2, (ptr >> 2) + n);
+        return ptr;
+      });
+    this.m = alloc();
+    this.v = alloc();
+    this.w = alloc();
+    this.g = alloc();
+    this.decays = vars.map((w) => w.rank >= 2);
+  }
+
+  get steps(): number {
+    return this.t;
+  }
+
+  apply(grads: readonly TF.Tensor[], lr: number): void {
+    this.t++;
+    const { beta1: b1, beta2: b2, adam_epsilon: eps, weight_decay: wd, optimizer, grad_clip_norm: clip } = this.p;
+    const c1 = 1 - b1 ** this.t;
+    const c2 = 1 - b2 ** this.t;
+    const stepSize = (lr * Math.sqrt(c2)) / c1;
+    const rt = kernelRuntime();
+    let sq = 0;
+    for (let i = 0; i < this.vars.length; i++) {
+      rt.f32().set(grads[i].dataSync() as Float32Array, this.g[i] >> 2);
+      rt.f32().set(this.vars[i].dataSync() as Float32Array, this.w[i] >> 2);
+      if (clip > 0) sq += rt.k.sum_squares(this.g[i], this.sizes[i]);
+    }
+    const norm = Math.sqrt(sq);
+    const gscale = clip > 0 ? clip / Math.max(norm, clip) : 1;
+    for (let i = 0; i < this.vars.length; i++) {
+      const decays = wd > 0 && this.decays[i];
+      const l2 = optimizer === "adam" && decays ? wd : 0;
+      const decay = optimizer === "adamw" && decays ? lr * wd : 0;
+      rt.k.adam_update(this.w[i], this.g[i], this.m[i], this.v[i], this.sizes[i], gscale, l2, b1, b2, stepSize, eps * Math.sqrt(c2), decay);
+      const next = tf.tensor(rt.get(this.w[i], this.sizes[i]), this.vars[i].shape, "float32");
+      this.vars[i].assign(next);
+      next.dispose();
+    }
+  }
+
+  dispose(): void {
+    const rt = kernelRuntime();
+    for (const p of [...this.m, ...this.v, ...this.w, ...this.g]) rt.release(p);
+  }
+}
+
+export type Optimizer = AdamW | FusedAdamW;

@@ -8,7 +8,9 @@ import type { TrainingParams } from "../params.js";
 import { tf, type TF } from "../runtime/backend.js";
 import { taskLoss } from "./loss.js";
 import { chooseBatchSize, estimateMemory, isOutOfMemory } from "./memory.js";
-import { AdamW, learningRate } from "./optimizer.js";
+import { resetKernelArena } from "../kernels/runtime.js";
+import { useFused } from "../ops/fused.js";
+import { AdamW, FusedAdamW, learningRate, type Optimizer } from "./optimizer.js";
 
 /**
  * The training loop every neural family shares: seeded shuffles from the project PRNG, batches
@@ -77,7 +79,7 @@ export async function trainNetwork(train: TrainSet, valid: TrainSet | undefined,
     "nn batch size chosen",
   );
 
-  const opt = new AdamW(vars, p);
+  const opt: Optimizer = useFused() ? new FusedAdamW(vars, p) : new AdamW(vars, p);
   const rng = new Rng(o.seed).fork("nn-shuffle");
   const stepsFor = (b: number): number => {
     const full = Math.ceil(src.n / b);
@@ -96,80 +98,84 @@ export async function trainNetwork(train: TrainSet, valid: TrainSet | undefined,
   let step = 0;
   let stoppedEarly = false;
 
-  for (let epoch = 0; epoch < p.epochs; epoch++) {
-    const t0 = performance.now();
-    const order = rng.fork(`epoch:${epoch}`).permutation(src.n);
-    const maxSteps = stepsFor(batch);
-    let pos = 0;
-    let stepsThisEpoch = 0;
-    let lossSum = 0;
-    let lossRows = 0;
-    let lr = learningRate(p, step, plannedSteps, epoch);
-    while (pos < src.n && stepsThisEpoch < maxSteps) {
-      if (o.signal?.aborted) throw new FoxmlError(`${o.family}: training aborted`, { exitCode: 1, cause: o.signal.reason });
-      const count = Math.min(batch, src.n - pos);
-      src.fill(order, pos, count, xbuf);
-      for (let i = 0; i < count; i++) {
-        const r = order[pos + i];
-        ybuf[i] = train.y[r];
-        wbuf[i] = train.weight ? train.weight[r] : 1;
+  try {
+    for (let epoch = 0; epoch < p.epochs; epoch++) {
+      const t0 = performance.now();
+      const order = rng.fork(`epoch:${epoch}`).permutation(src.n);
+      const maxSteps = stepsFor(batch);
+      let pos = 0;
+      let stepsThisEpoch = 0;
+      let lossSum = 0;
+      let lossRows = 0;
+      let lr = learningRate(p, step, plannedSteps, epoch);
+      while (pos < src.n && stepsThisEpoch < maxSteps) {
+        if (o.signal?.aborted) throw new FoxmlError(`${o.family}: training aborted`, { exitCode: 1, cause: o.signal.reason });
+        const count = Math.min(batch, src.n - pos);
+        src.fill(order, pos, count, xbuf);
+        for (let i = 0; i < count; i++) {
+          const r = order[pos + i];
+          ybuf[i] = train.y[r];
+          wbuf[i] = train.weight ? train.weight[r] : 1;
+        }
+        lr = learningRate(p, step, plannedSteps, epoch);
+        let loss: number;
+        try {
+          o.beforeStep?.(count);
+          loss = trainStep(net, opt, xbuf, ybuf, train.weight ? wbuf : null, count, src.sampleShape, p, lr, trainingMode(step, o.seed));
+        } catch (e) {
+          if (!isOutOfMemory(e) || batch <= MIN_BATCH) throw e;
+          const from = batch;
+          batch = Math.max(MIN_BATCH, Math.floor(batch / 2));
+          o.log?.warn({ family: o.family, from, to: batch, error: e instanceof Error ? e.message : String(e) }, "nn step ran out of memory: batch size halved, step retried");
+          continue;
+        }
+        if (!Number.isFinite(loss)) {
+          if (bestWeights) {
+            o.log?.warn({ family: o.family, epoch: epoch + 1, step }, "nn training diverged (loss not finite): stopped, best weights kept");
+            stoppedEarly = true;
+            break;
+          }
+          throw new FoxmlError(`${o.family}: training diverged (loss ${loss} at epoch ${epoch + 1}, step ${step + 1})`, {
+            exitCode: 1,
+            hint: "lower learning_rate, enable grad_clip_norm, or check the target for extreme values",
+          });
+        }
+        lossSum += loss * count;
+        lossRows += count;
+        pos += count;
+        step++;
+        stepsThisEpoch++;
       }
-      lr = learningRate(p, step, plannedSteps, epoch);
-      let loss: number;
-      try {
-        o.beforeStep?.(count);
-        loss = trainStep(net, opt, xbuf, ybuf, train.weight ? wbuf : null, count, src.sampleShape, p, lr, trainingMode(step, o.seed));
-      } catch (e) {
-        if (!isOutOfMemory(e) || batch <= MIN_BATCH) throw e;
-        const from = batch;
-        batch = Math.max(MIN_BATCH, Math.floor(batch / 2));
-        o.log?.warn({ family: o.family, from, to: batch, error: e instanceof Error ? e.message : String(e) }, "nn step ran out of memory: batch size halved, step retried");
-        continue;
-      }
-      if (!Number.isFinite(loss)) {
-        if (bestWeights) {
-          o.log?.warn({ family: o.family, epoch: epoch + 1, step }, "nn training diverged (loss not finite): stopped, best weights kept");
+      if (stoppedEarly) break;
+      const validLoss = valid ? evaluateLoss(net, valid, p, batch) : null;
+      const rec: EpochRecord = { epoch: epoch + 1, trainLoss: lossSum / Math.max(1, lossRows), validLoss, learningRate: lr, steps: stepsThisEpoch, seconds: (performance.now() - t0) / 1000 };
+      history.push(rec);
+      o.log?.debug({ family: o.family, ...rec }, "nn epoch");
+      if (validLoss !== null) {
+        if (validLoss < best - p.min_delta) {
+          best = validLoss;
+          bestEpoch = epoch + 1;
+          bestWeights = net.params.snapshot();
+          bad = 0;
+        } else if (++bad >= p.early_stopping_patience && p.early_stopping_patience > 0) {
           stoppedEarly = true;
           break;
         }
-        throw new FoxmlError(`${o.family}: training diverged (loss ${loss} at epoch ${epoch + 1}, step ${step + 1})`, {
-          exitCode: 1,
-          hint: "lower learning_rate, enable grad_clip_norm, or check the target for extreme values",
-        });
-      }
-      lossSum += loss * count;
-      lossRows += count;
-      pos += count;
-      step++;
-      stepsThisEpoch++;
+      } else bestEpoch = epoch + 1;
+      // Let timers, aborts and worker messages through between epochs.
+      await new Promise((r) => setImmediate(r));
     }
-    if (stoppedEarly) break;
-    const validLoss = valid ? evaluateLoss(net, valid, p, batch) : null;
-    const rec: EpochRecord = { epoch: epoch + 1, trainLoss: lossSum / Math.max(1, lossRows), validLoss, learningRate: lr, steps: stepsThisEpoch, seconds: (performance.now() - t0) / 1000 };
-    history.push(rec);
-    o.log?.debug({ family: o.family, ...rec }, "nn epoch");
-    if (validLoss !== null) {
-      if (validLoss < best - p.min_delta) {
-        best = validLoss;
-        bestEpoch = epoch + 1;
-        bestWeights = net.params.snapshot();
-        bad = 0;
-      } else if (++bad >= p.early_stopping_patience && p.early_stopping_patience > 0) {
-        stoppedEarly = true;
-        break;
-      }
-    } else bestEpoch = epoch + 1;
-    // Let timers, aborts and worker messages through between epochs.
-    await new Promise((r) => setImmediate(r));
+  } finally {
+    opt.dispose();
+    resetKernelArena();
   }
   if (bestWeights) net.params.restore(bestWeights);
-  opt.dispose();
   return { history, bestEpoch, bestValidLoss: Number.isFinite(best) ? best : null, batchSize: batch, steps: step, stoppedEarly };
 }
 
 function trainStep(
   net: Network,
-  opt: AdamW,
+  opt: Optimizer,
   xbuf: Float32Array,
   ybuf: Float32Array,
   wbuf: Float32Array | null,
@@ -180,6 +186,7 @@ function trainStep(
   mode: ReturnType<typeof trainingMode>,
 ): number {
   const vars = net.params.vars;
+  resetKernelArena();
   return tf.tidy(() => {
     const size = shape.reduce((a, b) => a * b, 1);
     const x = tf.tensor(xbuf.subarray(0, count * size), [count, ...shape], "float32");
@@ -214,6 +221,7 @@ export function evaluateLoss(net: Network, set: TrainSet, p: TrainingParams, bat
       wtot = 0;
       for (let i = 0; i < count; i++) wtot += wv[i];
     }
+    resetKernelArena();
     const l = tf.tidy(() => {
       const x = tf.tensor(xbuf.subarray(0, count * src.sampleSize), [count, ...src.sampleShape], "float32");
       const y = tf.tensor1d(set.y.subarray(pos, pos + count), "float32");
@@ -237,6 +245,7 @@ export function forwardAll(src: BatchSource, K: number, batch: number, compute: 
   for (let pos = 0; pos < n; pos += b) {
     const count = Math.min(b, n - pos);
     src.fill(idx, pos, count, xbuf);
+    resetKernelArena();
     const vals = tf.tidy(() => {
       const x = tf.tensor(xbuf.subarray(0, count * src.sampleSize), [count, ...src.sampleShape], "float32");
       return compute(x).dataSync() as Float32Array;

@@ -1,0 +1,246 @@
+import { ACT_CODE, gemmScratch, kernelRuntime, type KernelActivation } from "../kernels/runtime.js";
+import { tf, type TF } from "../runtime/backend.js";
+import { customOp } from "./custom.js";
+
+/**
+ * Differentiable tfjs ops backed by the WebAssembly kernels: each forward copies its inputs into
+ * the kernel memory, computes, keeps what the backward pass needs in the step arena, and returns a
+ * tfjs tensor; its gradient function reads that cache. Only shapes and small settings are closed
+ * over, so each op is created once per distinct setting.
+ */
+
+function data(t: TF.Tensor): Float32Array {
+  return t.dataSync() as Float32Array;
+}
+
+function out(ptr: number, n: number, shape: number[]): TF.Tensor {
+  return tf.tensor(kernelRuntime().get(ptr, n), shape, "float32");
+}
+
+const denseOps = new Map<string, (...t: TF.Tensor[]) => TF.Tensor>();
+
+/** act(x @ w + b) for x [M, K], w [K, N], b [N] (or no bias). */
+export function fusedDense(x: TF.Tensor, w: TF.Tensor, b: TF.Tensor | null, act: KernelActivation): TF.Tensor {
+  const key = `${act}:${b ? 1 : 0}`;
+  let op = denseOps.get(key);
+  if (!op) {
+    const code = ACT_CODE[act];
+    op = customOp((inputs) => {
+      const [xt, wt, bt] = inputs;
+      const [M, K] = xt.shape as number[];
+      const N = wt.shape[1] as number;
+      const rt = kernelRuntime();
+      const px = rt.put(data(xt));
+      const pw = rt.put(data(wt));
+      const pbias = bt ? rt.put(data(bt)) : 0;
+      const scr = rt.scratch(Math.max(gemmScratch(N), gemmScratch(K), gemmScratch(N)));
+      const pz = rt.scratch(M * N);
+      const py = code === ACT_CODE.linear ? pz : rt.scratch(M * N);
+      rt.k.gemm(0, 0, M, N, K, px, K, pw, N, pz, N, 0, scr);
+      rt.k.bias_act(pz, pbias, py, M, N, code);
+      return {
+        value: out(py, M * N, [M, N]),
+        gradFunc: (dy) => {
+          const r = kernelRuntime();
+          let pdz = r.put(data(dy));
+          if (code !== ACT_CODE.linear) r.k.act_grad(pdz, pz, pdz, M * N, code);
+          const pdx = r.scratch(M * K);
+          const pdw = r.scratch(K * N);
+          r.k.gemm(0, 1, M, K, N, pdz, N, pw, N, pdx, K, 0, scr);
+          r.k.gemm(1, 0, K, N, M, px, K, pdz, N, pdw, N, 0, scr);
+          const grads = [out(pdx, M * K, [M, K]), out(pdw, K * N, [K, N])];
+          if (bt) {
+            const pdb = r.scratch(N);
+            r.k.col_sum(pdz, M, N, N, pdb, 0);
+            grads.push(out(pdb, N, [N]));
+          }
+          return grads;
+        },
+      };
+    });
+    denseOps.set(key, op);
+  }
+  return b ? op(x, w, b) : op(x, w);
+}
+
+const lstmOp = customOp(([xp, wh]) => {
+  const [B, L, G4] = xp.shape as number[];
+  const H = G4 / 4;
+  const rt = kernelRuntime();
+  const pxp = rt.put(data(xp));
+  const pwh = rt.put(data(wh));
+  const scr = rt.scratch(gemmScratch(G4));
+  const G = rt.scratch(B * L * G4);
+  const Cs = rt.scratch(B * L * H);
+  const Hs = rt.scratch(B * L * H);
+  rt.k.lstm_forward(B, L, H, pxp, pwh, G, Cs, Hs, scr);
+  return {
+    value: out(Hs, B * L * H, [B, L, H]),
+    gradFunc: (dy) => {
+      const r = kernelRuntime();
+      const pdy = r.put(data(dy));
+      const dxp = r.scratch(B * L * G4);
+      const dwh = r.scratch(H * G4);
+      const dh = r.scratch(B * H);
+      const dc = r.scratch(B * H);
+      const hprev = r.scratch(B * L * H);
+      r.k.lstm_backward(B, L, H, pwh, G, Cs, Hs, pdy, dxp, dwh, dh, dc, hprev, scr);
+      return [out(dxp, B * L * G4, [B, L, G4]), out(dwh, H * G4, [H, G4])];
+    },
+  };
+});
+
+/** LSTM over pre-projected inputs xp [B, L, 4H] with recurrent weights wh [H, 4H] -> hs [B, L, H]. */
+export function fusedLstm(xp: TF.Tensor, wh: TF.Tensor): TF.Tensor {
+  return lstmOp(xp, wh);
+}
+
+const gruOp = customOp(([xp, wh, bh]) => {
+  const [B, L, G3] = xp.shape as number[];
+  const H = G3 / 3;
+  const rt = kernelRuntime();
+  const pxp = rt.put(data(xp));
+  const pwh = rt.put(data(wh));
+  const pbh = rt.put(data(bh));
+  const scr = rt.scratch(gemmScratch(G3));
+  const G = rt.scratch(B * L * 4 * H);
+  const Hs = rt.scratch(B * L * H);
+  const HP = rt.scratch(B * G3);
+  rt.k.gru_forward(B, L, H, pxp, pwh, pbh, G, Hs, HP, scr);
+  return {
+    value: out(Hs, B * L * H, [B, L, H]),
+    gradFunc: (dy) => {
+      const r = kernelRuntime();
+      const pdy = r.put(data(dy));
+      const dxp = r.scratch(B * L * G3);
+      const dwh = r.scratch(H * G3);
+      const dbh = r.scratch(G3);
+      const dh = r.scratch(B * H);
+      const dHP = r.scratch(B * L * G3);
+      const hprev = r.scratch(B * L * H);
+      r.k.gru_backward(B, L, H, pwh, G, Hs, pdy, dxp, dwh, dbh, dh, dHP, hprev, scr);
+      return [out(dxp, B * L * G3, [B, L, G3]), out(dwh, H * G3, [H, G3]), out(dbh, G3, [G3])];
+    },
+  };
+});
+
+/** GRU over xp [B, L, 3H] (r, z, n) with wh [H, 3H], bh [3H] -> hs [B, L, H]. */
+export function fusedGru(xp: TF.Tensor, wh: TF.Tensor, bh: TF.Tensor): TF.Tensor {
+  return gruOp(xp, wh, bh);
+}
+
+const convOps = new Map<string, (...t: TF.Tensor[]) => TF.Tensor>();
+
+/**
+ * Causal dilated 1D convolution: x [B, L, C], w [k*C, F] (tap-major), b [F] -> act(conv) [B, L, F];
+ * output t sees inputs t, t - dil, ..., t - (k-1) dil.
+ */
+export function fusedConv1d(x: TF.Tensor, w: TF.Tensor, b: TF.Tensor, k: number, dil: number, act: KernelActivation): TF.Tensor {
+  const key = `${k}:${dil}:${act}`;
+  let op = convOps.get(key);
+  if (!op) {
+    const code = ACT_CODE[act];
+    op = customOp(([xt, wt, bt]) => {
+      const [B, L, C] = xt.shape as number[];
+      const F = wt.shape[1] as number;
+      const KC = k * C;
+      const M = B * L;
+      const rt = kernelRuntime();
+      const px = rt.put(data(xt));
+      const pw = rt.put(data(wt));
+      const pb = rt.put(data(bt));
+      const scr = rt.scratch(Math.max(gemmScratch(F), gemmScratch(KC)));
+      const cols = rt.scratch(M * KC);
+      rt.k.im2col_causal(px, B, L, C, k, dil, cols);
+      const pz = rt.scratch(M * F);
+      const py = code === ACT_CODE.linear ? pz : rt.scratch(M * F);
+      rt.k.gemm(0, 0, M, F, KC, cols, KC, pw, F, pz, F, 0, scr);
+      rt.k.bias_act(pz, pb, py, M, F, code);
+      return {
+        value: out(py, M * F, [B, L, F]),
+        gradFunc: (dy) => {
+          const r = kernelRuntime();
+          const pdz = r.put(data(dy));
+          if (code !== ACT_CODE.linear) r.k.act_grad(pdz, pz, pdz, M * F, code);
+          const pdw = r.scratch(KC * F);
+          const pdb = r.scratch(F);
+          const dcols = r.scratch(M * KC);
+          const pdx = r.scratch(M * C);
+          r.k.gemm(1, 0, KC, F, M, cols, KC, pdz, F, pdw, F, 0, scr);
+          r.k.col_sum(pdz, M, F, F, pdb, 0);
+          r.k.gemm(0, 1, M, KC, F, pdz, F, pw, F, dcols, KC, 0, scr);
+          r.k.col2im_causal(dcols, B, L, C, k, dil, pdx);
+          return [out(pdx, M * C, [B, L, C]), out(pdw, KC * F, [KC, F]), out(pdb, F, [F])];
+        },
+      };
+    });
+    convOps.set(key, op);
+  }
+  return op(x, w, b);
+}
+
+const attentionOps = new Map<number, (...t: TF.Tensor[]) => TF.Tensor>();
+
+/** Multi-head self-attention core: qkv [B, L, 3D] -> softmax(Q K^T / sqrt(dh)) V [B, L, D]. */
+export function fusedAttention(qkv: TF.Tensor, heads: number): TF.Tensor {
+  let op = attentionOps.get(heads);
+  if (!op) {
+    op = customOp(([t]) => {
+      const [B, L, D3] = t.shape as number[];
+      const D = D3 / 3;
+      const rt = kernelRuntime();
+      const pq = rt.put(data(t));
+      const po = rt.scratch(B * L * D);
+      const P = rt.scratch(B * heads * L * L);
+      rt.k.attention_forward(B, L, D, heads, pq, po, P);
+      return {
+        value: out(po, B * L * D, [B, L, D]),
+        gradFunc: (dy) => {
+          const r = kernelRuntime();
+          const pdy = r.put(data(dy));
+          const dq = r.scratch(B * L * D3);
+          const dP = r.scratch(L);
+          r.k.attention_backward(B, L, D, heads, pq, P, pdy, dq, dP);
+          return [out(dq, B * L * D3, [B, L, D3])];
+        },
+      };
+    });
+    attentionOps.set(heads, op);
+  }
+  return op(qkv);
+}
+
+const layerNormOps = new Map<number, (...t: TF.Tensor[]) => TF.Tensor>();
+
+/** Layer normalisation over the last axis of x [..., N] with gain g [N] and shift b [N]. */
+export function fusedLayerNorm(x: TF.Tensor, g: TF.Tensor, b: TF.Tensor, eps: number): TF.Tensor {
+  let op = layerNormOps.get(eps);
+  if (!op) {
+    op = customOp(([xt, gt, bt]) => {
+      const N = xt.shape[xt.rank - 1] as number;
+      const M = xt.size / N;
+      const rt = kernelRuntime();
+      const px = rt.put(data(xt));
+      const pg = rt.put(data(gt));
+      const pb = rt.put(data(bt));
+      const py = rt.scratch(M * N);
+      const xhat = rt.scratch(M * N);
+      const rstd = rt.scratch(M);
+      rt.k.layernorm_forward(px, pg, pb, py, xhat, rstd, M, N, eps);
+      return {
+        value: out(py, M * N, xt.shape),
+        gradFunc: (dy) => {
+          const r = kernelRuntime();
+          const pdy = r.put(data(dy));
+          const dx = r.scratch(M * N);
+          const dg = r.scratch(N);
+          const db = r.scratch(N);
+          r.k.layernorm_backward(pdy, pg, xhat, rstd, dx, dg, db, M, N);
+          return [out(dx, M * N, xt.shape), out(dg, N, [N]), out(db, N, [N])];
+        },
+      };
+    });
+    layerNormOps.set(eps, op);
+  }
+  return op(x, g, b);
+}
