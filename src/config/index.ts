@@ -15,5 +15,5 @@ export { pipelineSchema, type PipelineConfig } from "./schema/pipeline.js";
 export { leakageSchema, type LeakageConfig } from "./schema/leakage.js";
 export { experimentFileSchema, pipelineFileSchema, familyEntrySchema } from "./schema/experiment.js";
 export { familyFileSchema, REQUIRED_VARIANTS } from "./schema/family-file.js";
-export { targetSpecSchema, normalizeTarget, horizonFromName, type TargetSpec } from "./schema/targets.js";
+export { targetSpecSchema, normalizeTarget, targetEntryName, type TargetSpec } from "./schema/targets.js";
 export { familyNames as knownFamilies } from "../models/registry.js";

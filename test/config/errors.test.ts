@@ -239,10 +239,20 @@ describe("experiment and family file errors", () => {
     ]);
   });
 
-  it("targets: a name without a horizon, and a target listed twice", () => {
-    expect(tree("targets:\n  - fwd_ret_5\n  - momentum\n  - fwd_ret_5\n")).toEqual([
-      'config/experiments/default.yaml:3:5 targets.1: cannot tell the horizon of target "momentum": name it like momentum_5 or write {name: momentum, horizon_bars: 5}',
-      'config/experiments/default.yaml:4:5 targets.2: target "fwd_ret_5" is already listed (item 0)',
+  it("targets: a name outside the grammar, and a target listed twice", () => {
+    const issues = tree("targets:\n  - fwd_ret_5\n  - momentum\n  - fwd_ret_5\n");
+    expect(issues).toHaveLength(2);
+    expect(issues[0]).toMatch(/^config\/experiments\/default\.yaml:3:5 targets\.1: target "momentum": .*target names follow: fwd_ret_H/);
+    expect(issues[1]).toBe('config/experiments/default.yaml:4:5 targets.2: target "fwd_ret_5" is already listed (item 0)');
+  });
+
+  it("targets: names the old horizon-from-trailing-number rule got wrong are read by the target grammar", () => {
+    const root = tempTree({ "config/experiments/default.yaml": "targets:\n  - tb_5_2_1\n  - fwd_ret_60m\n  - zigzag_peak_0.05\n" });
+    const cfg = loadConfig({ configDir: join(root, "config"), cwd: root });
+    expect(cfg.value.targets.map((t) => [t.name, t.definition.kind, t.definition.horizon])).toEqual([
+      ["tb_5_2_1", "triple_barrier", 5],
+      ["fwd_ret_60m", "forward_return", "60m"],
+      ["zigzag_peak_0.05", "zigzag", 20],
     ]);
   });
 

@@ -126,14 +126,15 @@ describe("precedence: defaults < pipeline files < family variant < experiment < 
   it("the experiment name defaults to the file name; targets are normalized", () => {
     const p = project({});
     const exp = join(p.cwd, "my-exp.yaml");
-    writeFileSync(exp, "targets:\n  - fwd_ret_5\n  - {name: up_10, task: binary}\n  - {name: vol, horizon_bars: 20}\n");
+    writeFileSync(exp, "targets:\n  - fwd_ret_5\n  - tb_10_2_1\n  - {kind: forward_return, name: mkt_20, horizon: 20, relative_to: market}\n");
     const cfg = loadConfig({ ...p, experimentPath: exp });
     expect(cfg.get("experiment.name")).toBe("my-exp");
-    expect(cfg.value.targets).toEqual([
-      { name: "fwd_ret_5", horizon_bars: 5, task: "regression" },
-      { name: "up_10", horizon_bars: 10, task: "binary" },
-      { name: "vol", horizon_bars: 20, task: "regression" },
+    expect(cfg.value.targets.map((t) => [t.name, t.definition.kind, t.definition.horizon])).toEqual([
+      ["fwd_ret_5", "forward_return", 5],
+      ["tb_10_2_1", "triple_barrier", 10],
+      ["mkt_20", "forward_return", 20],
     ]);
+    expect(cfg.value.targets[2].definition).toMatchObject({ relative_to: "market", returns: "simple", vol_window: 20 });
   });
 });
 

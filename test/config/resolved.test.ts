@@ -19,7 +19,7 @@ describe("ResolvedConfig", () => {
     const cfg = loadConfig(project({ "config/experiments/default.yaml": EXP }));
     const purge: number = cfg.get("pipeline.leakage.purge_buffer_bars");
     expect(purge).toBe(5);
-    expect(cfg.get("targets.0.horizon_bars")).toBe(5);
+    expect(cfg.get("targets.0")).toMatchObject({ name: "fwd_ret_5", definition: { kind: "forward_return", horizon: 5 } });
     expect(cfg.get(`families.${TEST_FAMILY}.hyperparameters.num_leaves`)).toBe(100);
     expect(cfg.get("pipeline.data.time_column")).toBeUndefined();
     expect(cfg.get("pipeline.leakage.auto_fix")).toEqual({ enabled: true, max_rounds: 3 });

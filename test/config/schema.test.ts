@@ -75,7 +75,7 @@ describe("schemas", () => {
 
   it("schemaAt walks objects, lists and unions", () => {
     expect(schemaAt(resolvedConfigSchema, ["pipeline", "leakage", "auto_fix", "max_rounds"])).toBeDefined();
-    expect(schemaAt(resolvedConfigSchema, ["targets", 0, "horizon_bars"])).toBeDefined();
+    expect(schemaAt(resolvedConfigSchema, ["targets", 0, "name"])).toBeDefined();
     expect(schemaAt(resolvedConfigSchema, ["pipeline", "leakage", "nope"])).toBeUndefined();
     expect(shapeOf(schemaAt(resolvedConfigSchema, ["pipeline", "leakage"])!)).toHaveProperty("thresholds");
   });

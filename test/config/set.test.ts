@@ -68,7 +68,7 @@ describe("--set: the value is read as the schema's type at that path", () => {
     expect(withSet("pipeline.data.symbols=AA, BA,CAT").get("pipeline.data.symbols")).toEqual(["AA", "BA", "CAT"]);
     expect(withSet("pipeline.leakage.exclusions.columns=").get("pipeline.leakage.exclusions.columns")).toEqual([]);
     const cfg = withSet("targets=fwd_ret_1,fwd_ret_10");
-    expect(cfg.value.targets.map((t) => t.horizon_bars)).toEqual([1, 10]);
+    expect(cfg.value.targets.map((t) => t.definition.horizon)).toEqual([1, 10]);
     expect(cfg.sourceOf("targets.1")).toBe("--set");
     expect(setErrors('pipeline.data.symbols=["AA",')[0]).toMatch(/^--set pipeline\.data\.symbols: expected a JSON list: /);
   });

@@ -26,7 +26,7 @@ export const experimentFileSchema = z.strictObject({
   name: experimentNameSchema.optional().describe("names the run folders; defaults to the file name"),
   description: z.string().optional(),
   data: deepPartial(dataOptionsSchema).optional().describe("overrides of pipeline.data for this experiment"),
-  targets: targetListSchema.optional().describe("targets to train: names like fwd_ret_5 (horizon from the trailing number) or {name, horizon_bars, task}"),
+  targets: targetListSchema.optional().describe("targets to rank and train: short names like fwd_ret_5, tb_5_2_1 (see src/targets/grammar.ts) or the object form {kind: forward_return, horizon: 5, ...}"),
   families: z
     .array(familyEntrySchema)
     .superRefine((list, ctx) => {

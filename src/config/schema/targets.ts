@@ -1,54 +1,51 @@
 import { z } from "zod";
+import { formatTargetName, parseTargetName, targetObjectSchema, TARGET_GRAMMAR, type TargetDefinition } from "../../targets/index.js";
 
 /**
- * Targets of an experiment. A name alone (`fwd_ret_5`) carries its horizon as a trailing number;
- * the object form states it and the task. Resolved targets are always the object form.
+ * Targets of an experiment, in the target module's own grammar (src/targets/grammar.ts): a short
+ * name (`fwd_ret_5`, `fwd_logret_60m`, `tb_5_2_1`, `zigzag_peak_0.05`) or the object form
+ * (`{kind: forward_return, horizon: 5, relative_to: market, ...}`). One grammar, validated here
+ * and built by the pipeline with the panel's bar size (durations like 60m need it).
  */
 
-export const TARGET_TASKS = ["regression", "binary", "multiclass", "ranking"] as const;
-
-const targetName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "target names are letters, digits and _, not starting with a digit");
-
-/** The horizon a name like `fwd_ret_5` carries, or undefined. */
-export function horizonFromName(name: string): number | undefined {
-  const m = /_(\d+)$/.exec(name);
-  const h = m ? Number(m[1]) : NaN;
-  return Number.isSafeInteger(h) && h >= 1 ? h : undefined;
-}
-
-export const targetObjectSchema = z.strictObject({
-  name: targetName,
-  horizon_bars: z.number().int().min(1).optional().describe("bars the target looks ahead; taken from a trailing _N in the name when absent"),
-  task: z.enum(TARGET_TASKS).default("regression"),
-});
-
-export const targetSpecSchema = z
-  .union([targetName, targetObjectSchema])
-  .superRefine((t, ctx) => {
-    const name = typeof t === "string" ? t : t.name;
-    const horizon = typeof t === "string" ? undefined : t.horizon_bars;
-    if (horizon === undefined && horizonFromName(name) === undefined) {
-      ctx.addIssue({ code: "custom", message: `cannot tell the horizon of target "${name}": name it like ${name}_5 or write {name: ${name}, horizon_bars: 5}` });
+const targetNameEntry = z
+  .string()
+  .min(1)
+  .superRefine((name, ctx) => {
+    try {
+      parseTargetName(name);
+    } catch (e) {
+      const hint = (e as { hint?: string }).hint;
+      ctx.addIssue({ code: "custom", message: hint ? `${(e as Error).message}; ${hint}` : (e as Error).message });
     }
-  });
+  })
+  .describe(`a target name, one of: ${TARGET_GRAMMAR.join(", ")} (H = bars like 5, or a duration like 60m)`);
 
+export const targetSpecSchema = z.union([targetNameEntry, targetObjectSchema]);
+export type TargetEntrySpec = z.infer<typeof targetSpecSchema>;
+
+/** A resolved target: its column name and full definition (defaults filled in). */
 export const resolvedTargetSchema = z.strictObject({
-  name: targetName,
-  horizon_bars: z.number().int().min(1),
-  task: z.enum(TARGET_TASKS),
+  name: z.string().min(1),
+  definition: z.custom<TargetDefinition>((v) => targetObjectSchema.safeParse(v).success, "not a valid target definition"),
 });
 export type TargetSpec = z.infer<typeof resolvedTargetSchema>;
 
-export function normalizeTarget(t: z.infer<typeof targetSpecSchema>): TargetSpec {
-  if (typeof t === "string") return { name: t, horizon_bars: horizonFromName(t)!, task: "regression" };
-  return { name: t.name, horizon_bars: t.horizon_bars ?? horizonFromName(t.name)!, task: t.task };
+export function targetEntryName(t: TargetEntrySpec): string {
+  if (typeof t === "string") return t;
+  return t.name ?? formatTargetName(t);
+}
+
+export function normalizeTarget(t: TargetEntrySpec): TargetSpec {
+  const definition = typeof t === "string" ? parseTargetName(t) : t;
+  return { name: targetEntryName(t), definition };
 }
 
 /** The targets list: each name once. */
 export const targetListSchema = z.array(targetSpecSchema).superRefine((list, ctx) => {
   const seen = new Map<string, number>();
   list.forEach((t, i) => {
-    const name = typeof t === "string" ? t : t.name;
+    const name = targetEntryName(t);
     const first = seen.get(name);
     if (first !== undefined) ctx.addIssue({ code: "custom", path: [i], message: `target "${name}" is already listed (item ${first})` });
     else seen.set(name, i);
