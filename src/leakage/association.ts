@@ -1,0 +1,290 @@
+/**
+ * How strongly one series on the panel is tied to another (a feature to the target, or to a past
+ * return), measured three ways that together see every kind of leak the pre-scan looks for:
+ *
+ *  - cross-sectional rank IC: per timestamp, the correlation of the two series' ranks across
+ *    symbols, averaged over time. Scale-free across symbols, blind to anything common to all
+ *    symbols at a timestamp (the market).
+ *  - pooled time-series correlation: within each symbol, both series centred on that symbol's own
+ *    means, then one correlation over all symbols' pairs. Sees time-only leaks (a feature that
+ *    copies tomorrow's market move) the cross-section cannot.
+ *  - sign agreement: how often the two centred series sit on the same side of their symbol's mean,
+ *    pooled. Sees a feature that knows only the direction of the target (a sign leak), which a
+ *    correlation dilutes by the target's fat tails; as a correlation it is sin(pi (a - 1/2))
+ *    (exact for a bivariate normal, Greiner's relation).
+ *
+ * Every statistic also gets a t-statistic from its spread across contiguous blocks of time: a
+ * trending or overlapping series makes neighbouring timestamps dependent, so the number of
+ * timestamps overstates the evidence; blocks of several target windows are close to independent.
+ *
+ * Nothing here moves values between symbols: cross-sections are read one timestamp at a time,
+ * time series one symbol (column) at a time.
+ */
+import { averageRanksInto } from "../validation/metrics/ranks.js";
+
+/** One series on the scanned panel: time-major values and their per-timestamp ranks. */
+export interface ScanSeries {
+  readonly v: Float64Array;
+  /** Average ranks (1-based) among the finite values of each timestamp; NaN where v is missing. */
+  readonly ranks: Float64Array;
+}
+
+export interface Stat {
+  /** The statistic (a correlation, or for agreement the share of same-side pairs). */
+  value: number;
+  /** Its t-statistic from the spread across time blocks (NaN with fewer than MIN_BLOCKS blocks). */
+  t: number;
+  /** Observations behind it: timestamps (rank IC) or pairs (pooled statistics). */
+  n: number;
+}
+
+export interface Association {
+  rankIc: Stat;
+  tsCorr: Stat;
+  agreement: Stat;
+}
+
+/** Fewest symbols with both values for a timestamp's rank IC to count. */
+export const MIN_CROSS_SECTION = 5;
+/** Fewest pairs a symbol needs to take part in the pooled statistics (its means need them). */
+export const MIN_SYMBOL_PAIRS = 10;
+/** Fewest time blocks with data for a t-statistic. */
+export const MIN_BLOCKS = 4;
+
+const NO_STAT: Stat = { value: NaN, t: NaN, n: 0 };
+
+export function scanSeries(v: Float64Array, T: number, S: number): ScanSeries {
+  return { v, ranks: crossSectionalRanks(v, T, S) };
+}
+
+/** Per-timestamp average ranks of the finite values of a time-major grid. */
+export function crossSectionalRanks(v: Float64Array, T: number, S: number): Float64Array {
+  const out = new Float64Array(T * S).fill(NaN);
+  const vals = new Float64Array(S);
+  const pos = new Int32Array(S);
+  const order = new Int32Array(S);
+  const r = new Float64Array(S);
+  for (let t = 0; t < T; t++) {
+    const row = t * S;
+    let n = 0;
+    for (let s = 0; s < S; s++) {
+      const x = v[row + s];
+      if (x === x) {
+        vals[n] = x;
+        pos[n] = s;
+        n++;
+      }
+    }
+    if (n === 0) continue;
+    averageRanksInto(vals, n, order, r);
+    for (let i = 0; i < n; i++) out[row + pos[i]] = r[i];
+  }
+  return out;
+}
+
+/** Block of each timestamp: `blocks` contiguous runs of (nearly) equal length. */
+export function timeBlocks(T: number, blocks: number): Int32Array {
+  const b = new Int32Array(T);
+  const B = Math.max(1, Math.min(blocks, T));
+  for (let t = 0; t < T; t++) b[t] = Math.min(B - 1, Math.floor((t * B) / T));
+  return b;
+}
+
+/** Number of blocks for a scan: about 20, each at least two target windows and ten bars long. */
+export function blockCount(T: number, window: number): number {
+  return Math.max(1, Math.min(20, Math.floor(T / Math.max(10, 2 * window))));
+}
+
+/** t-statistic of the mean of the finite entries of `x` against `center`. */
+function tOf(x: Float64Array, center: number): number {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === x[i]) {
+      n++;
+      sum += x[i];
+    }
+  }
+  if (n < MIN_BLOCKS) return NaN;
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) ss += (x[i] - mean) ** 2;
+  const sd = Math.sqrt(ss / (n - 1));
+  if (sd === 0) return mean === center ? 0 : (mean - center > 0 ? Infinity : -Infinity);
+  return (mean - center) / (sd / Math.sqrt(n));
+}
+
+/** Scratch for one association: per-symbol and per-block accumulators, reused across calls. */
+export class AssociationScratch {
+  readonly cnt: Float64Array;
+  readonly sa: Float64Array;
+  readonly sb: Float64Array;
+  readonly bIc: Float64Array;
+  readonly bIcN: Float64Array;
+  readonly bxy: Float64Array;
+  readonly bxx: Float64Array;
+  readonly byy: Float64Array;
+  readonly bAgree: Float64Array;
+  readonly bSigned: Float64Array;
+  readonly out: Float64Array;
+  constructor(
+    readonly T: number,
+    readonly S: number,
+    readonly block: Int32Array,
+    readonly B: number,
+  ) {
+    this.cnt = new Float64Array(S);
+    this.sa = new Float64Array(S);
+    this.sb = new Float64Array(S);
+    this.bIc = new Float64Array(B);
+    this.bIcN = new Float64Array(B);
+    this.bxy = new Float64Array(B);
+    this.bxx = new Float64Array(B);
+    this.byy = new Float64Array(B);
+    this.bAgree = new Float64Array(B);
+    this.bSigned = new Float64Array(B);
+    this.out = new Float64Array(B);
+  }
+}
+
+/** The cross-sectional rank IC of `a` with `b`: mean over timestamps, t from block means. */
+function rankIc(a: ScanSeries, b: ScanSeries, sc: AssociationScratch): Stat {
+  const { T, S, block, B } = sc;
+  sc.bIc.fill(0);
+  sc.bIcN.fill(0);
+  let total = 0;
+  let nT = 0;
+  const ra = a.ranks;
+  const rb = b.ranks;
+  for (let t = 0; t < T; t++) {
+    const row = t * S;
+    let n = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
+    for (let s = 0; s < S; s++) {
+      const x = ra[row + s];
+      const y = rb[row + s];
+      if (x === x && y === y) {
+        n++;
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        syy += y * y;
+        sxy += x * y;
+      }
+    }
+    if (n < MIN_CROSS_SECTION) continue;
+    const vx = n * sxx - sx * sx;
+    const vy = n * syy - sy * sy;
+    if (!(vx > 0 && vy > 0)) continue;
+    const r = (n * sxy - sx * sy) / Math.sqrt(vx * vy);
+    total += r;
+    nT++;
+    sc.bIc[block[t]] += r;
+    sc.bIcN[block[t]] += 1;
+  }
+  if (nT === 0) return NO_STAT;
+  for (let k = 0; k < B; k++) sc.out[k] = sc.bIcN[k] > 0 ? sc.bIc[k] / sc.bIcN[k] : NaN;
+  return { value: total / nT, t: tOf(sc.out, 0), n: nT };
+}
+
+/** Pooled within-symbol correlation and sign agreement of `a` with `b`. */
+function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch): { corr: Stat; agreement: Stat } {
+  const { T, S, block, B } = sc;
+  sc.cnt.fill(0);
+  sc.sa.fill(0);
+  sc.sb.fill(0);
+  for (let t = 0; t < T; t++) {
+    const row = t * S;
+    for (let s = 0; s < S; s++) {
+      const x = a[row + s];
+      const y = b[row + s];
+      if (x === x && y === y) {
+        sc.cnt[s] += 1;
+        sc.sa[s] += x;
+        sc.sb[s] += y;
+      }
+    }
+  }
+  for (let s = 0; s < S; s++) {
+    if (sc.cnt[s] >= MIN_SYMBOL_PAIRS) {
+      sc.sa[s] /= sc.cnt[s];
+      sc.sb[s] /= sc.cnt[s];
+    } else sc.cnt[s] = 0;
+  }
+  sc.bxy.fill(0);
+  sc.bxx.fill(0);
+  sc.byy.fill(0);
+  sc.bAgree.fill(0);
+  sc.bSigned.fill(0);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let agree = 0;
+  let signed = 0;
+  let pairs = 0;
+  for (let t = 0; t < T; t++) {
+    const row = t * S;
+    const k = block[t];
+    for (let s = 0; s < S; s++) {
+      if (sc.cnt[s] === 0) continue;
+      const x = a[row + s];
+      const y = b[row + s];
+      if (!(x === x && y === y)) continue;
+      const dx = x - sc.sa[s];
+      const dy = y - sc.sb[s];
+      pairs++;
+      sxy += dx * dy;
+      sxx += dx * dx;
+      syy += dy * dy;
+      sc.bxy[k] += dx * dy;
+      sc.bxx[k] += dx * dx;
+      sc.byy[k] += dy * dy;
+      const p = dx * dy;
+      if (p !== 0) {
+        signed++;
+        sc.bSigned[k] += 1;
+        if (p > 0) {
+          agree++;
+          sc.bAgree[k] += 1;
+        }
+      }
+    }
+  }
+  if (pairs === 0) return { corr: NO_STAT, agreement: NO_STAT };
+  for (let k = 0; k < B; k++) sc.out[k] = sc.bxx[k] > 0 && sc.byy[k] > 0 ? sc.bxy[k] / Math.sqrt(sc.bxx[k] * sc.byy[k]) : NaN;
+  const corr: Stat = { value: sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN, t: tOf(sc.out, 0), n: pairs };
+  for (let k = 0; k < B; k++) sc.out[k] = sc.bSigned[k] > 0 ? sc.bAgree[k] / sc.bSigned[k] : NaN;
+  const agreement: Stat = { value: signed > 0 ? agree / signed : NaN, t: tOf(sc.out, 0.5), n: signed };
+  return { corr, agreement };
+}
+
+export function associate(a: ScanSeries, b: ScanSeries, sc: AssociationScratch): Association {
+  const { corr, agreement } = pooled(a.v, b.v, sc);
+  return { rankIc: rankIc(a, b, sc), tsCorr: corr, agreement };
+}
+
+/** Sign agreement share as a correlation: sin(pi (a - 1/2)), exact for a bivariate normal. */
+export function agreementAsCorrelation(a: number): number {
+  return Math.sin(Math.PI * (a - 0.5));
+}
+
+export type StatKind = "rank_ic" | "ts_corr" | "agreement";
+
+export const STAT_TEXT: Record<StatKind, string> = {
+  rank_ic: "cross-sectional rank IC",
+  ts_corr: "pooled per-symbol correlation",
+  agreement: "sign agreement (as a correlation)",
+};
+
+/** The statistics of an association as correlations with their t-statistics. */
+export function asCorrelations(a: Association): Array<{ kind: StatKind; value: number; t: number }> {
+  return [
+    { kind: "rank_ic", value: a.rankIc.value, t: a.rankIc.t },
+    { kind: "ts_corr", value: a.tsCorr.value, t: a.tsCorr.t },
+    { kind: "agreement", value: agreementAsCorrelation(a.agreement.value), t: a.agreement.t },
+  ];
+}

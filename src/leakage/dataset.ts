@@ -1,0 +1,128 @@
+/**
+ * The quick model's data: which panel cells it uses, how they split into purged folds, and the
+ * tabular rows the GBDT trains on. Large panels are cut down deterministically: whole timestamps
+ * are sampled (so every test timestamp keeps its full cross-section for the IC), and training rows
+ * per fit are sampled with the seed.
+ */
+import type { TabularData } from "../models/family.js";
+import type { TargetSpec } from "../targets/spec.js";
+import { InputError } from "../util/errors.js";
+import { Rng } from "../util/random.js";
+import { foldCells, type Fold } from "../validation/splitters/index.js";
+import { purgeForTarget } from "../validation/splitters/purge.js";
+import { splitTimes } from "../validation/splitters/split.js";
+import type { SplitterConfig } from "../validation/splitters/schema.js";
+import type { LeakageConfig } from "./types.js";
+
+export interface CvSetup {
+  readonly T: number;
+  readonly S: number;
+  /** 1 where the cell is used (finite target at a sampled timestamp). */
+  readonly valid: Uint8Array;
+  readonly folds: readonly Fold[];
+  /** Per fold: training cells (after purging and subsampling) and test cells, time-major order. */
+  readonly train: readonly Int32Array[];
+  readonly test: readonly Int32Array[];
+}
+
+/** Timestamps with a finite target, sampled down (seeded) so their cells fit in `maxRows`. */
+function sampledValid(y: Float64Array, T: number, S: number, maxRows: number, seed: number): { valid: Uint8Array; times: Int32Array } {
+  const perTime = new Int32Array(T);
+  let total = 0;
+  for (let t = 0; t < T; t++) {
+    let n = 0;
+    for (let s = 0; s < S; s++) if (Number.isFinite(y[t * S + s])) n++;
+    perTime[t] = n;
+    total += n;
+  }
+  let keep = new Uint8Array(T);
+  for (let t = 0; t < T; t++) keep[t] = perTime[t] > 0 ? 1 : 0;
+  if (total > maxRows) {
+    // Visit timestamps in a seeded order and take them while they fit.
+    keep = new Uint8Array(T);
+    const order = new Rng(seed).fork("leakage:model-times").permutation(T);
+    let used = 0;
+    for (const t of order) {
+      if (perTime[t] === 0 || used + perTime[t] > maxRows) continue;
+      keep[t] = 1;
+      used += perTime[t];
+    }
+  }
+  const valid = new Uint8Array(T * S);
+  const times: number[] = [];
+  for (let t = 0; t < T; t++) {
+    if (!keep[t]) continue;
+    times.push(t);
+    for (let s = 0; s < S; s++) if (Number.isFinite(y[t * S + s])) valid[t * S + s] = 1;
+  }
+  return { valid, times: Int32Array.from(times) };
+}
+
+/** Keeps at most `max` of `cells` (seeded), in their original order. */
+export function subsampleCells(cells: Int32Array, max: number, rng: Rng): Int32Array {
+  if (cells.length <= max) return cells;
+  const pick = rng.permutation(cells.length).subarray(0, max).sort();
+  const out = new Int32Array(max);
+  for (let i = 0; i < max; i++) out[i] = cells[pick[i]];
+  return out;
+}
+
+/**
+ * Purged folds over the target's valid cells. The purge uses the target's label window and the
+ * pipeline.leakage purge settings; `featureLookback` is the longest lookback of the features.
+ */
+export function cvSetup(
+  y: Float64Array,
+  T: number,
+  S: number,
+  target: TargetSpec,
+  leakage: LeakageConfig,
+  splitter: SplitterConfig | undefined,
+  featureLookback: number,
+  seed: number,
+): CvSetup {
+  const qm = leakage.quick_model;
+  const { valid, times } = sampledValid(y, T, S, qm.max_rows, seed);
+  if (times.length < 2 * qm.folds) {
+    throw new InputError(
+      `leakage quick model: target "${target.name}" has values at only ${times.length} timestamps, too few for ${qm.folds} folds`,
+      "use more data, or set pipeline.leakage.quick_model.enabled: false",
+    );
+  }
+  const purge = purgeForTarget(target, leakage, leakage.include_feature_lookback_in_purge ? featureLookback : undefined);
+  const plan = splitTimes(splitter ?? { kind: "purged_kfold", n_splits: qm.folds }, times, purge);
+  const rng = new Rng(seed).fork("leakage:train-rows");
+  const train: Int32Array[] = [];
+  const test: Int32Array[] = [];
+  for (const fold of plan.folds) {
+    const cells = foldCells(fold, valid, T, S);
+    train.push(subsampleCells(cells.train, qm.max_train_rows, rng.fork(fold.index)));
+    test.push(cells.test);
+  }
+  return { T, S, valid, folds: plan.folds, train, test };
+}
+
+/** Row-major float32 rows of the given cells. */
+export function tabular(cells: Int32Array, names: readonly string[], grids: ReadonlyMap<string, Float32Array>, y: Float64Array): TabularData {
+  const F = names.length;
+  const n = cells.length;
+  const X = new Float32Array(n * F);
+  for (let f = 0; f < F; f++) {
+    const g = grids.get(names[f]);
+    if (g === undefined) throw new Error(`leakage: feature "${names[f]}" has no grid`);
+    for (let i = 0; i < n; i++) X[i * F + f] = g[cells[i]];
+  }
+  const yy = new Float64Array(n);
+  for (let i = 0; i < n; i++) yy[i] = y[cells[i]];
+  return { nRows: n, nFeatures: F, featureNames: [...names], X, y: yy };
+}
+
+/** Cells whose symbol column is marked in `symbols` (length S). */
+export function cellsOfSymbols(cells: Int32Array, S: number, symbols: Uint8Array): Int32Array {
+  let n = 0;
+  for (const c of cells) if (symbols[c % S]) n++;
+  const out = new Int32Array(n);
+  n = 0;
+  for (const c of cells) if (symbols[c % S]) out[n++] = c;
+  return out;
+}
