@@ -108,25 +108,35 @@ export function numericBin(bounds: Float64Array, v: number): number {
  * features must hold non-negative integer codes; anything else is an error naming the feature and row.
  */
 export function fitBins(X: Float32Array, nRows: number, nFeatures: number, featureNames: readonly string[], categorical: ReadonlySet<number>, opts: BinningOptions): FeatureBins[] {
-  const sample = nRows > opts.sampleCount ? new Rng(opts.seed).sampleSorted(nRows, opts.sampleCount) : null;
-  const m = sample ? sample.length : nRows;
-  const out: FeatureBins[] = [];
-  // Gather the sample once, feature-major, reading each sampled row contiguously.
+  const sample = binningSample(nRows, opts);
   const numeric: number[] = [];
   for (let f = 0; f < nFeatures; f++) if (!categorical.has(f)) numeric.push(f);
-  const cols = new Float32Array(m * numeric.length);
+  const fitted = fitNumericBins(X, nRows, nFeatures, numeric, featureNames, sample, opts);
+  const out: FeatureBins[] = [];
+  for (let f = 0, j = 0; f < nFeatures; f++) {
+    out.push(categorical.has(f) ? fitCategorical(X, nRows, nFeatures, f, featureNames[f], opts.maxBin) : fitted[j++]);
+  }
+  return out;
+}
+
+/** The rows whose values decide the cut points (all rows when there are few), ascending. */
+export function binningSample(nRows: number, opts: BinningOptions): Int32Array | null {
+  return nRows > opts.sampleCount ? new Rng(opts.seed).sampleSorted(nRows, opts.sampleCount) : null;
+}
+
+/** Cut points of the given numeric features from the sample rows (null = all rows). */
+export function fitNumericBins(X: Float32Array, nRows: number, nFeatures: number, features: readonly number[], featureNames: readonly string[], sample: Int32Array | null, opts: BinningOptions): NumericBins[] {
+  const m = sample ? sample.length : nRows;
+  // Gather the sample once, feature-major, reading each sampled row contiguously.
+  const cols = new Float32Array(m * features.length);
   for (let i = 0; i < m; i++) {
     const base = (sample ? sample[i] : i) * nFeatures;
-    for (let j = 0; j < numeric.length; j++) cols[j * m + i] = X[base + numeric[j]];
+    for (let j = 0; j < features.length; j++) cols[j * m + i] = X[base + features[j]];
   }
   const values = new Float32Array(m);
-  for (let f = 0, j = 0; f < nFeatures; f++) {
-    if (categorical.has(f)) {
-      out.push(fitCategorical(X, nRows, nFeatures, f, featureNames[f], opts.maxBin));
-      continue;
-    }
+  const out: NumericBins[] = [];
+  features.forEach((f, j) => {
     const col = cols.subarray(j * m, (j + 1) * m);
-    j++;
     let k = 0;
     for (let i = 0; i < m; i++) {
       const v = col[i];
@@ -141,7 +151,7 @@ export function fitBins(X: Float32Array, nRows: number, nFeatures: number, featu
     const sorted = sortFloat32Values(values.subarray(0, k));
     const bounds = numericBounds(sorted, Math.min(opts.maxBin, 65_534), opts.minDataInBin);
     out.push({ kind: "numeric", bounds, nBins: bounds.length + 2 });
-  }
+  });
   return out;
 }
 
@@ -185,7 +195,7 @@ export function sortFloat32Values(v: Float32Array): Float64Array {
   return out;
 }
 
-function fitCategorical(X: Float32Array, nRows: number, nFeatures: number, f: number, name: string, maxBin: number): CategoricalBins {
+export function fitCategorical(X: Float32Array, nRows: number, nFeatures: number, f: number, name: string, maxBin: number): CategoricalBins {
   const counts = new Map<number, number>();
   for (let r = 0; r < nRows; r++) {
     const v = X[r * nFeatures + f];
@@ -222,33 +232,45 @@ function indexOf(a: Int32Array, v: number): number {
  * most 256 bins, else two.
  */
 export function binMatrix(X: Float32Array, nRows: number, nFeatures: number, bins: readonly FeatureBins[]): PackedCodes {
+  const m = allocBinMatrix(nRows, nFeatures, bins);
+  binRowsInto(X, bins, m, 0, nRows);
+  return m;
+}
+
+/** Empty code arrays in shared memory, 8 or 16 bits per code as the bins need. */
+export function allocBinMatrix(nRows: number, nFeatures: number, bins: readonly FeatureBins[]): PackedCodes {
   const wide = bins.some((b) => b.nBins > 256);
   const pack = wide ? 2 : 4;
-  const bits = 32 / pack;
   const total = nRows * nFeatures;
   const codesBuf = new SharedArrayBuffer(Math.max(8, total * (wide ? 2 : 1)));
   const codes = wide ? new Uint16Array(codesBuf, 0, total) : new Uint8Array(codesBuf, 0, total);
   const nGroups = Math.ceil(nFeatures / pack);
   const packed = new Uint32Array(new SharedArrayBuffer(Math.max(8, nGroups * nRows * 4)));
+  return { codes, packed, pack, nRows, nFeatures };
+}
+
+/** Bins rows [r0, r1) into both layouts (threads may fill disjoint row ranges concurrently). */
+export function binRowsInto(X: Float32Array, bins: readonly FeatureBins[], m: PackedCodes, r0: number, r1: number): void {
+  const { codes, packed, pack, nRows, nFeatures } = m;
+  const bits = 32 / pack;
   // Blocks of rows, all features per block: the block of X stays in cache while each feature is binned.
   const BLOCK = 2048;
-  const column = wide ? new Uint16Array(BLOCK) : new Uint8Array(BLOCK);
+  const column = pack === 2 ? new Uint16Array(BLOCK) : new Uint8Array(BLOCK);
   const binners = bins.map(columnBinner);
-  for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
-    const r1 = Math.min(nRows, r0 + BLOCK);
+  for (let b0 = r0; b0 < r1; b0 += BLOCK) {
+    const b1 = Math.min(r1, b0 + BLOCK);
     for (let f = 0; f < nFeatures; f++) {
-      binners[f](X, r0, r1, nFeatures, f, column);
+      binners[f](X, b0, b1, nFeatures, f, column);
       const g = Math.floor(f / pack);
       const shift = (f - g * pack) * bits;
       const wordBase = g * nRows;
-      for (let r = r0, p = r0 * nFeatures + f; r < r1; r++, p += nFeatures) {
-        const c = column[r - r0];
+      for (let r = b0, p = b0 * nFeatures + f; r < b1; r++, p += nFeatures) {
+        const c = column[r - b0];
         codes[p] = c;
         packed[wordBase + r] |= c << shift;
       }
     }
   }
-  return { codes, packed, pack, nRows, nFeatures };
 }
 
 type Binner = (X: Float32Array, r0: number, r1: number, nFeatures: number, f: number, out: Uint8Array | Uint16Array) => void;

@@ -1,7 +1,8 @@
 import { InputError } from "../../util/errors.js";
 import type { FitContext, TabularData } from "../family.js";
-import { binMatrix, fitBins, type FeatureBins } from "./binning.js";
-import { createEngine } from "./parallel.js";
+import { binMatrix, type FeatureBins } from "./binning.js";
+import type { PackedCodes } from "./histogram.js";
+import { binInParallel, createEngine } from "./parallel.js";
 import { TreeLearner, type BinnedTrainData } from "./learner.js";
 import { makeMetric } from "./metrics.js";
 import { GbdtModel, type GbdtModelInfo } from "./model.js";
@@ -67,13 +68,13 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
   const metric = makeMetric(p);
 
   const tBin = performance.now();
-  const bins = fitBins(train.X, n, F, train.featureNames, categorical, {
+  const { bins, matrix } = await binInParallel(train.X, n, F, train.featureNames, categorical, {
     maxBin: p.max_bin,
     minDataInBin: p.min_data_in_bin,
     sampleCount: p.bin_construct_sample_cnt,
     seed: deriveSeed(ctx.seed, 1),
-  });
-  const data = binnedData(train, bins);
+  }, ctx.threads);
+  const data = binnedData(train, bins, matrix);
   const binning = secondsSince(tBin);
   let gradients = 0;
   let scoreUpdates = 0;
@@ -218,7 +219,7 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
   }
 }
 
-export function binnedData(train: TabularData, bins: FeatureBins[]): BinnedTrainData {
+export function binnedData(train: TabularData, bins: FeatureBins[], matrix: PackedCodes = binMatrix(train.X, train.nRows, train.nFeatures, bins)): BinnedTrainData {
   const F = train.nFeatures;
   const offsets = new Int32Array(F);
   const nBinsOf = new Int32Array(F);
@@ -228,7 +229,6 @@ export function binnedData(train: TabularData, bins: FeatureBins[]): BinnedTrain
     nBinsOf[f] = bins[f].nBins;
     total += bins[f].nBins;
   }
-  const matrix = binMatrix(train.X, train.nRows, F, bins);
   return { matrix, nRows: train.nRows, nFeatures: F, bins, offsets, nBinsOf, totalBins: total };
 }
 

@@ -2,11 +2,13 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { FoxmlError } from "../../util/errors.js";
+import { FoxmlError, InputError } from "../../util/errors.js";
 import { SerialEngine, sharedF64, sharedI32, slotCount } from "./engine.js";
 import { buildHistogram } from "./histogram.js";
 import type { BinnedTrainData, HistogramEngine } from "./learner.js";
-import { CMD_BUILD, CMD_RELEASE, CTRL, type WorkerInit } from "./protocol.js";
+import { allocBinMatrix, binningSample, binRowsInto, fitCategorical, fitNumericBins, type BinningOptions, type FeatureBins } from "./binning.js";
+import type { PackedCodes } from "./histogram.js";
+import { CMD_BUILD, CMD_RELEASE, CTRL, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
 
 /**
  * Histograms built by several threads, split by feature: each feature's bins are filled by exactly
@@ -78,8 +80,8 @@ class ParallelEngine implements ClosableEngine {
           nFeatures: d.nFeatures,
         };
         return new Promise<void>((resolve, reject) => {
-          const onMsg = (m: unknown): void => {
-            if (m === "ready") {
+          const onMsg = (m: WorkerReply): void => {
+            if (m.type === "ready") {
               w.off("message", onMsg);
               w.off("error", reject);
               resolve();
@@ -87,7 +89,7 @@ class ParallelEngine implements ClosableEngine {
           };
           w.on("message", onMsg);
           w.once("error", reject);
-          w.postMessage(init);
+          w.postMessage({ type: "serve", ...init });
         });
       }),
     );
@@ -157,6 +159,93 @@ class ParallelEngine implements ClosableEngine {
     releaseWorkers(this.workers);
     this.workers = [];
   }
+}
+
+/**
+ * Bin cut points (features split across threads) and bin codes (rows split across threads); the
+ * same per-feature and per-row functions as the single-thread path, so the result is identical.
+ */
+export async function binInParallel(X: Float32Array, nRows: number, nFeatures: number, names: readonly string[], categorical: ReadonlySet<number>, opts: BinningOptions, threads: number): Promise<{ bins: FeatureBins[]; matrix: PackedCodes }> {
+  const t = Math.max(1, Math.floor(threads));
+  const numeric: number[] = [];
+  for (let f = 0; f < nFeatures; f++) if (!categorical.has(f)) numeric.push(f);
+  const sample = binningSample(nRows, opts);
+  if (t <= 1 || nRows * nFeatures < MIN_PARALLEL_DATA) {
+    const fitted = fitNumericBins(X, nRows, nFeatures, numeric, names, sample, opts);
+    const bins = assembleBins(X, nRows, nFeatures, names, categorical, opts, fitted);
+    const matrix = allocBinMatrix(nRows, nFeatures, bins);
+    binRowsInto(X, bins, matrix, 0, nRows);
+    return { bins, matrix };
+  }
+  const workers = await acquireWorkers(t - 1);
+  try {
+    let xs = X;
+    if (!(X.buffer instanceof SharedArrayBuffer) || X.byteOffset !== 0) {
+      xs = new Float32Array(new SharedArrayBuffer(Math.max(8, nRows * nFeatures * 4)), 0, nRows * nFeatures);
+      xs.set(X.subarray(0, nRows * nFeatures));
+    }
+    const xBuf = xs.buffer as SharedArrayBuffer;
+    const share = (i: number, of: number): [number, number] => [Math.floor((i * of) / t), Math.floor(((i + 1) * of) / t)];
+    const fitJobs = workers.map((w, i) => {
+      const [a, b] = share(i + 1, numeric.length);
+      return request(w, { type: "fitBins", X: xBuf, nRows, nFeatures, features: numeric.slice(a, b), names: names.slice(), sample, opts: { ...opts } });
+    });
+    const [a0, b0] = share(0, numeric.length);
+    const mine = fitNumericBins(xs, nRows, nFeatures, numeric.slice(a0, b0), names, sample, opts);
+    const theirs = await Promise.all(fitJobs);
+    const fitted = [...mine, ...theirs.flatMap((r) => (r.type === "fitBins" ? (r.bins as FeatureBins[]) : []))];
+    const bins = assembleBins(xs, nRows, nFeatures, names, categorical, opts, fitted);
+    const matrix = allocBinMatrix(nRows, nFeatures, bins);
+    const rowJobs = workers.map((w, i) => {
+      const [r0, r1] = share(i + 1, nRows);
+      return request(w, {
+        type: "binRows",
+        X: xBuf,
+        bins,
+        codes: matrix.codes.buffer as SharedArrayBuffer,
+        packed: matrix.packed.buffer as SharedArrayBuffer,
+        pack: matrix.pack,
+        nRows,
+        nFeatures,
+        r0,
+        r1,
+      });
+    });
+    const [r0, r1] = share(0, nRows);
+    binRowsInto(xs, bins, matrix, r0, r1);
+    await Promise.all(rowJobs);
+    return { bins, matrix };
+  } finally {
+    releaseWorkers(workers);
+  }
+}
+
+function assembleBins(X: Float32Array, nRows: number, nFeatures: number, names: readonly string[], categorical: ReadonlySet<number>, opts: BinningOptions, numericBins: FeatureBins[]): FeatureBins[] {
+  const out: FeatureBins[] = [];
+  for (let f = 0, j = 0; f < nFeatures; f++) out.push(categorical.has(f) ? fitCategorical(X, nRows, nFeatures, f, names[f], opts.maxBin) : numericBins[j++]);
+  return out;
+}
+
+/** Sends a one-off job and resolves with the worker's reply; a worker-side error becomes an InputError. */
+function request(w: Worker, msg: WorkerMessage): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (r: WorkerReply): void => {
+      cleanup();
+      if (r.type === "error") reject(new InputError(r.message, r.hint));
+      else resolve(r);
+    };
+    const onError = (e: Error): void => {
+      cleanup();
+      reject(new FoxmlError(`GBDT worker failed: ${e.message}`, { exitCode: 1 }));
+    };
+    const cleanup = (): void => {
+      w.off("message", onMessage);
+      w.off("error", onError);
+    };
+    w.on("message", onMessage);
+    w.on("error", onError);
+    w.postMessage(msg);
+  });
 }
 
 // Idle workers are kept (unref'd, so they never hold the process open) and reused by later fits.

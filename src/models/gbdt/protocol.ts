@@ -19,6 +19,35 @@ export const CTRL = {
 export const CMD_BUILD = 1;
 export const CMD_RELEASE = 2;
 
+/** One-off jobs run through messages (binning); the histogram loop starts with a "serve" message. */
+export interface FitBinsJob {
+  type: "fitBins";
+  X: SharedArrayBuffer;
+  nRows: number;
+  nFeatures: number;
+  features: number[];
+  names: string[];
+  sample: Int32Array | null;
+  opts: { maxBin: number; minDataInBin: number; sampleCount: number; seed: number };
+}
+
+export interface BinRowsJob {
+  type: "binRows";
+  X: SharedArrayBuffer;
+  bins: unknown[];
+  codes: SharedArrayBuffer;
+  packed: SharedArrayBuffer;
+  pack: number;
+  nRows: number;
+  nFeatures: number;
+  r0: number;
+  r1: number;
+}
+
+export type WorkerMessage = ({ type: "serve" } & WorkerInit) | FitBinsJob | BinRowsJob;
+
+export type WorkerReply = { type: "ready" } | { type: "fitBins"; bins: unknown[] } | { type: "binRows" } | { type: "error"; message: string; hint?: string };
+
 export interface WorkerInit {
   index: number;
   ctrl: SharedArrayBuffer;

@@ -4,15 +4,47 @@
  * instead of a message round trip) until told to release them.
  */
 import { parentPort } from "node:worker_threads";
+import { binRowsInto, fitNumericBins, type FeatureBins } from "./binning.js";
 import { buildHistogram, type PackedCodes } from "./histogram.js";
-import { CTRL, CMD_BUILD, CMD_RELEASE, type WorkerInit } from "./protocol.js";
+import { CTRL, CMD_BUILD, CMD_RELEASE, type BinRowsJob, type FitBinsJob, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
 
 if (!parentPort) throw new Error("gbdt worker must run in a worker thread");
 const port = parentPort;
 
-port.on("message", (msg: WorkerInit) => {
-  serve(msg);
+port.on("message", (msg: WorkerMessage) => {
+  try {
+    if (msg.type === "serve") serve(msg);
+    else if (msg.type === "fitBins") reply({ type: "fitBins", bins: fitBins(msg) });
+    else if (msg.type === "binRows") {
+      binRows(msg);
+      reply({ type: "binRows" });
+    }
+  } catch (e) {
+    const err = e as { message?: string; hint?: string };
+    reply({ type: "error", message: String(err.message ?? e), hint: err.hint });
+  }
 });
+
+function reply(r: WorkerReply): void {
+  port.postMessage(r);
+}
+
+function fitBins(job: FitBinsJob): FeatureBins[] {
+  const X = new Float32Array(job.X, 0, job.nRows * job.nFeatures);
+  return fitNumericBins(X, job.nRows, job.nFeatures, job.features, job.names, job.sample, job.opts);
+}
+
+function binRows(job: BinRowsJob): void {
+  const X = new Float32Array(job.X, 0, job.nRows * job.nFeatures);
+  const m: PackedCodes = {
+    codes: job.pack === 2 ? new Uint16Array(job.codes) : new Uint8Array(job.codes),
+    packed: new Uint32Array(job.packed),
+    pack: job.pack,
+    nRows: job.nRows,
+    nFeatures: job.nFeatures,
+  };
+  binRowsInto(X, job.bins as FeatureBins[], m, job.r0, job.r1);
+}
 
 function serve(init: WorkerInit): void {
   const ctrl = new Int32Array(init.ctrl);
@@ -33,7 +65,7 @@ function serve(init: WorkerInit): void {
   const slotLen = init.totalBins * 2;
   const ordered = new Float64Array(2 * init.nRows);
   const me = init.index;
-  port.postMessage("ready");
+  reply({ type: "ready" });
   let seen = Atomics.load(ctrl, CTRL.seq);
   for (;;) {
     Atomics.wait(ctrl, CTRL.seq, seen);

@@ -19,6 +19,14 @@ describe("boosting", () => {
     expect(JSON.stringify(c.model.toJSON())).not.toBe(JSON.stringify(a.model.toJSON()));
   });
 
+  it("a bad value found by a binning worker thread is the same clear error", async () => {
+    const d = regressionData(12_000, 20, 1);
+    d.X[5000 * 20 + 19] = Infinity;
+    const p = lgb.parse({ n_estimators: 1 });
+    await expect(trainGbdt("lightgbm", d, p, { seed: 1, threads: 2 })).rejects.toThrow(/feature "f19" has an infinite value at row 5000/);
+    await expect(trainGbdt("lightgbm", d, p, { seed: 1, threads: 1 })).rejects.toThrow(/feature "f19" has an infinite value at row 5000/);
+  });
+
   it("learns: leaf-wise and depth-wise reach a high test R^2", async () => {
     const d = regressionData(6000, 8, 2);
     const train = subset(d, 0, 5000);
