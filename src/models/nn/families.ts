@@ -1,7 +1,11 @@
 import { InputError } from "../../util/errors.js";
 import type { Family, FitContext, TabularData, TaskType } from "../family.js";
 import { buildMlp, mlpParamsSchema } from "./arch/mlp.js";
+import { buildCnn, cnnParamsSchema } from "./arch/cnn.js";
 import { rnnBuilder, rnnParamsSchema } from "./arch/rnn.js";
+import { buildTabCnn, buildTabLstm, buildTabTransformer, tabCnnParamsSchema, tabLstmParamsSchema, tabTransformerParamsSchema } from "./arch/tabular-tokens.js";
+import { buildTransformer, transformerParamsSchema } from "./arch/transformer.js";
+import { buildVae, vaeParamsSchema } from "./arch/vae.js";
 import { fitNn, type NnFamilyDef, type NnInput } from "./fit.js";
 import { NnModel } from "./model.js";
 import type { TrainingParams } from "./params.js";
@@ -40,4 +44,11 @@ export const mlpFamily = makeNnFamily({ name: "mlp", kind: "tabular", schema: ml
 export const lstmFamily = makeNnFamily({ name: "lstm", kind: "sequence", schema: rnnParamsSchema, builder: rnnBuilder("lstm") });
 export const gruFamily = makeNnFamily({ name: "gru", kind: "sequence", schema: rnnParamsSchema, builder: rnnBuilder("gru") });
 
-export const NN_FAMILIES = [mlpFamily, lstmFamily, gruFamily] as const;
+export const cnn1dFamily = makeNnFamily({ name: "cnn1d", kind: "sequence", schema: cnnParamsSchema, builder: buildCnn });
+export const transformerFamily = makeNnFamily({ name: "transformer", kind: "sequence", schema: transformerParamsSchema, builder: buildTransformer });
+export const vaeFamily = makeNnFamily({ name: "vae", kind: "tabular", schema: vaeParamsSchema, builder: buildVae });
+export const tabCnnFamily = makeNnFamily({ name: "tab_cnn", kind: "tabular", schema: tabCnnParamsSchema, builder: buildTabCnn });
+export const tabLstmFamily = makeNnFamily({ name: "tab_lstm", kind: "tabular", schema: tabLstmParamsSchema, builder: buildTabLstm });
+export const tabTransformerFamily = makeNnFamily({ name: "tab_transformer", kind: "tabular", schema: tabTransformerParamsSchema, builder: buildTabTransformer });
+
+export const NN_FAMILIES = [mlpFamily, cnn1dFamily, lstmFamily, gruFamily, transformerFamily, vaeFamily, tabCnnFamily, tabLstmFamily, tabTransformerFamily] as const;
