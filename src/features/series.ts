@@ -60,6 +60,82 @@ export function zip(f: SymbolFrame, a: Series, b: Series, tag: string, fn: (x: n
   });
 }
 
+// Common element-wise operations get their own loops: a callback passed to `zip` / `map` is called
+// through one shared, megamorphic call site and never inlined.
+
+/** a / b. */
+export function ratio(f: SymbolFrame, a: Series, b: Series): Series {
+  return f.series(`div(${a.key},${b.key})`, (out) => {
+    const av = a.v;
+    const bv = b.v;
+    for (let i = 0; i < f.n; i++) out[i] = av[i] / bv[i];
+  });
+}
+
+/** a / b - 1. */
+export function relative(f: SymbolFrame, a: Series, b: Series): Series {
+  return f.series(`rel(${a.key},${b.key})`, (out) => {
+    const av = a.v;
+    const bv = b.v;
+    for (let i = 0; i < f.n; i++) out[i] = av[i] / bv[i] - 1;
+  });
+}
+
+/** a / b where b > 0, else NaN. */
+export function positiveRatio(f: SymbolFrame, a: Series, b: Series): Series {
+  return f.series(`divpos(${a.key},${b.key})`, (out) => {
+    const av = a.v;
+    const bv = b.v;
+    for (let i = 0; i < f.n; i++) {
+      const d = bv[i];
+      out[i] = d > 0 ? av[i] / d : NaN;
+    }
+  });
+}
+
+export function difference(f: SymbolFrame, a: Series, b: Series): Series {
+  return f.series(`sub(${a.key},${b.key})`, (out) => {
+    const av = a.v;
+    const bv = b.v;
+    for (let i = 0; i < f.n; i++) out[i] = av[i] - bv[i];
+  });
+}
+
+export function product(f: SymbolFrame, a: Series, b: Series): Series {
+  return f.series(`mul(${a.key},${b.key})`, (out) => {
+    const av = a.v;
+    const bv = b.v;
+    for (let i = 0; i < f.n; i++) out[i] = av[i] * bv[i];
+  });
+}
+
+/** x * k. */
+export function scale(f: SymbolFrame, x: Series, k: number): Series {
+  return f.series(`scale${k}(${x.key})`, (out) => {
+    const v = x.v;
+    for (let i = 0; i < f.n; i++) out[i] = v[i] * k;
+  });
+}
+
+/** ln(1 + x). */
+export function log1p(f: SymbolFrame, x: Series): Series {
+  return f.series(`log1p(${x.key})`, (out) => {
+    const v = x.v;
+    for (let i = 0; i < f.n; i++) out[i] = Math.log1p(v[i]);
+  });
+}
+
+/** sqrt(x), with x < 0 (rounding below zero) read as 0. */
+export function sqrtFloor0(f: SymbolFrame, x: Series): Series {
+  return f.series(`sqrt0(${x.key})`, (out) => {
+    const v = x.v;
+    for (let i = 0; i < f.n; i++) {
+      const u = v[i];
+      out[i] = u > 0 ? Math.sqrt(u) : u === u ? 0 : NaN;
+    }
+  });
+}
+
 export function rollSum(f: SymbolFrame, x: Series, W: number): Series {
   return f.series(`sum${W}(${x.key})`, (out) => rollingSum(x.v, f.n, W, f.abs0, out, f.scratch));
 }
@@ -175,7 +251,7 @@ function powerSums(f: SymbolFrame, x: Series, W: number, upTo: 3 | 4): Series[] 
 /** Rolling Pearson correlation of x[t] with x[t-1] over W pairs (uses W + 1 values of x). */
 export function rollAutocorr1(f: SymbolFrame, x: Series, W: number): Series {
   const y = shift(f, x, 1);
-  const xy = zip(f, x, y, "mul", (a, b) => a * b);
+  const xy = product(f, x, y);
   const sx = rollSum(f, x, W);
   const sy = rollSum(f, y, W);
   const sxx = rollSum(f, squares(f, x), W);

@@ -1,4 +1,4 @@
-import { col, logRet, map, rollStd, shift, zip } from "../series.js";
+import { col, logRet, rollStd, scale, shift, zip } from "../series.js";
 import type { SymbolFrame } from "../frame.js";
 import type { TimeSeriesFeatureSpec } from "../spec.js";
 import { timeSeries } from "./define.js";
@@ -70,7 +70,7 @@ export function returnFeatures(): TimeSeriesFeatureSpec[] {
         series: (f) => {
           const r = logRet(f, col(f, "close"), W);
           const vol = rollStd(f, ret1(f), REVERSAL_VOL_WINDOW);
-          const scaled = map(f, vol, `x${Math.sqrt(W)}`, (v) => v * Math.sqrt(W));
+          const scaled = scale(f, vol, Math.sqrt(W));
           return zip(f, r, scaled, "negdiv", (a, b) => (b > 0 ? -a / b : NaN));
         },
       }),

@@ -1,5 +1,5 @@
 import type { Series, SymbolFrame } from "../frame.js";
-import { col, ewm, ewmLookback, map, rollMax, rollMean, rollMin, rollStd, zip } from "../series.js";
+import { col, difference, ewm, ewmLookback, map, ratio, relative, rollMax, rollMean, rollMin, rollStd, scale, zip } from "../series.js";
 import type { TimeSeriesFeatureSpec } from "../spec.js";
 import { timeSeries } from "./define.js";
 
@@ -13,8 +13,8 @@ const BOLLINGER = { window: 20, width: 2 } as const;
 const STOCH = { window: 14, smooth: 3 } as const;
 
 const close = (f: SymbolFrame) => col(f, "close");
-const relTo = (f: SymbolFrame, a: Series, b: Series) => zip(f, a, b, "rel", (x, y) => x / y - 1);
-const divBy = (f: SymbolFrame, a: Series, b: Series) => zip(f, a, b, "div", (x, y) => x / y);
+const relTo = relative;
+const divBy = ratio;
 const emaAlpha = (span: number) => 2 / (span + 1);
 
 /** Close-to-close change split into gains and losses (Wilder's RSI inputs). */
@@ -63,7 +63,7 @@ function trueRange(f: SymbolFrame): Series {
 
 function macdParts(f: SymbolFrame, tail: number) {
   const c = close(f);
-  const line = zip(f, ewm(f, c, emaAlpha(MACD.fast), tail), ewm(f, c, emaAlpha(MACD.slow), tail), "sub", (a, b) => a - b);
+  const line = difference(f, ewm(f, c, emaAlpha(MACD.fast), tail), ewm(f, c, emaAlpha(MACD.slow), tail));
   const signal = ewm(f, line, emaAlpha(MACD.signal), tail);
   return { line, signal };
 }
@@ -162,7 +162,7 @@ export function technicalFeatures(tail: number): TimeSeriesFeatureSpec[] {
       description: "MACD histogram (line - signal) over the close",
       series: (f) => {
         const { line, signal } = macdParts(f, tail);
-        return divBy(f, zip(f, line, signal, "sub", (a, b) => a - b), close(f));
+        return divBy(f, difference(f, line, signal), close(f));
       },
     }),
   );
@@ -186,7 +186,7 @@ export function technicalFeatures(tail: number): TimeSeriesFeatureSpec[] {
       inputs: ["close"],
       lookback: BOLLINGER.window,
       description: `Bollinger band width over the middle band: ${2 * BOLLINGER.width} sd / SMA(${BOLLINGER.window})`,
-      series: (f) => map(f, divBy(f, bbSd(f), bbMid(f)), "bbw", (v) => 2 * BOLLINGER.width * v),
+      series: (f) => scale(f, divBy(f, bbSd(f), bbMid(f)), 2 * BOLLINGER.width),
     }),
   );
   for (const n of ATR_PERIODS) {

@@ -1,5 +1,5 @@
 import type { SymbolFrame } from "../frame.js";
-import { col, logRatio, logRet, map, rollAutocorr1, rollKurt, rollMean, rollSkew, rollStd, zip } from "../series.js";
+import { col, logRatio, logRet, map, positiveRatio, rollAutocorr1, rollKurt, rollMean, rollSkew, rollStd, sqrtFloor0, zip } from "../series.js";
 import type { TimeSeriesFeatureSpec } from "../spec.js";
 import { timeSeries } from "./define.js";
 
@@ -23,7 +23,6 @@ function garmanKlassVar(f: SymbolFrame) {
   return zip(f, logHL(f), co, "gkvar", (hl, oc) => 0.5 * hl * hl - (2 * LN2 - 1) * oc * oc);
 }
 
-const sqrtNonNeg = (v: number) => (v >= 0 ? Math.sqrt(v) : v === v ? 0 : NaN);
 
 /** Close-to-close, Parkinson and Garman-Klass volatility; rolling skew, kurtosis and autocorrelation of returns. */
 export function volatilityFeatures(): TimeSeriesFeatureSpec[] {
@@ -48,7 +47,7 @@ export function volatilityFeatures(): TimeSeriesFeatureSpec[] {
         inputs: ["high", "low"],
         lookback: W,
         description: `Parkinson volatility over ${W} bars: sqrt(mean(ln(high/low)^2) / (4 ln 2))`,
-        series: (f) => map(f, rollMean(f, parkinsonVar(f), W), "sqrt0", sqrtNonNeg),
+        series: (f) => sqrtFloor0(f, rollMean(f, parkinsonVar(f), W)),
       }),
       timeSeries({
         name: `vol_gk_${W}`,
@@ -56,7 +55,7 @@ export function volatilityFeatures(): TimeSeriesFeatureSpec[] {
         inputs: ["open", "high", "low", "close"],
         lookback: W,
         description: `Garman-Klass volatility over ${W} bars: sqrt(mean(0.5 ln(H/L)^2 - (2 ln 2 - 1) ln(C/O)^2)), floored at 0`,
-        series: (f) => map(f, rollMean(f, garmanKlassVar(f), W), "sqrt0", sqrtNonNeg),
+        series: (f) => sqrtFloor0(f, rollMean(f, garmanKlassVar(f), W)),
       }),
     );
   }
@@ -67,8 +66,7 @@ export function volatilityFeatures(): TimeSeriesFeatureSpec[] {
       inputs: ["close"],
       lookback: 61,
       description: "ratio of 5-bar to 60-bar close-to-close volatility (volatility regime change)",
-      series: (f) =>
-        zip(f, rollStd(f, ret1(f), 5), rollStd(f, ret1(f), 60), "divpos", (a, b) => (b > 0 ? a / b : NaN)),
+      series: (f) => positiveRatio(f, rollStd(f, ret1(f), 5), rollStd(f, ret1(f), 60)),
     }),
   );
   for (const W of MOMENT_WINDOWS) {

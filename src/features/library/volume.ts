@@ -1,13 +1,13 @@
 import type { Series, SymbolFrame } from "../frame.js";
-import { col, logRatio, logRet, map, rollMean, rollStd, zip } from "../series.js";
+import { col, difference, log1p, logRatio, logRet, positiveRatio, product, rollMean, rollStd, zip } from "../series.js";
 import type { TimeSeriesFeatureSpec } from "../spec.js";
 import { timeSeries } from "./define.js";
 
 export const VOLUME_Z_WINDOWS = [20, 60] as const;
 
 /** log(1 + volume): volume is heavy-tailed and may be 0. */
-const logVolume = (f: SymbolFrame) => map(f, col(f, "volume"), "log1p", Math.log1p);
-const dollarVolume = (f: SymbolFrame) => zip(f, col(f, "close"), col(f, "volume"), "mul", (a, b) => a * b);
+const logVolume = (f: SymbolFrame) => log1p(f, col(f, "volume"));
+const dollarVolume = (f: SymbolFrame) => product(f, col(f, "close"), col(f, "volume"));
 
 /** (x - a) / (b - a) with a fallback for a zero-width interval. */
 function position(f: SymbolFrame, x: Series, lo: Series, hi: Series, tag: string, flat: number): Series {
@@ -32,8 +32,7 @@ export function volumeAndRangeFeatures(): TimeSeriesFeatureSpec[] {
         description: `z-score of log(1 + volume) against its last ${W} bars (bar t included); NaN when volume did not vary`,
         series: (f) => {
           const lv = logVolume(f);
-          const z = zip(f, lv, rollMean(f, lv, W), "sub", (a, b) => a - b);
-          return zip(f, z, rollStd(f, lv, W), "divpos", (a, b) => (b > 0 ? a / b : NaN));
+          return positiveRatio(f, difference(f, lv, rollMean(f, lv, W)), rollStd(f, lv, W));
         },
       }),
     );
@@ -56,7 +55,7 @@ export function volumeAndRangeFeatures(): TimeSeriesFeatureSpec[] {
       inputs: ["close", "volume"],
       lookback: 1,
       description: "ln(1 + close x volume) of bar t",
-      series: (f) => map(f, dollarVolume(f), "log1p", Math.log1p),
+      series: (f) => log1p(f, dollarVolume(f)),
     }),
     timeSeries({
       name: "dollar_vol_avg_20",
@@ -64,7 +63,7 @@ export function volumeAndRangeFeatures(): TimeSeriesFeatureSpec[] {
       inputs: ["close", "volume"],
       lookback: 20,
       description: "ln(1 + mean close x volume over the last 20 bars)",
-      series: (f) => map(f, rollMean(f, dollarVolume(f), 20), "log1p", Math.log1p),
+      series: (f) => log1p(f, rollMean(f, dollarVolume(f), 20)),
     }),
     timeSeries({
       name: "amihud_20",
