@@ -1,0 +1,108 @@
+import { z } from "zod";
+
+/**
+ * The backtest section of the configuration, meant to sit at pipeline.evaluation.backtest. The
+ * strategy is a discriminated union so that a key that only another strategy reads (top_k under a
+ * long-short strategy, say) is an error instead of being silently ignored.
+ *
+ * `step` and `delay_bars` default to the target being evaluated (its horizon and its execution
+ * lag), so they are optional here and resolved by resolveBacktestTiming with the target at hand.
+ */
+
+export const longShortStrategySchema = z.strictObject({
+  kind: z.literal("long_short"),
+  quantile: z
+    .number()
+    .gt(0)
+    .max(0.5)
+    .default(0.2)
+    .describe("share of the tradable symbols with a prediction in each leg: long the top quantile, short the bottom one (0.2 = quintiles)"),
+  weighting: z
+    .enum(["equal", "signal"])
+    .default("equal")
+    .describe("equal: every name in a leg gets the same weight; signal: weights proportional to the distance of the prediction from the cross-sectional median"),
+});
+
+export const topKStrategySchema = z.strictObject({
+  kind: z.literal("top_k"),
+  top_k: z.number().int().min(1).default(10).describe("long the K best-ranked names at 1/K each, fully rebalanced every step"),
+});
+
+export const topkDropoutStrategySchema = z
+  .strictObject({
+    kind: z.literal("topk_dropout"),
+    top_k: z.number().int().min(1).default(10).describe("number of names held"),
+    n_drop: z
+      .number()
+      .int()
+      .min(0)
+      .default(2)
+      .describe("at most this many held names are sold per rebalance (the worst-ranked ones), replaced by the best-ranked names not held (Qlib's TopkDropout)"),
+  })
+  .refine((v) => v.n_drop <= v.top_k, { message: "n_drop cannot exceed top_k", path: ["n_drop"] });
+
+export const strategySchema = z.discriminatedUnion("kind", [longShortStrategySchema, topKStrategySchema, topkDropoutStrategySchema]);
+
+export const benchmarkSchema = z.union([
+  z.enum(["equal_weight", "none"]),
+  z.strictObject({ symbol: z.string().min(1).describe("a symbol of the data whose one-bar returns are the benchmark (e.g. SPY)") }),
+]);
+
+export const backtestSchema = z.strictObject({
+  strategy: strategySchema.prefault({ kind: "long_short" }).describe("how predictions become portfolio weights"),
+  step: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("bars between rebalances; default: the target's horizon, so holding periods do not overlap"),
+  delay_bars: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("bars between the prediction and the trade; default: the target's execution lag (0 = trade at the close the prediction is made)"),
+  min_symbols: z
+    .number()
+    .int()
+    .min(2)
+    .default(5)
+    .describe("fewest tradable symbols with a prediction for a rebalance to happen; with fewer the book is held as it is"),
+  cost_bps: z
+    .number()
+    .min(0)
+    .max(10_000)
+    .default(5)
+    .describe("commission and fees in basis points of traded notional (|change in weight| x equity)"),
+  slippage_bps: z
+    .number()
+    .min(0)
+    .max(10_000)
+    .default(0)
+    .describe("fixed half-spread and impact in basis points of traded notional, on top of cost_bps"),
+  benchmark: benchmarkSchema
+    .default("equal_weight")
+    .describe('"equal_weight": the mean one-bar return of the tradable symbols; "none": cash; or {symbol: SPY}'),
+});
+
+export type BacktestConfig = z.infer<typeof backtestSchema>;
+export type BacktestConfigInput = z.input<typeof backtestSchema>;
+export type StrategyConfig = z.infer<typeof strategySchema>;
+export type BenchmarkConfig = z.infer<typeof benchmarkSchema>;
+
+/** The backtest configuration with every default filled in. */
+export const DEFAULT_BACKTEST: BacktestConfig = backtestSchema.parse({});
+
+/** Rebalance step and execution delay in bars, from the configuration or the target evaluated. */
+export interface BacktestTiming {
+  step: number;
+  delay: number;
+}
+
+/**
+ * The step defaults to the target horizon (non-overlapping holding periods) and the delay to the
+ * target's execution lag (trade when the target's return window starts).
+ */
+export function resolveBacktestTiming(config: BacktestConfig, target: { horizon?: number; executionLag?: number } = {}): BacktestTiming {
+  return { step: config.step ?? target.horizon ?? 1, delay: config.delay_bars ?? target.executionLag ?? 0 };
+}
