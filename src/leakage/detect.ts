@@ -13,6 +13,7 @@ import { dominanceCheck, modelContext, scoreChecks } from "./model-checks.js";
 import { plantedCopyCheck, prescanContext, prescanFeature } from "./prescan.js";
 import { cvPredict, fitTarget, importanceShares, modelTask, r2Of } from "./quick-model.js";
 import { declaredLagCheck, namePatternCheck, targetDerivedCheck } from "./rules.js";
+import { userLagCheck } from "./user-lag.js";
 import { futureShiftSentinel, symbolHoldoutSentinel, timeShuffleSentinel } from "./sentinels.js";
 import type { CheckResult, DetectInput, FeatureResult, QuickModelSummary, RoundResult } from "./types.js";
 import { roundFigure, worst } from "./verdict.js";
@@ -109,7 +110,16 @@ export async function detectRound(input: DetectInput, cache?: { part?: ModelPart
     ]);
   }
   const ctx = prescanContext(panel, y, target, leakage, seed);
-  for (const name of features.names) checks.get(name)!.push(...prescanFeature(name, features.grids.get(name)!, ctx));
+  for (const name of features.names) {
+    const cs = checks.get(name)!;
+    const data = prescanFeature(name, features.grids.get(name)!, ctx);
+    cs.push(...data);
+    const spec = specs.get(name)!;
+    // A user column the data shows leaking: its lag claim is wrong, and by how much is worth saying.
+    if (spec.origin === "user" && cs[2].verdict === "OK" && data.some((c) => c.verdict === "LEAK")) {
+      cs[2] = userLagCheck(spec, features.grids.get(name)!, ctx, target);
+    }
+  }
   const sentinels: CheckResult[] = [];
   if (leakage.sentinels.enabled && leakage.sentinels.plant_leaky_copy) sentinels.push(plantedCopyCheck(y, ctx));
 

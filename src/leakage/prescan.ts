@@ -140,8 +140,12 @@ export function prescanContext(panel: Panel, targetGrid: Float64Array, target: T
 }
 
 function readings(grid: ArrayLike<number>, ctx: PrescanContext): Reading[] {
+  return readingsOf(extract(grid, ctx.frame), ctx);
+}
+
+/** The readings of a series already restricted to the scanned symbols. */
+function readingsOf(level: Float64Array, ctx: PrescanContext): Reading[] {
   const { T, S } = ctx.frame;
-  const level = extract(grid, ctx.frame);
   const views: Array<[ViewKind, Float64Array]> = [
     ["level", level],
     ["change", changeWithinSymbols(level, T, S)],
@@ -337,7 +341,12 @@ function nextBarCheck(rs: readonly Reading[], ctx: PrescanContext, subject: stri
 
 /** The pre-scan checks of one feature grid (time-major, the panel's shape). */
 export function prescanFeature(name: string, grid: ArrayLike<number>, ctx: PrescanContext): CheckResult[] {
-  const rs = readings(grid, ctx);
+  return prescanScanned(name, extract(grid, ctx.frame), ctx);
+}
+
+/** The pre-scan checks of a series already restricted to the scanned symbols (see scanFrame). */
+export function prescanScanned(name: string, level: Float64Array, ctx: PrescanContext): CheckResult[] {
+  const rs = readingsOf(level, ctx);
   const subject = `"${name}"`;
   const best = strongest(rs, ctx.th.min_t_stat);
   return [
