@@ -22,15 +22,17 @@ function setup(n: number, F: number, nb: number, wide: boolean, seed: number) {
 describe("histogram kernel (fast path) against the plain reference", () => {
   it("is bit-identical for any row subset (dense: packed kernel, sparse: row kernel), feature subset and code width (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), fc.double({ min: 0.01, max: 1 }), fc.integer({ min: 0, max: 1e6 }), (n, F, wide, share, seed) => {
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), fc.double({ min: 0.01, max: 1 }), fc.boolean(), fc.integer({ min: 0, max: 1e6 }), (n, F, wide, share, root, seed) => {
         const s = setup(n, F, wide ? 300 : 17, wide, seed);
         const rnd = lcg(seed + 1);
         const rowList: number[] = [];
-        for (let i = 0; i < n; i++) if (rnd() < share) rowList.push(i);
-        const rows = Int32Array.from([7, 7, ...rowList]); // the node's rows start at offset 2
+        for (let i = 0; i < n; i++) if (root || rnd() < share) rowList.push(i);
+        // A root node holds all rows from offset 0 (the in-place path); other nodes start at offset 2.
+        const rows = root ? Int32Array.from(rowList) : Int32Array.from([7, 7, ...rowList]);
+        const start = root ? 0 : 2;
         const features = Int32Array.from({ length: F }, (_, f) => f).filter(() => rnd() < 0.7);
         const hist = new Float64Array(s.total * 2).fill(123); // stale content must be cleared
-        buildHistogram(s.matrix, rows, 2, rowList.length, s.grad, s.hess, new Float64Array(2 * n), s.offsets, s.nBinsOf, features, features.length, 0, s.groups, hist);
+        buildHistogram(s.matrix, rows, start, rowList.length, s.grad, s.hess, new Float64Array(2 * n), s.offsets, s.nBinsOf, features, features.length, 0, s.groups, hist);
         const ref = referenceHistogram(s.codes, F, rowList, s.grad, s.hess, s.offsets, s.total);
         for (const f of features) {
           const a = hist.subarray(s.offsets[f] * 2, (s.offsets[f] + s.nBinsOf[f]) * 2);
@@ -38,7 +40,7 @@ describe("histogram kernel (fast path) against the plain reference", () => {
           expect(Array.from(a)).toEqual(Array.from(b));
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 
