@@ -261,7 +261,8 @@ export class TreeLearner {
       for (let i = start; i < end; i++) {
         const r = rows[i];
         const b = (word[r] >>> shift) & mask;
-        const left = b === miss ? missLeft : b <= t ? 1 : 0;
+        // Arithmetic, not conditional: (b <= t) | (b === miss & missLeft); the missing bin is above t.
+        const left = (((t - b) >>> 31) ^ 1) | ((((b ^ miss) - 1) >>> 31) & missLeft);
         rows[start + nl] = r;
         scratch[nr] = r;
         nl += left;
