@@ -7,7 +7,7 @@ import { BLOCK_CAPACITY, SymbolFrame, type ChunkGrids } from "./frame.js";
 import type { FeaturePlan } from "./plan.js";
 import type { RowContext, TimeSeriesFeatureSpec } from "./spec.js";
 
-/** Symbols per block: 16 Float32 values fill one 64-byte cache line of a grid row. */
+/** Symbols per block (see BLOCK_CAPACITY). */
 const SYMBOL_BLOCK = BLOCK_CAPACITY;
 
 export interface ChunkInput extends ChunkGrids {
@@ -75,12 +75,14 @@ function stageCopy(src: Float64Array, from: number, to: number, dst: Float32Arra
   for (let i = from, k = at; i < to; i++, k++) dst[k] = src[i];
 }
 
-/** Writes a symbol-major block [b * rows + r] into grid rows, NaN where the symbol has no bar. */
+/**
+ * Writes a symbol-major block [b * rows + r] into grid rows, NaN where the symbol has no bar.
+ * Symbol by symbol: the block's piece of each row (nb values) stays in cache across the symbols.
+ */
 function unstage(st: Float32Array, rows: number, nb: number, g: Float32Array, S: number, s0: number, present: Uint8Array, outStart: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * S + s0;
-    const p = (outStart + r) * S + s0;
-    for (let b = 0; b < nb; b++) g[o + b] = present[p + b] ? st[b * rows + r] : NaN;
+  for (let b = 0; b < nb; b++) {
+    const base = b * rows;
+    for (let r = 0, o = s0 + b, p = outStart * S + s0 + b; r < rows; r++, o += S, p += S) g[o] = present[p] ? st[base + r] : NaN;
   }
 }
 

@@ -1,9 +1,19 @@
 import { FoxmlError } from "../util/errors.js";
 
-/** A computed per-symbol series, named by a key that describes how it was derived. */
+/**
+ * A computed per-symbol series. `key` is a short id ("#12") given when the series was first
+ * memoized in the chunk; derived series build their memo keys from it (`sum20(#12)`), so keys stay
+ * short however deep the derivation (long nested keys cost a flatten and a hash on every lookup).
+ */
 export interface Series {
   readonly key: string;
   readonly v: Float64Array;
+}
+
+interface MemoEntry {
+  readonly key: string;
+  v: Float64Array;
+  stamp: number;
 }
 
 /** The rows of one time chunk, as grids of rows x S (time-major), shared by all symbols. */
@@ -17,8 +27,10 @@ export interface ChunkGrids {
   column(name: string): Float64Array | Float32Array | undefined;
 }
 
-/** Most symbols a block holds (the engine's block size). */
-export const BLOCK_CAPACITY = 16;
+const EMPTY = new Float64Array(0);
+
+/** Most symbols a block holds (the engine's block size): 32 Float32 values are two cache lines of a grid row. */
+export const BLOCK_CAPACITY = 32;
 
 /**
  * One symbol's view of a chunk: its columns gathered into contiguous Float64 arrays and every
@@ -40,8 +52,8 @@ export class SymbolFrame {
   private blockCount = 0;
   private blockStamp = 0;
   private readonly blockColumns = new Map<string, { v: Float64Array; stamp: number }>();
-  private readonly memo = new Map<string, { v: Float64Array; stamp: number }>();
-  private readonly shared = new Map<string, Float64Array>();
+  private readonly memo = new Map<string, MemoEntry>();
+  private readonly shared = new Map<string, MemoEntry>();
 
   constructor(private readonly grids: ChunkGrids) {
     this.n = grids.n;
@@ -77,6 +89,15 @@ export class SymbolFrame {
 
   /** A panel column for this symbol as a contiguous Float64 array. */
   column(name: string): Series {
+    const e = this.entry(`col(${name})`);
+    if (e.stamp !== this.stamp) {
+      e.v = this.blockColumn(name);
+      e.stamp = this.stamp;
+    }
+    return e;
+  }
+
+  private blockColumn(name: string): Float64Array {
     let blk = this.blockColumns.get(name);
     if (!blk || blk.stamp !== this.blockStamp) {
       const grid = this.grids.column(name);
@@ -89,31 +110,38 @@ export class SymbolFrame {
       blk.stamp = this.blockStamp;
     }
     const off = (this.sym - this.block0) * this.n;
-    return { key: `col(${name})`, v: blk.v.subarray(off, off + this.n) };
+    return blk.v.subarray(off, off + this.n);
+  }
+
+  private entry(memoKey: string): MemoEntry {
+    let e = this.memo.get(memoKey);
+    if (!e) {
+      e = { key: `#${this.memo.size}`, v: EMPTY, stamp: -1 };
+      this.memo.set(memoKey, e);
+    }
+    return e;
   }
 
   /** The memoized series `key` for the current symbol, computed by `fill` on first use. */
   series(key: string, fill: (out: Float64Array) => void): Series {
-    let e = this.memo.get(key);
-    if (e && e.stamp === this.stamp) return { key, v: e.v };
-    if (!e) {
-      e = { v: new Float64Array(this.n), stamp: -1 };
-      this.memo.set(key, e);
+    const e = this.entry(key);
+    if (e.stamp !== this.stamp) {
+      if (e.v.length !== this.n) e.v = new Float64Array(this.n);
+      fill(e.v);
+      e.stamp = this.stamp;
     }
-    fill(e.v);
-    e.stamp = this.stamp;
-    return { key, v: e.v };
+    return e;
   }
 
   /** A series that is the same for every symbol (calendar), computed once per chunk. */
   sharedSeries(key: string, fill: (out: Float64Array) => void): Series {
-    let v = this.shared.get(key);
-    if (!v) {
-      v = new Float64Array(this.n);
-      fill(v);
-      this.shared.set(key, v);
+    let e = this.shared.get(key);
+    if (!e) {
+      e = { key: `#shared${this.shared.size}`, v: new Float64Array(this.n), stamp: 0 };
+      fill(e.v);
+      this.shared.set(key, e);
     }
-    return { key, v };
+    return e;
   }
 }
 
