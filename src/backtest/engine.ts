@@ -17,6 +17,12 @@ import type { WeightingStrategy } from "./strategies.js";
  *  3. every position is marked to its new value: w <- w (1 + r) / (1 + net).
  * Nothing read at bar t comes from a later bar's signal or from returns[t] itself, except through
  * the PnL; that is the whole no-look-ahead argument, and the tests check it by perturbing the future.
+ *
+ * Targets are fractions of the equity before the bar's costs and the costs come out of cash, so a
+ * fully invested book carries a cash balance of minus its last costs (a few bps) until it trades
+ * again. Positions frozen because their symbol cannot trade stay on top of the strategy's targets,
+ * so the gross exposure can briefly differ from the strategy's (e.g. above 1 for long-short).
+ * Closing the book after the last bar is not charged.
  */
 
 export interface SimulationSettings {

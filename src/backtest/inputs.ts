@@ -17,8 +17,10 @@ export interface BacktestInputs {
   /** One-bar forward simple returns close[t] -> close[t+1]; NaN = unknown (a held position earns 0). */
   returns: ArrayLike<number>;
   /**
-   * 1 where the symbol can be traded at the close of t. Default: where returns[t] is finite. With
-   * gaps in the data pass returnsFromClose's mask, which marks tradable where a close exists.
+   * 1 where the symbol can be traded at the close of t. Default: where returns[t] is finite. That
+   * default also reads whether the next close exists (it cannot read its value): a symbol is not
+   * bought on its last bar before a gap or a delisting. To decide from bar t alone, pass
+   * returnsFromClose's mask, which marks tradable where a close exists.
    */
   tradable?: ArrayLike<number>;
   /** Bar timestamps (epoch ms, increasing), length T: for dates in the report and bars per year. */

@@ -1,3 +1,4 @@
+import { Ranker } from "./rank.js";
 import type { StrategyConfig } from "./schema.js";
 
 /**
@@ -44,15 +45,32 @@ export function makeStrategy(config: StrategyConfig, S: number, minSymbols: numb
   }
 }
 
-/** Eligible = tradable with a finite prediction; fills `order` with them sorted ascending by (prediction, index). Returns their count. */
-function rankEligible(cs: CrossSection, vals: Float64Array, order: Int32Array): number {
+/** Scratch space of a ranking over S symbols. */
+interface RankScratch {
+  vals: Float64Array;
+  order: Int32Array;
+  keys: Float64Array;
+  ranker: Ranker;
+}
+
+const rankScratch = (S: number): RankScratch => ({ vals: new Float64Array(S), order: new Int32Array(S), keys: new Float64Array(S), ranker: new Ranker(S) });
+
+/**
+ * Eligible = tradable with a finite prediction. Fills `order` with them sorted ascending by
+ * (prediction, symbol index) and returns their count; `vals` receives every symbol's prediction.
+ */
+function rankEligible(cs: CrossSection, k: RankScratch): number {
+  const { vals, order, keys } = k;
   let n = 0;
   for (let s = 0; s < cs.S; s++) {
     const p = cs.signal[cs.signalRow + s];
     vals[s] = p;
-    if (cs.tradable[cs.tradableRow + s] && Number.isFinite(p)) order[n++] = s;
+    if (cs.tradable[cs.tradableRow + s] && Number.isFinite(p)) {
+      keys[n] = p;
+      order[n++] = s;
+    }
   }
-  order.subarray(0, n).sort((a, b) => vals[a] - vals[b] || a - b);
+  k.ranker.sort(keys, order, n);
   return n;
 }
 
@@ -62,12 +80,12 @@ function resetTradable(cs: CrossSection, book: Float64Array, target: Float64Arra
 }
 
 function longShort(quantile: number, weighting: "equal" | "signal", S: number, minSymbols: number): WeightingStrategy {
-  const vals = new Float64Array(S);
-  const order = new Int32Array(S);
+  const scratch = rankScratch(S);
+  const { vals, order } = scratch;
   return {
     description: `long-short ${quantile} quantiles, ${weighting}-weighted, dollar neutral, gross 1`,
     rebalance(cs, book, target) {
-      const n = rankEligible(cs, vals, order);
+      const n = rankEligible(cs, scratch);
       if (n < minSymbols) return false;
       const k = Math.max(1, Math.floor(n * quantile));
       resetTradable(cs, book, target);
@@ -99,12 +117,12 @@ function longShort(quantile: number, weighting: "equal" | "signal", S: number, m
 }
 
 function topK(K: number, S: number, minSymbols: number): WeightingStrategy {
-  const vals = new Float64Array(S);
-  const order = new Int32Array(S);
+  const scratch = rankScratch(S);
+  const { order } = scratch;
   return {
     description: `long-only top ${K} at 1/${K} each, fully rebalanced`,
     rebalance(cs, book, target) {
-      const n = rankEligible(cs, vals, order);
+      const n = rankEligible(cs, scratch);
       if (n < minSymbols) return false;
       resetTradable(cs, book, target);
       const m = Math.min(K, n);
@@ -124,15 +142,15 @@ function topK(K: number, S: number, minSymbols: number): WeightingStrategy {
  * each bought name gets an equal share of the cash, cash / free slots.
  */
 function topkDropout(K: number, nDrop: number, S: number, minSymbols: number): WeightingStrategy {
-  const vals = new Float64Array(S);
-  const order = new Int32Array(S);
+  const scratch = rankScratch(S);
+  const { vals, order } = scratch;
   const comb = new Int32Array(S);
   const score = new Float64Array(S);
   const sell = new Uint8Array(S);
   return {
     description: `TopkDropout: hold ${K}, replace at most ${nDrop} per rebalance`,
     rebalance(cs, book, target) {
-      const n = rankEligible(cs, vals, order);
+      const n = rankEligible(cs, scratch);
       if (n < minSymbols) return false;
       let held = 0;
       let nComb = 0;

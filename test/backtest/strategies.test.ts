@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { makeStrategy, runBacktest, type CrossSection } from "../../src/backtest/index.js";
+import { makeStrategy, Ranker, runBacktest, type CrossSection } from "../../src/backtest/index.js";
 import { rng } from "../../src/util/random.js";
 import { cfg, row } from "./helpers.js";
 
@@ -229,5 +229,30 @@ describe("TopkDropout", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("ranking", () => {
+  it("orders like a comparator sort on (value, position), with -0 and 0 tied (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1, -1, 1e-300, -1e-300)), { maxLength: 300 }), (values) => {
+        const n = values.length;
+        const ranker = new Ranker(Math.max(n, 1));
+        const idx = Int32Array.from({ length: n }, (_, i) => i);
+        const keys = Float64Array.from(values);
+        ranker.sort(keys, idx, n);
+        const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => (values[a] < values[b] ? -1 : values[a] > values[b] ? 1 : a - b));
+        expect(Array.from(idx)).toEqual(expected);
+        expect(Array.from(keys)).toEqual(values);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("sorts a permuted index list, keeping the given order among ties", () => {
+    const ranker = new Ranker(5);
+    const idx = Int32Array.from([4, 2, 0, 3, 1]);
+    ranker.sort([2, 1, 2, -3, 1], idx, 5);
+    expect(Array.from(idx)).toEqual([3, 2, 1, 4, 0]);
   });
 });
