@@ -119,6 +119,10 @@ export class AssociationScratch {
   readonly cnt: Float64Array;
   readonly sa: Float64Array;
   readonly sb: Float64Array;
+  /** Per-symbol first values and whether each series varies, to leave out constant symbols. */
+  readonly fa: Float64Array;
+  readonly fb: Float64Array;
+  readonly varies: Uint8Array;
   readonly bIc: Float64Array;
   readonly bIcN: Float64Array;
   readonly bxy: Float64Array;
@@ -136,6 +140,9 @@ export class AssociationScratch {
     this.cnt = new Float64Array(S);
     this.sa = new Float64Array(S);
     this.sb = new Float64Array(S);
+    this.fa = new Float64Array(S);
+    this.fb = new Float64Array(S);
+    this.varies = new Uint8Array(S);
     this.bIc = new Float64Array(B);
     this.bIcN = new Float64Array(B);
     this.bxy = new Float64Array(B);
@@ -197,12 +204,22 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch): { cor
   sc.cnt.fill(0);
   sc.sa.fill(0);
   sc.sb.fill(0);
+  // bit 1: a varies, bit 2: b varies. A symbol on which either series is constant says nothing
+  // about their tie, and its rounding noise around the mean would read as perfect sign agreement.
+  sc.varies.fill(0);
   for (let t = 0; t < T; t++) {
     const row = t * S;
     for (let s = 0; s < S; s++) {
       const x = a[row + s];
       const y = b[row + s];
       if (x === x && y === y) {
+        if (sc.cnt[s] === 0) {
+          sc.fa[s] = x;
+          sc.fb[s] = y;
+        } else {
+          if (x !== sc.fa[s]) sc.varies[s] |= 1;
+          if (y !== sc.fb[s]) sc.varies[s] |= 2;
+        }
         sc.cnt[s] += 1;
         sc.sa[s] += x;
         sc.sb[s] += y;
@@ -210,7 +227,7 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch): { cor
     }
   }
   for (let s = 0; s < S; s++) {
-    if (sc.cnt[s] >= MIN_SYMBOL_PAIRS) {
+    if (sc.cnt[s] >= MIN_SYMBOL_PAIRS && sc.varies[s] === 3) {
       sc.sa[s] /= sc.cnt[s];
       sc.sb[s] /= sc.cnt[s];
     } else sc.cnt[s] = 0;

@@ -56,9 +56,10 @@ export function modelContext(parts: Omit<ModelContext, "score" | "baseline" | "s
   const { T, S } = setup;
   const score = scorePredictions(base.pred, y, T, S, task, target.window);
   const lagged = onCells(shiftWithinSymbols(y, T, S, target.window), base.pred);
-  const b = scorePredictions(lagged, y, T, S, task, target.window).value;
-  const baseline = b === b ? b : task.noSkill;
-  const raise = Math.max(0, baseline - task.noSkill);
+  const b = scorePredictions(lagged, y, T, S, task, target.window);
+  const baseline = b.value === b.value ? b.value : task.noSkill;
+  // Only a significant baseline raises the levels: a chance 0.01 is not what the past achieves.
+  const raise = b.t >= leakage.thresholds.min_t_stat ? Math.max(0, baseline - task.noSkill) : 0;
   const top = task.metric === "auc" ? 0.999 : 0.99;
   const levels = scoreBand(leakage, task);
   const implausible = Math.min(levels.implausible + raise, top);
@@ -78,7 +79,8 @@ export function hasSkill(score: Score, task: ModelTask, minT: number): boolean {
 export function scoreChecks(ctx: ModelContext): CheckResult[] {
   const { score, task, suspicious, implausible, leakage } = ctx;
   const check = task.metric === "ic" ? "model_ic" : task.metric === "auc" ? "model_auc" : "model_rank_correlation";
-  const raised = ctx.baseline > task.noSkill ? ` (levels raised by ${fmt(ctx.baseline - task.noSkill)}, what the lagged target achieves)` : "";
+  const lift = suspicious - scoreBand(leakage, task).suspicious;
+  const raised = lift > 0 ? ` (levels raised by ${fmt(lift)}, what the lagged target achieves)` : "";
   const significant = score.t >= leakage.thresholds.min_t_stat;
   let v = significant ? band(score.value, suspicious, implausible) : "OK";
   const what = `${METRIC_TEXT[task.metric]} ${fmt(score.value)} (t = ${fmt(score.t, 1)})`;
@@ -96,7 +98,8 @@ export function scoreChecks(ctx: ModelContext): CheckResult[] {
     const r2 = r2Of(ctx.base.pred, ctx.yFit);
     const lagged = onCells(shiftWithinSymbols(ctx.yFit, ctx.setup.T, ctx.setup.S, ctx.target.window), ctx.base.pred);
     const rho = pearson(lagged, ctx.yFit);
-    const raise = rho > 0 ? rho * rho : 0;
+    // raised only when the lagged target's skill is significant (as for the primary metric)
+    const raise = lift > 0 && rho > 0 ? rho * rho : 0;
     const b = leakage.thresholds.scores.r2;
     const imp = Math.min(b.implausible + raise, 0.99);
     const sus = Math.min(b.suspicious + raise, imp);

@@ -205,3 +205,21 @@ describe("price-like detection", () => {
     expect(isPriceLike(ma.subarray(0, 50), close.subarray(0, 50))).toBe(false); // too few cells to tell
   });
 });
+
+describe("constant series", () => {
+  it("a symbol on which either series is constant takes no part (rounding is not agreement)", () => {
+    const y = new Float64Array(T * S).fill(0.01);
+    const a = assoc(Float64Array.from(y), y);
+    expect(a.agreement.n).toBe(0);
+    expect(a.agreement.value).toBeNaN();
+    expect(a.tsCorr.value).toBeNaN();
+    expect(a.rankIc.value).toBeNaN();
+    // one varying symbol among constant ones is measured alone
+    const x = normals(16);
+    const z = Float64Array.from(x);
+    for (let t = 0; t < T; t++) for (let s = 1; s < S; s++) x[t * S + s] = z[t * S + s] = 3;
+    const b = assoc(x, z);
+    expect(b.tsCorr.n).toBe(T);
+    expect(b.tsCorr.value).toBeCloseTo(1, 12);
+  });
+});
