@@ -99,7 +99,19 @@ interface ValueRow {
 }
 
 export class RunQueries {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
+
+  /** Prepared once per connection: list views run the per-run queries once per listed run. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (s === undefined) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
 
   list(filter: ListFilter = {}): RunList {
     const where: string[] = [];
@@ -155,9 +167,9 @@ export class RunQueries {
   }
 
   details(id: string): RunDetails {
-    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
+    const row = this.stmt("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
     if (row === undefined) throw new InputError(`no run ${id} in the registry`);
-    const stageRows = this.db.prepare("SELECT * FROM stages WHERE run_id = ? ORDER BY position").all(id) as {
+    const stageRows = this.stmt("SELECT * FROM stages WHERE run_id = ? ORDER BY position").all(id) as {
       stage: string;
       status: string;
       started_at: string | null;
@@ -176,7 +188,7 @@ export class RunQueries {
       outcome: s.outcome,
       counts: this.figures(id, s.stage, "count") as Record<string, number>,
       figures: this.figures(id, s.stage, "figure"),
-      warnings: (this.db.prepare("SELECT message, count, examples FROM warnings WHERE run_id = ? AND stage = ? ORDER BY position").all(id, s.stage) as { message: string; count: number; examples: string }[]).map((w) => ({
+      warnings: (this.stmt("SELECT message, count, examples FROM warnings WHERE run_id = ? AND stage = ? ORDER BY position").all(id, s.stage) as { message: string; count: number; examples: string }[]).map((w) => ({
         message: w.message,
         count: w.count,
         examples: JSON.parse(w.examples) as string[],
@@ -185,7 +197,7 @@ export class RunQueries {
       errors: this.errors(id, s.stage),
       otherErrors: s.other_errors,
     }));
-    const metrics = (this.db.prepare("SELECT stage, target, family, key, num, text FROM metrics WHERE run_id = ? ORDER BY stage, target, family, key").all(id) as (ValueRow & { stage: string; target: string; family: string; key: string })[]).map((m) => ({
+    const metrics = (this.stmt("SELECT stage, target, family, key, num, text FROM metrics WHERE run_id = ? ORDER BY stage, target, family, key").all(id) as (ValueRow & { stage: string; target: string; family: string; key: string })[]).map((m) => ({
       stage: m.stage,
       target: m.target,
       family: m.family,
@@ -202,15 +214,15 @@ export class RunQueries {
       indexedAt: row.indexed_at,
       stages,
       runErrors: this.errors(id, ""),
-      targets: (this.db.prepare("SELECT target FROM targets WHERE run_id = ? ORDER BY position").all(id) as { target: string }[]).map((t) => t.target),
-      families: (this.db.prepare("SELECT family, variant FROM families WHERE run_id = ? ORDER BY position").all(id) as { family: string; variant: string }[]).map((f) => ({ name: f.family, variant: f.variant })),
+      targets: (this.stmt("SELECT target FROM targets WHERE run_id = ? ORDER BY position").all(id) as { target: string }[]).map((t) => t.target),
+      families: (this.stmt("SELECT family, variant FROM families WHERE run_id = ? ORDER BY position").all(id) as { family: string; variant: string }[]).map((f) => ({ name: f.family, variant: f.variant })),
       metrics,
     };
   }
 
   /** The resolved config stored for a config hash (secrets redacted), or undefined. */
   config(hash: string): unknown {
-    const row = this.db.prepare("SELECT resolved FROM configs WHERE hash = ?").get(hash) as { resolved: string } | undefined;
+    const row = this.stmt("SELECT resolved FROM configs WHERE hash = ?").get(hash) as { resolved: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.resolved) as unknown);
   }
 
@@ -239,14 +251,14 @@ export class RunQueries {
   }
 
   private figures(id: string, stage: string, kind: string): Record<string, FigureValue> {
-    const rows = this.db.prepare("SELECT key, num, text FROM figures WHERE run_id = ? AND stage = ? AND kind = ? ORDER BY position").all(id, stage, kind) as (ValueRow & { key: string })[];
+    const rows = this.stmt("SELECT key, num, text FROM figures WHERE run_id = ? AND stage = ? AND kind = ? ORDER BY position").all(id, stage, kind) as (ValueRow & { key: string })[];
     const out: Record<string, FigureValue> = {};
     for (const r of rows) out[r.key] = value(r);
     return out;
   }
 
   private errors(id: string, stage: string): ErrorRecord[] {
-    return this.db.prepare("SELECT type, message, hint FROM errors WHERE run_id = ? AND stage = ? ORDER BY position").all(id, stage) as ErrorRecord[];
+    return this.stmt("SELECT type, message, hint FROM errors WHERE run_id = ? AND stage = ? ORDER BY position").all(id, stage) as ErrorRecord[];
   }
 }
 

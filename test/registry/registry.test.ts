@@ -68,6 +68,19 @@ describe("openRegistry", () => {
     expect(readdirSync(runsDir).some((n) => n.startsWith(`${REGISTRY_FILE}.damaged-`))).toBe(true);
   });
 
+  it("falls back to an in-memory index when asked and the file cannot be opened; otherwise a FoxmlError naming it", async () => {
+    const run = await makeRun(runsDir);
+    // A folder where the database file should be: SQLite cannot open it (chmod would not stop root).
+    mkdirSync(join(runsDir, REGISTRY_FILE));
+    expect(() => openRegistry(runsDir)).toThrow(FoxmlError);
+    expect(() => openRegistry(runsDir)).toThrow(/cannot use the run registry .*registry\.sqlite/);
+    reg = openRegistry(runsDir, { inMemoryFallback: true });
+    expect(reg.path).toBe(":memory:");
+    expect(reg.notes.join("\n")).toMatch(/cannot be written .* using a temporary in-memory index/);
+    expect(reg.sync().added).toEqual([run.id]);
+    expect(reg.getRun(run.id).status).toBe("succeeded");
+  });
+
   it("is an InputError naming the folder when the runs folder does not exist", () => {
     expect(() => openRegistry(join(tmp.path, "nope"))).toThrow(InputError);
     expect(() => openRegistry(join(tmp.path, "nope"))).toThrow(/the runs folder .*nope does not exist/);
@@ -172,6 +185,31 @@ describe("registerRun", () => {
     expect(tryRegisterRun(run.dir, (m) => warnings.push(m))).toBe(false);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^the run was not added to the run registry: .* has no manifest\.json/);
+  });
+
+  it("as foxml run uses it: registered running at start, and failed with its error at the end", async () => {
+    const { createRun } = await import("../../src/runs/run.js");
+    const run = createRun({ runsDir, name: "pipeline", config: { resolved: baseConfig() }, seed: 1, argv: ["run"], git: false });
+    const warnings: string[] = [];
+    expect(tryRegisterRun(run.dir, (m) => warnings.push(m))).toBe(true);
+    reg = openRegistry(runsDir);
+    expect(reg.getRun(run.id).status).toBe("running");
+    try {
+      await run.execute(async () => {
+        await run.summary.runStage("data", () => {
+          throw new InputError("no bars in range");
+        });
+      });
+    } catch {
+      // the run's failure is the caller's to report
+    } finally {
+      tryRegisterRun(run.dir, (m) => warnings.push(m));
+    }
+    const r = reg.getRun(run.id);
+    expect(r.status).toBe("failed");
+    expect(r.stages[0]).toMatchObject({ name: "data", status: "failed", errors: [{ type: "InputError", message: "no bars in range", hint: null }] });
+    expect(r.runErrors).toEqual([{ type: "InputError", message: "no bars in range", hint: null }]);
+    expect(warnings).toEqual([]);
   });
 
   it("reads targets, families and per-target/family metrics from summary.json when it lists them", async () => {
