@@ -1,3 +1,4 @@
+import { InputError } from "../util/errors.js";
 import { barsPerYear as barsPerYearOf } from "../validation/metrics/annualization.js";
 import { resolveBenchmark } from "./benchmark.js";
 import { simulate, type BacktestSeries } from "./engine.js";
@@ -46,6 +47,13 @@ export function runBacktest(inputs: BacktestInputs, config: BacktestConfig, opts
   const configKey = opts.configKey ?? "pipeline.evaluation.backtest";
   const ppy = opts.barsPerYear ?? (inputs.times !== undefined ? barsPerYearOf(inputs.times) : undefined);
   if (ppy === undefined || !(ppy > 0)) throw new Error("backtest: pass inputs.times or a positive barsPerYear to annualize");
+  const strat = config.strategy;
+  if (strat.kind !== "long_short" && strat.top_k > inputs.S) {
+    throw new InputError(
+      `${configKey}.strategy.top_k: ${strat.top_k} names is more than the ${inputs.S} symbols in the data`,
+      `set top_k below ${inputs.S}, or use the long_short strategy`,
+    );
+  }
   const tradable = tradableMask(inputs);
   const timing = resolveBacktestTiming(config, { horizon: opts.horizon, executionLag: opts.executionLag });
   const strategy = makeStrategy(config.strategy, inputs.S, config.min_symbols);

@@ -116,7 +116,7 @@ describe("timing: weights decided at the close of t earn returns from t to t + 1
     fc.assert(
       fc.property(fc.integer(), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 }), fc.constantFrom("long_short", "top_k", "topk_dropout"), (seed, cut, step, delay, kind) => {
         const T2 = 30;
-        const S2 = 8;
+        const S2 = 12;
         const m = randomMarket(seed, T2, S2, { ic: 0.3 });
         const tradable = new Uint8Array(T2 * S2).fill(1);
         const config = cfg({ strategy: { kind }, step, delay_bars: delay, min_symbols: 2, cost_bps: 10 });
@@ -284,6 +284,9 @@ describe("span, schedule, errors and determinism", () => {
     expect(() => runBacktest({ ...inputs, returns: new Float64Array(5) }, cfg(), { barsPerYear: 252 })).toThrow(/T\*S = 6/);
     expect(() => runBacktest({ ...inputs, signal: new Float64Array(6), returns: Float64Array.from([0, 0, -1.5, 0, 0, 0]) }, cfg(), { barsPerYear: 252 })).toThrow(/bar 1, symbol 0/);
     expect(() => runBacktest({ ...inputs, signal: new Float64Array(6) }, cfg(), {})).toThrow(/barsPerYear/);
+    expect(() => runBacktest({ ...inputs, signal: new Float64Array(6) }, cfg({ strategy: { kind: "top_k", top_k: 3 } }), { barsPerYear: 252 })).toThrow(
+      /pipeline\.evaluation\.backtest\.strategy\.top_k: 3 names is more than the 2 symbols/,
+    );
   });
 
   it("gives identical results on identical input", () => {
