@@ -140,7 +140,7 @@ describe("timing: weights decided at the close of t earn returns from t to t + 1
           if (t < cut) expect(alt.series.nav[t]).toBe(base.series.nav[t]);
         }
       }),
-      { numRuns: 80 },
+      { numRuns: 50 },
     );
   });
 });
