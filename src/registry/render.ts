@@ -3,7 +3,7 @@
  * so the CLI stays thin and the views are testable without a terminal.
  */
 import type { RunComparison, FigureComparison } from "./compare.js";
-import { clip, formatDelta, formatDuration, formatFigure, renderFields, renderTable, shortHash, type Align } from "./format.js";
+import { clip, clipMiddle, formatDelta, formatDuration, formatFigure, renderFields, renderTable, shortHash, type Align } from "./format.js";
 import type { RunDetails, RunList, RunListEntry } from "./queries.js";
 import type { SyncReport } from "./registry.js";
 
@@ -110,7 +110,7 @@ export function renderComparison(c: RunComparison): string {
   else if (c.config.differences.length === 0 && c.config.unavailable.length === 0) out += "same settings (hashes differ only in values not kept in the manifests, e.g. redacted secrets)\n";
   else {
     out += `${c.config.differences.length} setting(s) differ\n`;
-    const rows = c.config.differences.map((d) => [d.path, ...d.values.map((v) => (v === null ? "(absent)" : clip(v, MAX_CONFIG_VALUE)))]);
+    const rows = c.config.differences.map((d) => [d.path, ...d.values.map((v) => (v === null ? "(absent)" : clipMiddle(v, MAX_CONFIG_VALUE)))]);
     if (rows.length > 0) out += indent(renderTable(["SETTING", ...labels], rows));
   }
   if (c.config.unavailable.length > 0) out += `  (config not available for ${c.config.unavailable.join(", ")})\n`;

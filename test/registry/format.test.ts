@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clip, formatDelta, formatDuration, formatFigure, renderTable, shortHash } from "../../src/registry/format.js";
+import { clip, clipMiddle, formatDelta, formatDuration, formatFigure, renderTable, shortHash } from "../../src/registry/format.js";
 
 describe("formatters", () => {
   it("formats figures: integers as is, others to 4 significant digits, text unchanged", () => {
@@ -27,5 +27,8 @@ describe("formatters", () => {
     expect(shortHash(null)).toBe("-");
     expect(clip("abcdef", 4)).toBe("abc…");
     expect(clip("abc", 4)).toBe("abc");
+    expect(clipMiddle('"/data/daily/ohlcv_SPX.csv"', 16)).toBe('"/dat…v_SPX.csv"');
+    expect(clipMiddle('"/data/daily/ohlcv_SPX.csv"', 16)).toHaveLength(16);
+    expect(clipMiddle("short", 16)).toBe("short");
   });
 });
