@@ -327,7 +327,21 @@ EXPORT void lstm_backward(int B, int L, int H, const f32 *Wh, const f32 *G, cons
       const f32 *dhs = dHs + (b * L + t) * H;
       f32 *dz = dxp + (b * L + t) * G4;
       f32 *dhb = dh + b * H, *dcb = dc + b * H;
-      for (int j = 0; j < H; j++) {
+      const v4 one = wasm_f32x4_splat(1.f);
+      int j = 0;
+      for (; j + 4 <= H; j += 4) {
+        v4 ig = wasm_v128_load(g + j), fg = wasm_v128_load(g + H + j), gg = wasm_v128_load(g + 2 * H + j), og = wasm_v128_load(g + 3 * H + j);
+        v4 dhv = wasm_f32x4_add(wasm_v128_load(dhs + j), wasm_v128_load(dhb + j));
+        v4 tc = v_tanh(wasm_v128_load(c + j));
+        v4 dcv = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(dhv, og), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))), wasm_v128_load(dcb + j));
+        v4 cp = cprev ? wasm_v128_load(cprev + j) : wasm_f32x4_splat(0.f);
+        wasm_v128_store(dz + j, wasm_f32x4_mul(wasm_f32x4_mul(dcv, gg), wasm_f32x4_mul(ig, wasm_f32x4_sub(one, ig))));
+        wasm_v128_store(dz + H + j, wasm_f32x4_mul(wasm_f32x4_mul(dcv, cp), wasm_f32x4_mul(fg, wasm_f32x4_sub(one, fg))));
+        wasm_v128_store(dz + 2 * H + j, wasm_f32x4_mul(wasm_f32x4_mul(dcv, ig), wasm_f32x4_sub(one, wasm_f32x4_mul(gg, gg))));
+        wasm_v128_store(dz + 3 * H + j, wasm_f32x4_mul(wasm_f32x4_mul(dhv, tc), wasm_f32x4_mul(og, wasm_f32x4_sub(one, og))));
+        wasm_v128_store(dcb + j, wasm_f32x4_mul(dcv, fg));
+      }
+      for (; j < H; j++) {
         f32 ig = g[j], fg = g[H + j], gg = g[2 * H + j], og = g[3 * H + j];
         f32 dhv = dhs[j] + dhb[j];
         f32 tc = s_tanh(c[j]);

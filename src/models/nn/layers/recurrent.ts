@@ -1,7 +1,7 @@
 import { tf, type TF } from "../runtime/backend.js";
 import { dense, matMul } from "../ops/matmul.js";
 import { useFused } from "../ops/fused.js";
-import { fusedGru, fusedLstm } from "../ops/fused-ops.js";
+import { fusedGru, fusedLstm, lastStep } from "../ops/fused-ops.js";
 import type { Layer } from "./basic.js";
 import { glorot, zeros, type ParamStore } from "./params.js";
 
@@ -34,9 +34,7 @@ export function recurrent(p: ParamStore, name: string, o: RecurrentOptions): Lay
     const xp = dense(x, wx, bx); // [B, L, G*H]
     if (useFused()) {
       const hs = o.cell === "lstm" ? fusedLstm(xp, wh) : fusedGru(xp, wh, bh!);
-      if (o.returnSequences) return hs;
-      const [B, L] = hs.shape;
-      return tf.reshape(tf.slice(hs, [0, L - 1, 0], [B, 1, H]), [B, H]);
+      return o.returnSequences ? hs : lastStep(hs);
     }
     return o.cell === "lstm" ? lstmStock(xp, wh, H, o.returnSequences) : gruStock(xp, wh, bh!, H, o.returnSequences);
   };

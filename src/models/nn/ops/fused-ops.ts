@@ -1,5 +1,6 @@
 import { ACT_CODE, gemmScratch, kernelRuntime, type KernelActivation } from "../kernels/runtime.js";
-import { tf, type TF } from "../runtime/backend.js";
+import { tensorFrom, tensorView } from "../kernels/transfer.js";
+import type { TF } from "../runtime/backend.js";
 import { customOp } from "./custom.js";
 
 /**
@@ -9,12 +10,13 @@ import { customOp } from "./custom.js";
  * over, so each op is created once per distinct setting.
  */
 
+/** A tensor's values, read without an intermediate copy (the caller copies them at once). */
 function data(t: TF.Tensor): Float32Array {
-  return t.dataSync() as Float32Array;
+  return tensorView(t);
 }
 
 function out(ptr: number, n: number, shape: number[]): TF.Tensor {
-  return tf.tensor(kernelRuntime().get(ptr, n), shape, "float32");
+  return tensorFrom(kernelRuntime().f32().subarray(ptr >> 2, (ptr >> 2) + n), shape);
 }
 
 const denseOps = new Map<string, (...t: TF.Tensor[]) => TF.Tensor>();
@@ -243,4 +245,28 @@ export function fusedLayerNorm(x: TF.Tensor, g: TF.Tensor, b: TF.Tensor, eps: nu
     layerNormOps.set(eps, op);
   }
   return op(x, g, b);
+}
+
+/**
+ * x [B, L, D] -> x[:, L-1, :] [B, D]. tfjs's wasm slice copies the whole input first (and its
+ * gradient pads a full-size tensor); this reads the heap view and copies B rows of D.
+ */
+const lastStepOp = customOp(([x]) => {
+  const [B, L, D] = x.shape as number[];
+  const src = tensorView(x);
+  const o = new Float32Array(B * D);
+  for (let b = 0; b < B; b++) o.set(src.subarray((b * L + L - 1) * D, (b * L + L) * D), b * D);
+  return {
+    value: tensorFrom(o, [B, D]),
+    gradFunc: (dy) => {
+      const g = tensorView(dy);
+      const dx = new Float32Array(B * L * D);
+      for (let b = 0; b < B; b++) dx.set(g.subarray(b * D, (b + 1) * D), (b * L + L - 1) * D);
+      return [tensorFrom(dx, [B, L, D])];
+    },
+  };
+});
+
+export function lastStep(x: TF.Tensor): TF.Tensor {
+  return lastStepOp(x);
 }

@@ -1,4 +1,5 @@
 import { kernelRuntime } from "../kernels/runtime.js";
+import { tensorView, writeVariable } from "../kernels/transfer.js";
 import { tf, type TF } from "../runtime/backend.js";
 import type { TrainingParams } from "../params.js";
 
@@ -129,8 +130,8 @@ export class FusedAdamW {
     const rt = kernelRuntime();
     let sq = 0;
     for (let i = 0; i < this.vars.length; i++) {
-      rt.f32().set(grads[i].dataSync() as Float32Array, this.g[i] >> 2);
-      rt.f32().set(this.vars[i].dataSync() as Float32Array, this.w[i] >> 2);
+      rt.f32().set(tensorView(grads[i]), this.g[i] >> 2);
+      rt.f32().set(tensorView(this.vars[i]), this.w[i] >> 2);
       if (clip > 0) sq += rt.k.sum_squares(this.g[i], this.sizes[i]);
     }
     const norm = Math.sqrt(sq);
@@ -140,9 +141,7 @@ export class FusedAdamW {
       const l2 = optimizer === "adam" && decays ? wd : 0;
       const decay = optimizer === "adamw" && decays ? lr * wd : 0;
       rt.k.adam_update(this.w[i], this.g[i], this.m[i], this.v[i], this.sizes[i], gscale, l2, b1, b2, stepSize, eps * Math.sqrt(c2), decay);
-      const next = tf.tensor(rt.get(this.w[i], this.sizes[i]), this.vars[i].shape, "float32");
-      this.vars[i].assign(next);
-      next.dispose();
+      writeVariable(this.vars[i], rt.f32().subarray(this.w[i] >> 2, (this.w[i] >> 2) + this.sizes[i]));
     }
   }
 
