@@ -113,8 +113,9 @@ export class RunRegistry {
         else if (known.missingSince !== null) report.restored.push(name);
         else report.updated.push(name);
       } catch (e) {
-        if (!isFoxmlError(e)) throw e;
-        report.problems.push({ id: name, dir, message: e.message, ...(e.hint === undefined ? {} : { hint: e.hint }) });
+        // Whatever is wrong with one folder (bad JSON, unreadable file, ...) must not stop the others.
+        const hint = isFoxmlError(e) ? e.hint : undefined;
+        report.problems.push({ id: name, dir, message: (e as Error)?.message ?? String(e), ...(hint === undefined ? {} : { hint }) });
         if (known !== undefined) removes.push(name);
       }
     }

@@ -148,9 +148,15 @@ export function readRunFolder(dirPath: string): RunRecord {
   if (stamps === null || !existsSync(summaryPath)) {
     throw new InputError(`${dir} has no ${SUMMARY_FILE}`, "the run may still be starting; otherwise the folder is incomplete: restore summary.json or delete the folder");
   }
+  let text: string;
+  try {
+    text = readFileSync(summaryPath, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read ${summaryPath}: ${(e as Error).message}`, "check the file's permissions");
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(summaryPath, "utf8"));
+    raw = JSON.parse(text);
   } catch (e) {
     throw new InputError(`${summaryPath}: not valid JSON (${(e as Error).message})`, "the summary was edited or damaged; restore it or delete the run folder");
   }

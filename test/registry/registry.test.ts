@@ -376,6 +376,15 @@ describe("syncRegistry", () => {
     expect(reg.sync().problems.map((p) => p.id)).toEqual([bad.id]);
   });
 
+  it("reports a folder whose files cannot be read at all, without stopping the sync", async () => {
+    const good = await makeRun(runsDir, { start: T0 });
+    mkdirSync(join(runsDir, "odd", "manifest.json"), { recursive: true });
+    const report = syncRegistry(runsDir);
+    expect(report.added).toEqual([good.id]);
+    expect(report.problems.map((p) => p.id)).toEqual(["odd"]);
+    expect(report.problems[0].message).toMatch(/EISDIR|directory/);
+  });
+
   it("ignores hidden entries, plain files and empty folders; reports a folder with a summary but no manifest", async () => {
     const run = await makeRun(runsDir, { start: T0 });
     mkdirSync(join(runsDir, ".trash"));
