@@ -1,3 +1,4 @@
 // Imports every model family so it registers itself.
 import "./gbdt/index.js";
 import "./nn/index.js";
+import "./linear/index.js";
