@@ -33,6 +33,11 @@ export interface HistogramEngine {
   slot(i: number): Float64Array;
   /** Histogram of rows[start, start+count) over features[0, nFeatures) into slot. */
   build(slot: number, start: number, count: number, features: Int32Array, nFeatures: number): void;
+  /**
+   * Optional multi-threaded stable partition; returns the left count, or -1 to let the learner
+   * partition on its own thread. Must give exactly the single-thread result.
+   */
+  partition?(start: number, count: number, feature: number, thresholdBin: number, missBin: number, defaultLeft: boolean, catBins: Int32Array | null): number;
 }
 
 export interface GrowOptions {
@@ -238,6 +243,11 @@ export class TreeLearner {
   }
 
   private partitionRows(leaf: Leaf, s: SplitCandidate): number {
+    if (this.engine.partition) {
+      const fb = this.data.bins[s.feature];
+      const nl = this.engine.partition(leaf.start, leaf.count, s.feature, s.thresholdBin, fb.nBins - 1, s.defaultLeft, s.catBins);
+      if (nl >= 0) return nl;
+    }
     const { matrix, nRows, bins } = this.data;
     const rows = this.engine.rows;
     const scratch = this.scratch;

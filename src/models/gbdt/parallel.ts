@@ -8,7 +8,8 @@ import { buildHistogram } from "./histogram.js";
 import type { BinnedTrainData, HistogramEngine } from "./learner.js";
 import { allocBinMatrix, binningSample, binRowsInto, fitCategorical, fitNumericBins, type BinningOptions, type FeatureBins } from "./binning.js";
 import type { PackedCodes } from "./histogram.js";
-import { CMD_BUILD, CMD_RELEASE, CTRL, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
+import { partitionChunk, placeChunk } from "./partition.js";
+import { CMD_BUILD, CMD_PARTITION, CMD_PLACE, CMD_RELEASE, CTRL, partitionFields, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
 
 /**
  * Histograms built by several threads, split by feature: each feature's bins are filled by exactly
@@ -16,10 +17,22 @@ import { CMD_BUILD, CMD_RELEASE, CTRL, type WorkerInit, type WorkerMessage, type
  * whatever the thread count. The calling thread takes the first share of features itself.
  */
 
-/** Below this many bin updates a node is built on the calling thread: waking workers costs more. */
-const MIN_PARALLEL_UPDATES = 40_000;
-/** Below this many rows x features a run stays single-threaded. */
-const MIN_PARALLEL_DATA = 200_000;
+/** When work is worth waking the workers for (tests lower them to exercise the threaded paths on small data). */
+const limits = {
+  /** Below this many bin updates a node is built on the calling thread. */
+  minUpdates: 40_000,
+  /** Nodes with fewer rows are partitioned on the calling thread. */
+  minPartitionRows: 100_000,
+  /** Below this many rows x features a run stays single-threaded. */
+  minData: 200_000,
+};
+
+/** Test hook: lower (or restore) the sizes above which threads are used. Returns the previous values. */
+export function setParallelLimits(next: Partial<typeof limits>): typeof limits {
+  const prev = { ...limits };
+  Object.assign(limits, next);
+  return prev;
+}
 
 export interface ClosableEngine extends HistogramEngine {
   close(): void;
@@ -27,7 +40,7 @@ export interface ClosableEngine extends HistogramEngine {
 
 export async function createEngine(data: BinnedTrainData, numLeaves: number, maxDepth: number, threads: number): Promise<ClosableEngine> {
   const t = Math.max(1, Math.floor(threads));
-  if (t <= 1 || data.nRows * data.nFeatures < MIN_PARALLEL_DATA || data.nFeatures < 2) return new SerialEngine(data, numLeaves, maxDepth);
+  if (t <= 1 || data.nRows * data.nFeatures < limits.minData || data.nFeatures < 2) return new SerialEngine(data, numLeaves, maxDepth);
   const engine = new ParallelEngine(data, numLeaves, maxDepth, Math.min(t, data.nFeatures));
   await engine.start();
   return engine;
@@ -43,6 +56,8 @@ class ParallelEngine implements ClosableEngine {
   private readonly ctrl: Int32Array;
   private readonly features: Int32Array;
   private readonly ordered: Float64Array;
+  private readonly scratch: Int32Array;
+  private readonly catMask: Uint8Array;
   private workers: Worker[] = [];
 
   constructor(private readonly data: BinnedTrainData, numLeaves: number, maxDepth: number, private readonly threads: number) {
@@ -52,7 +67,9 @@ class ParallelEngine implements ClosableEngine {
     this.nSlots = slotCount(data.totalBins, numLeaves, maxDepth);
     this.slotLen = data.totalBins * 2;
     this.slotsAll = sharedF64(this.nSlots * this.slotLen);
-    this.ctrl = sharedI32(CTRL.ranges + 2 * threads + 2);
+    this.ctrl = sharedI32(partitionFields(threads).size + 2);
+    this.scratch = sharedI32(data.nRows);
+    this.catMask = new Uint8Array(new SharedArrayBuffer(65_536));
     this.features = sharedI32(data.nFeatures);
     this.ordered = new Float64Array(2 * data.nRows);
   }
@@ -64,6 +81,9 @@ class ParallelEngine implements ClosableEngine {
       this.workers.map((w, i) => {
         const init: WorkerInit = {
           index: i + 1,
+          threads: this.threads,
+          scratch: this.scratch.buffer as SharedArrayBuffer,
+          catMask: this.catMask.buffer as SharedArrayBuffer,
           ctrl: this.ctrl.buffer as SharedArrayBuffer,
           codes: d.matrix.codes.buffer as SharedArrayBuffer,
           packed: d.matrix.packed.buffer as SharedArrayBuffer,
@@ -104,7 +124,7 @@ class ParallelEngine implements ClosableEngine {
     const hist = this.slot(slot);
     const pack = d.matrix.pack;
     const nGroups = Math.ceil(d.nFeatures / pack);
-    if (count * nFeatures < MIN_PARALLEL_UPDATES || this.workers.length === 0) {
+    if (count * nFeatures < limits.minUpdates || this.workers.length === 0) {
       buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, nFeatures, 0, nGroups, hist);
       return;
     }
@@ -130,7 +150,60 @@ class ParallelEngine implements ClosableEngine {
     this.command(CMD_BUILD);
     buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, this.features, nFeatures, ctrl[CTRL.ranges], ctrl[CTRL.ranges + 1], hist);
     this.waitWorkers();
-    if (Atomics.load(ctrl, CTRL.error) !== 0) throw new FoxmlError("a GBDT histogram worker failed", { exitCode: 1 });
+    this.checkError();
+  }
+
+  /**
+   * Stable partition of rows[start, start+count) by one split; returns the left count, or -1 when
+   * the node is small enough for the caller's single-thread partition.
+   */
+  partition(start: number, count: number, feature: number, thresholdBin: number, missBin: number, defaultLeft: boolean, catBins: Int32Array | null): number {
+    if (count < limits.minPartitionRows || this.workers.length === 0) return -1;
+    const ctrl = this.ctrl;
+    const T = this.threads;
+    const pf = partitionFields(T);
+    const m = this.data.matrix;
+    if (catBins) {
+      this.catMask.fill(0);
+      for (const b of catBins) this.catMask[b] = 1;
+    }
+    ctrl[CTRL.start] = start;
+    ctrl[CTRL.count] = count;
+    ctrl[pf.feature] = feature;
+    ctrl[pf.threshold] = thresholdBin;
+    ctrl[pf.miss] = missBin;
+    ctrl[pf.missLeft] = defaultLeft ? 1 : 0;
+    ctrl[pf.categorical] = catBins ? 1 : 0;
+    const c0 = start;
+    const c1 = start + Math.floor(count / T);
+    this.command(CMD_PARTITION);
+    const g = Math.floor(feature / m.pack);
+    const word = m.packed.subarray(g * m.nRows, (g + 1) * m.nRows);
+    const shift = (feature - g * m.pack) * (32 / m.pack);
+    ctrl[pf.counts] = partitionChunk(this.rows, this.scratch, word, shift, m.pack === 4 ? 255 : 65535, c0, c1, thresholdBin, missBin, defaultLeft ? 1 : 0, catBins ? this.catMask : null);
+    this.waitWorkers();
+    this.checkError();
+    let total = 0;
+    for (let t = 0; t < T; t++) total += ctrl[pf.counts + t];
+    let dl = start;
+    let dr = start + total;
+    for (let t = 0; t < T; t++) {
+      const a = start + Math.floor((t * count) / T);
+      const b = start + Math.floor(((t + 1) * count) / T);
+      ctrl[pf.destL + t] = dl;
+      ctrl[pf.destR + t] = dr;
+      dl += ctrl[pf.counts + t];
+      dr += b - a - ctrl[pf.counts + t];
+    }
+    this.command(CMD_PLACE);
+    placeChunk(this.rows, this.scratch, c0, c1, ctrl[pf.counts], ctrl[pf.destL], ctrl[pf.destR]);
+    this.waitWorkers();
+    this.checkError();
+    return total;
+  }
+
+  private checkError(): void {
+    if (Atomics.load(this.ctrl, CTRL.error) !== 0) throw new FoxmlError("a GBDT worker thread failed", { exitCode: 1 });
   }
 
   private command(cmd: number): void {
@@ -170,7 +243,7 @@ export async function binInParallel(X: Float32Array, nRows: number, nFeatures: n
   const numeric: number[] = [];
   for (let f = 0; f < nFeatures; f++) if (!categorical.has(f)) numeric.push(f);
   const sample = binningSample(nRows, opts);
-  if (t <= 1 || nRows * nFeatures < MIN_PARALLEL_DATA) {
+  if (t <= 1 || nRows * nFeatures < limits.minData) {
     const fitted = fitNumericBins(X, nRows, nFeatures, numeric, names, sample, opts);
     const bins = assembleBins(X, nRows, nFeatures, names, categorical, opts, fitted);
     const matrix = allocBinMatrix(nRows, nFeatures, bins);

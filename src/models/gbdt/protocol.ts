@@ -18,6 +18,16 @@ export const CTRL = {
 
 export const CMD_BUILD = 1;
 export const CMD_RELEASE = 2;
+/** Partition phase 1: ctrl holds start/count, feature, threshold, miss, missLeft, isCategorical. */
+export const CMD_PARTITION = 3;
+/** Partition phase 2: per-thread destinations in ctrl. */
+export const CMD_PLACE = 4;
+
+/** Partition fields, after the per-thread ranges (2 ints per thread). */
+export function partitionFields(threads: number) {
+  const base = CTRL.ranges + 2 * threads;
+  return { feature: base, threshold: base + 1, miss: base + 2, missLeft: base + 3, categorical: base + 4, counts: base + 5, destL: base + 5 + threads, destR: base + 5 + 2 * threads, size: base + 5 + 3 * threads };
+}
 
 /** One-off jobs run through messages (binning); the histogram loop starts with a "serve" message. */
 export interface FitBinsJob {
@@ -50,6 +60,9 @@ export type WorkerReply = { type: "ready" } | { type: "fitBins"; bins: unknown[]
 
 export interface WorkerInit {
   index: number;
+  threads: number;
+  scratch: SharedArrayBuffer;
+  catMask: SharedArrayBuffer;
   ctrl: SharedArrayBuffer;
   codes: SharedArrayBuffer;
   packed: SharedArrayBuffer;

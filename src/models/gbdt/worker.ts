@@ -6,7 +6,8 @@
 import { parentPort } from "node:worker_threads";
 import { binRowsInto, fitNumericBins, type FeatureBins } from "./binning.js";
 import { buildHistogram, type PackedCodes } from "./histogram.js";
-import { CTRL, CMD_BUILD, CMD_RELEASE, type BinRowsJob, type FitBinsJob, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
+import { partitionChunk, placeChunk } from "./partition.js";
+import { CTRL, CMD_BUILD, CMD_PARTITION, CMD_PLACE, CMD_RELEASE, partitionFields, type BinRowsJob, type FitBinsJob, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
 
 if (!parentPort) throw new Error("gbdt worker must run in a worker thread");
 const port = parentPort;
@@ -65,6 +66,15 @@ function serve(init: WorkerInit): void {
   const slotLen = init.totalBins * 2;
   const ordered = new Float64Array(2 * init.nRows);
   const me = init.index;
+  const T = init.threads;
+  const pf = partitionFields(T);
+  const scratch = new Int32Array(init.scratch);
+  const catMask = new Uint8Array(init.catMask);
+  const chunk = (): [number, number] => {
+    const start = ctrl[CTRL.start];
+    const count = ctrl[CTRL.count];
+    return [start + Math.floor((me * count) / T), start + Math.floor(((me + 1) * count) / T)];
+  };
   reply({ type: "ready" });
   let seen = Atomics.load(ctrl, CTRL.seq);
   for (;;) {
@@ -75,6 +85,23 @@ function serve(init: WorkerInit): void {
       finish(ctrl);
       return;
     }
+    if (cmd === CMD_PARTITION || cmd === CMD_PLACE) {
+      try {
+        const [c0, c1] = chunk();
+        if (cmd === CMD_PARTITION) {
+          const f = ctrl[pf.feature];
+          const g = Math.floor(f / matrix.pack);
+          const word = matrix.packed.subarray(g * matrix.nRows, (g + 1) * matrix.nRows);
+          const shift = (f - g * matrix.pack) * (32 / matrix.pack);
+          const mask = matrix.pack === 4 ? 255 : 65535;
+          ctrl[pf.counts + me] = partitionChunk(rows, scratch, word, shift, mask, c0, c1, ctrl[pf.threshold], ctrl[pf.miss], ctrl[pf.missLeft], ctrl[pf.categorical] ? catMask : null);
+        } else {
+          placeChunk(rows, scratch, c0, c1, ctrl[pf.counts + me], ctrl[pf.destL + me], ctrl[pf.destR + me]);
+        }
+      } catch (e) {
+        failed(ctrl, e);
+      }
+    }
     if (cmd === CMD_BUILD) {
       try {
         const slot = ctrl[CTRL.slot];
@@ -82,12 +109,18 @@ function serve(init: WorkerInit): void {
         const gFrom = ctrl[CTRL.ranges + 2 * me];
         const gTo = ctrl[CTRL.ranges + 2 * me + 1];
         buildHistogram(matrix, rows, ctrl[CTRL.start], ctrl[CTRL.count], grad, hess, ordered, offsets, nBinsOf, features, ctrl[CTRL.nActive], gFrom, gTo, hist);
-      } catch {
-        Atomics.store(ctrl, CTRL.error, 1);
+      } catch (e) {
+        failed(ctrl, e);
       }
     }
     finish(ctrl);
   }
+}
+
+/** The training thread cannot read messages while it waits: flag the failure and say why on stderr. */
+function failed(ctrl: Int32Array, e: unknown): void {
+  process.stderr.write(`foxml gbdt worker: command failed: ${String((e as Error)?.stack ?? e)}\n`);
+  Atomics.store(ctrl, CTRL.error, 1);
 }
 
 function finish(ctrl: Int32Array): void {

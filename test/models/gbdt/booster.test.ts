@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { trainGbdt } from "../../../src/models/gbdt/booster.js";
 import { FAMILY_DEFAULTS } from "../../../src/models/gbdt/families.js";
 import { r2 } from "../../../src/models/gbdt/metrics.js";
+import { setParallelLimits } from "../../../src/models/gbdt/parallel.js";
 import { gbdtParamsSchema, type CustomObjective } from "../../../src/models/gbdt/params.js";
 import { binaryData, ctx1, lcg, regressionData, subset } from "./helpers.js";
 
@@ -17,6 +18,27 @@ describe("boosting", () => {
     expect(JSON.stringify(b.model.toJSON())).toBe(JSON.stringify(a.model.toJSON()));
     const c = await trainGbdt("lightgbm", d, p, { seed: 4, threads: 2 });
     expect(JSON.stringify(c.model.toJSON())).not.toBe(JSON.stringify(a.model.toJSON()));
+  });
+
+  it("stays bit-identical with every threaded path forced on (binning, histograms, partition), 1 to 3 threads", async () => {
+    const prev = setParallelLimits({ minUpdates: 1, minPartitionRows: 2, minData: 1 });
+    try {
+      const d = regressionData(3000, 11, 5);
+      for (let i = 0; i < d.nRows; i++) {
+        d.X[i * 11 + 3] = i % 5; // categorical codes
+        d.y[i] += [0, 1.5, -1, 2, 0][i % 5];
+        if (i % 9 === 0) d.X[i * 11 + 1] = NaN;
+      }
+      const p = lgb.parse({ n_estimators: 8, num_leaves: 12, bagging_fraction: 0.7, bagging_freq: 2, feature_fraction: 0.8, categorical_feature: ["f3"], min_data_per_group: 5, cat_smooth: 1 });
+      const one = (await trainGbdt("lightgbm", d, p, { seed: 9, threads: 1 })).model;
+      expect(one.trees.some((t) => t.categories.some((c) => c !== null))).toBe(true);
+      const ref = JSON.stringify(one.toJSON());
+      for (const threads of [2, 3]) {
+        expect(JSON.stringify((await trainGbdt("lightgbm", d, p, { seed: 9, threads })).model.toJSON())).toBe(ref);
+      }
+    } finally {
+      setParallelLimits(prev);
+    }
   });
 
   it("a bad value found by a binning worker thread is the same clear error", async () => {
