@@ -6,8 +6,9 @@ import { registerConfigCommands } from "./commands/config.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerRunCommand } from "./commands/run.js";
+import { registerRunsCommands } from "./commands/runs.js";
 
-const registrations: RegisterCommand[] = [registerRunCommand, registerDataCommands, registerConfigCommands, registerInitCommand];
+const registrations: RegisterCommand[] = [registerRunCommand, registerRunsCommands, registerDataCommands, registerConfigCommands, registerInitCommand];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("foxml");

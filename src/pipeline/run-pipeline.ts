@@ -8,6 +8,7 @@ import { createRun, type Run } from "../runs/run.js";
 import type { SinkLevel } from "../log/levels.js";
 import type { CliIo } from "../cli/io.js";
 import { dataStage } from "./stages/data.js";
+import { tryRegisterRun } from "../registry/registry.js";
 
 export interface RunPipelineOptions {
   config: ResolvedConfig;
@@ -36,9 +37,17 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
     logLevel: opts.logLevel ?? cfg.pipeline.logging.level,
     color: colorFor(cfg.pipeline.logging.console.color, opts.io),
   });
-  await run.execute(async () => {
-    await dataStage(run, cfg.pipeline.data, cwd);
-  });
+  // The registry is an index beside the run folders (rebuildable from them): a problem with it
+  // warns and never fails the run.
+  tryRegisterRun(run.dir, (m) => run.log.warn(m));
+  try {
+    await run.execute(async () => {
+      await dataStage(run, cfg.pipeline.data, cwd);
+    });
+  } finally {
+    // run.log is closed once the run has finished, so this warning goes to stderr.
+    tryRegisterRun(run.dir, (m) => opts.io.err(`warning: ${m}\n`));
+  }
   return run;
 }
 

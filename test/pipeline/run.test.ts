@@ -8,8 +8,13 @@ import { captureIo } from "../../src/cli/io.js";
 const tmp = mkdtempSync(join(tmpdir(), "foxml-run-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** The run folders in `out`; the run registry (registry.sqlite*) is an index beside them. */
+function runDirs(out: string): string[] {
+  return readdirSync(out).filter((f) => !f.startsWith("registry.sqlite"));
+}
+
 function onlyRunDir(out: string): string {
-  const dirs = readdirSync(out);
+  const dirs = runDirs(out);
   expect(dirs).toHaveLength(1);
   return join(out, dirs[0]);
 }
@@ -43,8 +48,11 @@ describe("foxml run (main job)", () => {
       expect(r.run_id).toBe(summary.run_id);
       expect(typeof r.stage).toBe("string");
     }
-    // Nothing but the run folder was written into the output folder.
-    expect(readdirSync(out)).toHaveLength(1);
+    // Nothing but the run folder (and the registry index) was written into the output folder.
+    expect(runDirs(out)).toHaveLength(1);
+    const io2 = captureIo();
+    expect(await main(["runs", "list", "--runs-dir", out, "--json"], io2)).toBe(0);
+    expect(io2.stdout).toContain(summary.run_id);
   });
 
   it("--data and --set reach the run, and the same inputs give the same config hash and fingerprint", async () => {
