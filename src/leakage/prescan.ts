@@ -196,7 +196,12 @@ function copyCheck(rs: readonly Reading[], ctx: PrescanContext, subject: string)
     "target_copy",
     "OK",
     useCorr ? evidence(bestCorr.text, bestCorr.value, tc) : evidence(bestAgree.text, bestAgree.value, ta),
-    `Not a copy of the target: |correlation| at most ${fmt(bestCorr.value)}, same-side share at most ${fmt(bestAgree.value)}.`,
+    `Not a copy of the target: ${[
+      bestCorr.value === bestCorr.value ? `|correlation| at most ${fmt(bestCorr.value)}` : "",
+      bestAgree.value === bestAgree.value ? `same-side share at most ${fmt(bestAgree.value)}` : "",
+    ]
+      .filter((x) => x !== "")
+      .join(", ")}.`,
   );
 }
 

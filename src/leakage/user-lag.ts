@@ -30,7 +30,7 @@ export function extraLagToPass(grid: ArrayLike<number>, ctx: PrescanContext, max
 export function userLagCheck(spec: FeatureSpec, grid: ArrayLike<number>, ctx: PrescanContext, target: Pick<TargetSpec, "window">): CheckResult {
   const maxExtra = target.window + 1;
   const k = extraLagToPass(grid, ctx, maxExtra);
-  const declared = `"${spec.name}" is used with a lag of ${spec.lag} bar(s)${spec.lag === 0 ? " (the default for an undeclared column)" : ""} does not hold: the values behave as if they use bars after t.`;
+  const declared = `"${spec.name}" is used with a lag of ${spec.lag} bar(s)${spec.lag === 0 ? " (the default for an undeclared column)" : ""}, but that lag does not hold: the values behave as if they use bars after t.`;
   if (k === null) {
     return result(
       "declared_lag",

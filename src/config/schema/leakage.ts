@@ -130,6 +130,13 @@ export const leakageSchema = z.strictObject({
         .max(100)
         .default(2)
         .describe("target windows by which the target is moved further into the future; the quick model's predictions must lose their score against it"),
+      future_shift_min_bars: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(10)
+        .describe("the target is moved at least this many bars: genuine daily signals (reversal, momentum) still predict a 1-bar return a few bars later"),
       max_retained_share: z
         .number()
         .gt(0)
