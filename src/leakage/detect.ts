@@ -24,9 +24,10 @@ const MIN_TARGET_VALUES = 100;
 async function quickModelPart(input: DetectInput, y: Float64Array, names: readonly string[], specs: Map<string, FeatureSpec>, threads: number): Promise<ModelPart> {
   const { panel, features, target, leakage, seed } = input;
   const lookback = Math.max(0, ...names.map((n) => historyRows(specs.get(n)!)));
-  const setup = cvSetup(y, panel.T, panel.S, target, leakage, input.splitter, lookback, seed);
-  const task = modelTask(target);
+  const task = modelTask(target, panel.S);
   const yFit = fitTarget(y, panel.T, panel.S, task);
+  // Cells are those the model can be fitted on (a lone symbol at a timestamp has no rank).
+  const setup = cvSetup(yFit, panel.T, panel.S, target, leakage, input.splitter, lookback, seed);
   const base = await cvPredict(setup, names, features.grids, yFit, leakage, task, seed, { purpose: "base", threads });
   const mctx = modelContext({ setup, names, grids: features.grids, y, yFit, leakage, task, target, seed, threads, base });
   const modelChecks = scoreChecks(mctx);

@@ -14,7 +14,7 @@ import type { TargetSpec } from "../targets/spec.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
 import { auc, icSeries, regressionMetrics, spearman } from "../validation/metrics/index.js";
-import { blockCount, crossSectionalRanks, timeBlocks } from "./association.js";
+import { blockCount, crossSectionalRanks, MIN_CROSS_SECTION, timeBlocks } from "./association.js";
 import { cellsOfSymbols, tabular, type CvSetup } from "./dataset.js";
 import type { LeakageConfig } from "./types.js";
 
@@ -36,10 +36,17 @@ export interface ModelTask {
   r2: boolean;
 }
 
-export function modelTask(target: Pick<TargetSpec, "type" | "rankingCompatible">): ModelTask {
+/**
+ * The task for a target on a panel of `symbols` symbols. With fewer symbols than a cross-section
+ * needs for an IC (MIN_CROSS_SECTION), IC-scored targets fall back to the pooled rank correlation
+ * and are fitted to the target itself.
+ */
+export function modelTask(target: Pick<TargetSpec, "type" | "rankingCompatible">, symbols: number): ModelTask {
   if (target.type === "binary") return { metric: "auc", objective: "binary", fitTo: "target", noSkill: 0.5, r2: false };
-  if (target.type === "regression") return { metric: "ic", objective: "regression", fitTo: "cross_sectional_rank", noSkill: 0, r2: true };
-  if (target.rankingCompatible) return { metric: "ic", objective: "regression", fitTo: "cross_sectional_rank", noSkill: 0, r2: false };
+  const crossSection = symbols >= MIN_CROSS_SECTION;
+  if (target.type === "regression" && crossSection) return { metric: "ic", objective: "regression", fitTo: "cross_sectional_rank", noSkill: 0, r2: true };
+  if (target.type === "regression") return { metric: "rank_correlation", objective: "regression", fitTo: "target", noSkill: 0, r2: true };
+  if (target.rankingCompatible && crossSection) return { metric: "ic", objective: "regression", fitTo: "cross_sectional_rank", noSkill: 0, r2: false };
   return { metric: "rank_correlation", objective: "regression", fitTo: "target", noSkill: 0, r2: false };
 }
 
@@ -161,7 +168,7 @@ export interface Score {
 /** Scores `pred` against `y` on the cells where both are finite, by the task's metric. */
 export function scorePredictions(pred: ArrayLike<number>, y: ArrayLike<number>, T: number, S: number, task: ModelTask, window: number): Score {
   if (task.metric === "ic") {
-    const ic = icSeries(pred, y, T, S);
+    const ic = icSeries(pred, y, T, S, { minObs: MIN_CROSS_SECTION });
     const blocks = timeBlocks(T, blockCount(T, window));
     const B = blocks[T - 1] + 1;
     const sum = new Float64Array(B);

@@ -80,6 +80,20 @@ describe("quick-model score and importance checks", () => {
     expect(auc.evidence.threshold).toBe(0.75);
   });
 
+  it("with fewer than 5 symbols (no cross-section for an IC) scores by the pooled rank correlation", async () => {
+    const S4 = 4;
+    const rng = new Rng(8);
+    const y = normals(rng, T * S4);
+    const noise = normals(rng, T * S4);
+    const leak = y.map((v, i) => 0.6 * v + 0.8 * noise[i]);
+    const panel = gridPanel(T, S4, { close: new Float64Array(T * S4).fill(100) });
+    const fs = gridFeatures(T, S4, { leak, other: normals(rng, T * S4) });
+    const r = await detectRound({ panel, features: fs, target: gridTarget("y_next", y), leakage: leakageConfig(OPEN), seed: 1 });
+    expect(r.model).toMatchObject({ metric: "rank_correlation", fit_to: "target" });
+    expect(modelCheck(r, "model_rank_correlation").verdict).toBe("LEAK");
+    expect(r.sentinels.find((c) => c.check === "symbol_holdout")!.explanation).toMatch(/^Not applicable: 4 symbols are too few/);
+  });
+
   it("a persistent target (20-bar drawdown): volatility features predict it and nothing is flagged", async () => {
     // Future drawdowns follow past volatility; the lagged target achieves about as much, and the
     // thresholds are raised by that baseline.
