@@ -101,10 +101,11 @@ class ParallelEngine implements ClosableEngine {
         };
         return new Promise<void>((resolve, reject) => {
           const onMsg = (m: WorkerReply): void => {
-            if (m.type === "ready") {
+            if (m.type === "ready" || m.type === "error") {
               w.off("message", onMsg);
               w.off("error", reject);
-              resolve();
+              if (m.type === "ready") resolve();
+              else reject(new FoxmlError(`GBDT worker could not start: ${m.message}`, { exitCode: 1 }));
             }
           };
           w.on("message", onMsg);
@@ -259,14 +260,28 @@ export async function binInParallel(X: Float32Array, nRows: number, nFeatures: n
     }
     const xBuf = xs.buffer as SharedArrayBuffer;
     const share = (i: number, of: number): [number, number] => [Math.floor((i * of) / t), Math.floor(((i + 1) * of) / t)];
+    // Each phase: workers take their shares by message while this thread does the first share; a
+    // failure anywhere waits for every job to settle, so no worker goes back to the pool busy.
+    const phase = async <R>(jobs: Promise<WorkerReply>[], mine: () => R): Promise<{ mine: R; theirs: WorkerReply[] }> => {
+      let own: R;
+      try {
+        own = mine();
+      } catch (e) {
+        await Promise.allSettled(jobs);
+        throw e;
+      }
+      const settled = await Promise.allSettled(jobs);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+      return { mine: own, theirs: settled.map((r) => (r as PromiseFulfilledResult<WorkerReply>).value) };
+    };
     const fitJobs = workers.map((w, i) => {
       const [a, b] = share(i + 1, numeric.length);
       return request(w, { type: "fitBins", X: xBuf, nRows, nFeatures, features: numeric.slice(a, b), names: names.slice(), sample, opts: { ...opts } });
     });
     const [a0, b0] = share(0, numeric.length);
-    const mine = fitNumericBins(xs, nRows, nFeatures, numeric.slice(a0, b0), names, sample, opts);
-    const theirs = await Promise.all(fitJobs);
-    const fitted = [...mine, ...theirs.flatMap((r) => (r.type === "fitBins" ? (r.bins as FeatureBins[]) : []))];
+    const fit = await phase(fitJobs, () => fitNumericBins(xs, nRows, nFeatures, numeric.slice(a0, b0), names, sample, opts));
+    const fitted = [...fit.mine, ...fit.theirs.flatMap((r) => (r.type === "fitBins" ? (r.bins as FeatureBins[]) : []))];
     const bins = assembleBins(xs, nRows, nFeatures, names, categorical, opts, fitted);
     const matrix = allocBinMatrix(nRows, nFeatures, bins);
     const rowJobs = workers.map((w, i) => {
@@ -285,8 +300,7 @@ export async function binInParallel(X: Float32Array, nRows: number, nFeatures: n
       });
     });
     const [r0, r1] = share(0, nRows);
-    binRowsInto(xs, bins, matrix, r0, r1);
-    await Promise.all(rowJobs);
+    await phase(rowJobs, () => binRowsInto(xs, bins, matrix, r0, r1));
     return { bins, matrix };
   } finally {
     releaseWorkers(workers);
