@@ -40,6 +40,8 @@ interface Scratch {
   oldBeta: Float64Array;
   newBeta: Float64Array;
   box: Float64Array;
+  gBeta: Float64Array;
+  gB: Float64Array;
 }
 
 function scratchFor(prob: LogisticProblem): Scratch {
@@ -54,6 +56,8 @@ function scratchFor(prob: LogisticProblem): Scratch {
     oldBeta: new Float64Array(p),
     newBeta: new Float64Array(p),
     box: new Float64Array(1),
+    gBeta: new Float64Array(nOut * p),
+    gB: new Float64Array(nOut),
   };
 }
 
@@ -65,6 +69,7 @@ export function newtonCd(
   l2: number,
   free: Int32Array,
   thresh: number,
+  gtol: number,
   maxPasses: number,
   sc: Scratch = scratchFor(prob),
 ): { iterations: number; converged: boolean } {
@@ -135,9 +140,31 @@ export function newtonCd(
       const db = b[k] - oldB;
       maxChange = Math.max(maxChange, hsum * db * db);
     }
-    if (maxChange <= thresh) return { iterations, converged: innerConverged };
+    // Small steps are not enough when classes are updated one block at a time (slow linear
+    // convergence): also require the optimality conditions to hold to the gradient tolerance.
+    if (maxChange <= thresh && kktViolation(prob, state, l1, l2, free, P, sc) <= gtol) return { iterations, converged: innerConverged };
   }
   return { iterations, converged: false };
+}
+
+/** Largest violation of the optimality conditions (subgradient of the penalized objective) at `state`. */
+function kktViolation(prob: LogisticProblem, state: LogisticState, l1: number, l2: number, free: Int32Array, P: Float64Array, sc: Scratch): number {
+  const { p, nOut } = prob;
+  probabilitiesOf(prob, state.z, P);
+  const gBeta = sc.gBeta;
+  const gB = sc.gB;
+  lossGradient(prob, P, gBeta, gB, sc.h);
+  let worst = 0;
+  if (prob.fitIntercept) for (let k = 0; k < nOut; k++) worst = Math.max(worst, Math.abs(gB[k]));
+  for (let k = 0; k < nOut; k++) {
+    for (let q = 0; q < free.length; q++) {
+      const j = free[q];
+      const b = state.beta[k * p + j];
+      const g = gBeta[k * p + j] + l2 * b;
+      worst = Math.max(worst, b === 0 ? Math.max(0, Math.abs(g) - l1) : Math.abs(g + l1 * Math.sign(b)));
+    }
+  }
+  return worst;
 }
 
 /** L-BFGS on the L2-penalized objective from `state` (warm start); updates it in place. */
@@ -174,7 +201,7 @@ export function lbfgsL2(prob: LogisticProblem, state: LogisticState, l2: number,
  */
 export function logisticNull(prob: LogisticProblem, l1Ratio: number, maxPasses: number): { state: LogisticState; nullLoss: number; lambdaMax: number } {
   const state = initialState(prob);
-  newtonCd(prob, state, 0, 0, new Int32Array(0), 1e-14, maxPasses);
+  newtonCd(prob, state, 0, 0, new Int32Array(0), 1e-14, 1e-10, maxPasses);
   const nullLoss = logLossOf(prob, state.z);
   const { n, p, nOut } = prob;
   const P = new Float64Array(nOut * n);
@@ -204,7 +231,7 @@ export function logisticPath(prob: LogisticProblem, lambdas: number[], opts: Log
   for (const lambda of lambdas) {
     const l1 = lambda * opts.l1Ratio;
     const l2 = lambda * (1 - opts.l1Ratio);
-    const r = opts.solver === "lbfgs" ? lbfgsL2(prob, state, l2, opts.tol, opts.maxIter) : newtonCd(prob, state, l1, l2, free, thresh, opts.maxIter, sc);
+    const r = opts.solver === "lbfgs" ? lbfgsL2(prob, state, l2, opts.tol, opts.maxIter) : newtonCd(prob, state, l1, l2, free, thresh, opts.tol, opts.maxIter, sc);
     let nnz = 0;
     for (let j = 0; j < prob.p; j++) {
       for (let k = 0; k < prob.nOut; k++) {
