@@ -34,7 +34,8 @@ export function taskLoss(out: TF.Tensor, y: TF.Tensor, w: TF.Tensor | null, p: P
     }
   }
   if (!w) return tf.mean(per) as TF.Scalar;
-  return tf.div(tf.sum(tf.mul(per, w)), tf.sum(w)) as TF.Scalar;
+  // A batch whose weights are all 0 contributes nothing (not 0 / 0).
+  return tf.div(tf.sum(tf.mul(per, w)), tf.maximum(tf.sum(w), 1e-12)) as TF.Scalar;
 }
 
 /** Turns raw outputs into predictions: identity (regression), sigmoid probability, softmax probabilities. */

@@ -83,11 +83,7 @@ export async function trainNetwork(train: TrainSet, valid: TrainSet | undefined,
 
   const runner = new StepRunner(net, p, o.seed);
   const rng = new Rng(o.seed).fork("nn-shuffle");
-  const stepsFor = (b: number): number => {
-    const full = Math.ceil(src.n / b);
-    return p.max_steps_per_epoch > 0 ? Math.min(full, p.max_steps_per_epoch) : full;
-  };
-  const plannedSteps = p.epochs * stepsFor(batch);
+  const plannedSteps = p.epochs * (p.max_steps_per_epoch > 0 ? Math.min(Math.ceil(src.n / batch), p.max_steps_per_epoch) : Math.ceil(src.n / batch));
   const xbuf = new Float32Array(batch * src.sampleSize);
   const ybuf = new Float32Array(batch);
   const wbuf = new Float32Array(batch);
@@ -104,7 +100,8 @@ export async function trainNetwork(train: TrainSet, valid: TrainSet | undefined,
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       const t0 = performance.now();
       const order = rng.fork(`epoch:${epoch}`).permutation(src.n);
-      const maxSteps = stepsFor(batch);
+      // A full pass unless capped; a batch halved mid-epoch still finishes the pass.
+      const maxSteps = p.max_steps_per_epoch > 0 ? p.max_steps_per_epoch : Infinity;
       let pos = 0;
       let stepsThisEpoch = 0;
       let lossSum = 0;
