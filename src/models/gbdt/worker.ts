@@ -75,8 +75,10 @@ function serve(init: WorkerInit): void {
     const count = ctrl[CTRL.count];
     return [start + Math.floor((me * count) / T), start + Math.floor(((me + 1) * count) / T)];
   };
-  reply({ type: "ready" });
+  // Read the command counter before saying ready: the first command may come at once, and a
+  // counter read after it would make this thread wait for a command that has already been issued.
   let seen = Atomics.load(ctrl, CTRL.seq);
+  reply({ type: "ready" });
   for (;;) {
     Atomics.wait(ctrl, CTRL.seq, seen);
     seen = Atomics.load(ctrl, CTRL.seq);
