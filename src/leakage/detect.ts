@@ -127,18 +127,30 @@ export async function detectRound(input: DetectInput, cache?: { part?: ModelPart
   const modelFeatures = features.names.filter((n) => worst(checks.get(n)!.map((c) => c.verdict)) !== "LEAK");
   const modelChecks: CheckResult[] = [];
   let model: QuickModelSummary | null = null;
+  let modelSkipped: string | null = null;
   if (leakage.quick_model.enabled && modelFeatures.length > 0) {
     let part = cache?.part;
     if (samePart(part, modelFeatures, features.grids, y)) {
       input.log?.info("leakage: the quick model sees the same features as in the last round; its checks are reused", { target: target.name, round });
     } else {
-      part = await quickModelPart(input, y, modelFeatures, specs, threads);
-      if (cache) cache.part = part;
+      try {
+        part = await quickModelPart(input, y, modelFeatures, specs, threads);
+        if (cache) cache.part = part;
+      } catch (e) {
+        // Too little data for purged folds (long lookbacks, short history) ends the model part only:
+        // the rules and the pre-scan have run and still decide.
+        if (!(e instanceof InputError)) throw e;
+        modelSkipped = `${e.message}${e.hint ? ` (${e.hint})` : ""}`;
+        part = undefined;
+        input.log?.warn(`leakage: the quick model was not run: ${modelSkipped}`, { target: target.name, round });
+      }
     }
-    modelChecks.push(...part.modelChecks);
-    if (part.dominant !== null) checks.get(part.dominant)!.push(part.modelChecks[part.modelChecks.length - 1]);
-    sentinels.unshift(...part.modelSentinels);
-    model = part.model;
+    if (part !== undefined) {
+      modelChecks.push(...part.modelChecks);
+      if (part.dominant !== null) checks.get(part.dominant)!.push(part.modelChecks[part.modelChecks.length - 1]);
+      sentinels.unshift(...part.modelSentinels);
+      model = part.model;
+    }
   }
 
   const results: FeatureResult[] = features.names.map((name) => {
@@ -150,6 +162,7 @@ export async function detectRound(input: DetectInput, cache?: { part?: ModelPart
     round,
     features: results,
     model,
+    model_skipped: modelSkipped,
     model_checks: modelChecks,
     sentinels,
     leak: results.filter((r) => r.verdict === "LEAK").map((r) => r.name),

@@ -89,6 +89,8 @@ export async function leakageStage(run: Run, input: LeakageStageInput): Promise<
           features: report.rounds[0].leak.slice(0, 10),
         });
       }
+      const skipped = report.rounds[report.rounds.length - 1].model_skipped;
+      if (skipped !== null) run.summary.warn(LEAKAGE_STAGE, `target ${target.name}: the quick model was not run; only the rules and the pre-scan checked the features`, { reason: skipped });
       for (const [name, f] of Object.entries(report.features)) {
         if (f.verdict === "SUSPICIOUS") run.summary.warn(LEAKAGE_STAGE, `suspicious feature kept for review: ${name}`, { target: target.name });
       }

@@ -116,6 +116,8 @@ export interface RoundResult {
   round: number;
   features: FeatureResult[];
   model: QuickModelSummary | null;
+  /** Why the quick model did not run although enabled (too little data for purged folds), or null. */
+  model_skipped: string | null;
   model_checks: CheckResult[];
   sentinels: CheckResult[];
   /** Feature names judged LEAK and SUSPICIOUS, in feature order. */
@@ -162,6 +164,7 @@ export interface LeakageReport {
     leak: string[];
     suspicious: string[];
     model: QuickModelSummary | null;
+    model_skipped: string | null;
     sentinels: Array<{ check: CheckName; verdict: Verdict }>;
   }>;
   /** Every feature checked, with the checks of the last round it took part in. */

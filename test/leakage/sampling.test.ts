@@ -91,4 +91,15 @@ describe("quick-model sampling", () => {
     expect(r.model!.test_rows / labelled).toBeGreaterThan(0.65);
     expect(r.model!.test_rows / labelled).toBeLessThan(0.85);
   });
+
+  it("with too little history for purged folds the quick model is skipped with the reason; the pre-scan still decides", async () => {
+    // A 120-bar lookback purged after each test block leaves the first fold of 160 bars no training data.
+    const { panel } = syntheticPanel({ symbols: 20, bars: 160, leaks: { plant: true, features: NEUTRAL_LEAKS.slice(0, 1) } });
+    const fs = features(panel, { include: ["mom_120", "ret_1", "alpha_a"] });
+    const r = await detectRound({ panel, features: fs, target: buildTarget("fwd_ret_1"), leakage: leakageConfig(), seed: 1 });
+    expect(r.model).toBeNull();
+    expect(r.model_skipped).toMatch(/fold 0 has 0 training/);
+    expect(r.model_checks).toEqual([]);
+    expect(r.leak).toEqual(["alpha_a"]);
+  });
 });
