@@ -23,3 +23,4 @@ export { NnModel, NN_FORMAT, NN_FORMAT_VERSION, type NnModelInfo } from "./model
 export { nnReady, activeNnBackend, NN_BACKENDS, BACKEND_ENV, type NnBackend, type NnBackendChoice } from "./runtime/backend.js";
 export { featureGridFromColumns, featureGridFromPanel, presentCells, isSequenceData, type FeatureGrid, type SequenceData } from "./sequence-data.js";
 export type { TrainingParams, NnObjective } from "./params.js";
+export { fitNnParallel, type NnJob, type ParallelOptions } from "./parallel/pool.js";
