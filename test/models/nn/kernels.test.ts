@@ -192,9 +192,10 @@ describe("fused ops equal stock tfjs ops (values and gradients)", () => {
     store.dispose();
   });
 
-  it("multi-head attention core, 1, 2 and 4 heads", () => {
-    for (const heads of [1, 2, 4]) {
-      expectSame((qkv) => (useFused() ? fusedAttention(qkv, heads) : attentionStock(qkv, heads)), [randn([2, 5, 24], 9)], 5e-5);
+  it("multi-head attention core: 1, 2, 3 and 4 heads, window and head sizes not multiples of 4", () => {
+    const cases: [number[], number][] = [[[2, 5, 24], 1], [[2, 5, 24], 2], [[2, 5, 24], 4], [[3, 8, 27], 3], [[1, 1, 12], 2]];
+    for (const [shape, heads] of cases) {
+      expectSame((qkv) => (useFused() ? fusedAttention(qkv, heads) : attentionStock(qkv, heads)), [randn(shape, 9)], 5e-5);
     }
   });
 

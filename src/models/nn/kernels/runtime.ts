@@ -20,8 +20,9 @@ export interface KernelExports {
   gru_backward(B: number, L: number, H: number, Wh: Ptr, G: Ptr, Hs: Ptr, dHs: Ptr, dxp: Ptr, dWh: Ptr, dbh: Ptr, dh: Ptr, dHP: Ptr, Hprev: Ptr, pb: Ptr): void;
   im2col_causal(x: Ptr, B: number, L: number, C: number, k: number, dil: number, cols: Ptr): void;
   col2im_causal(dcols: Ptr, B: number, L: number, C: number, k: number, dil: number, dx: Ptr): void;
-  attention_forward(B: number, L: number, D: number, nh: number, qkv: Ptr, out: Ptr, P: Ptr): void;
-  attention_backward(B: number, L: number, D: number, nh: number, qkv: Ptr, P: Ptr, dout: Ptr, dqkv: Ptr, dP: Ptr): void;
+  attention_scratch(L: number, D: number, nh: number): number;
+  attention_forward(B: number, L: number, D: number, nh: number, qkv: Ptr, out: Ptr, P: Ptr, scr: Ptr): void;
+  attention_backward(B: number, L: number, D: number, nh: number, qkv: Ptr, P: Ptr, dout: Ptr, dqkv: Ptr, scr: Ptr): void;
   layernorm_forward(x: Ptr, g: Ptr, b: Ptr, y: Ptr, xhat: Ptr, rstd: Ptr, M: number, N: number, eps: number): void;
   layernorm_backward(dy: Ptr, g: Ptr, xhat: Ptr, rstd: Ptr, dx: Ptr, dg: Ptr, db: Ptr, M: number, N: number): void;
   sum_squares(x: Ptr, n: number): number;

@@ -193,16 +193,16 @@ export function fusedAttention(qkv: TF.Tensor, heads: number): TF.Tensor {
       const rt = kernelRuntime();
       const pq = rt.put(data(t));
       const po = rt.scratch(B * L * D);
-      const P = rt.scratch(B * heads * L * L);
-      rt.k.attention_forward(B, L, D, heads, pq, po, P);
+      const P = rt.scratch(B * heads * L * (Math.ceil(L / 4) * 4));
+      const scr = rt.scratch(rt.k.attention_scratch(L, D, heads));
+      rt.k.attention_forward(B, L, D, heads, pq, po, P, scr);
       return {
         value: out(po, B * L * D, [B, L, D]),
         gradFunc: (dy) => {
           const r = kernelRuntime();
           const pdy = r.put(data(dy));
           const dq = r.scratch(B * L * D3);
-          const dP = r.scratch(L);
-          r.k.attention_backward(B, L, D, heads, pq, P, pdy, dq, dP);
+          r.k.attention_backward(B, L, D, heads, pq, P, pdy, dq, scr);
           return [out(dq, B * L * D3, [B, L, D3])];
         },
       };
