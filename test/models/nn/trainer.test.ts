@@ -254,3 +254,25 @@ describe("objectives, weights and inputs", () => {
     expect(err.message).toMatch(/aborted/);
   });
 });
+
+describe("memory hygiene", () => {
+  it("training, prediction and dispose leave no tensors or kernel memory behind", async () => {
+    const { kernelRuntime } = await import("../../../src/models/nn/kernels/runtime.js");
+    const { lstmFamily } = await import("../../../src/models/nn/families.js");
+    const { sequenceData } = await import("./helpers.js");
+    const seq = sequenceData(40, 3, 2, 5);
+    const warm = await mlpFamily.fit(train, mlpFamily.paramsSchema.parse({ ...small, epochs: 1 }), ctx, valid);
+    warm.dispose();
+    const tensors0 = tf.memory().numTensors;
+    const kernelBytes0 = kernelRuntime().bytesInUse();
+    const a = await mlpFamily.fit(train, mlpFamily.paramsSchema.parse({ ...small, early_stopping_patience: 2 }), ctx, valid);
+    a.predict(valid.X, valid.nRows);
+    const b = await lstmFamily.fit(seq.train, lstmFamily.paramsSchema.parse({ lookback: 4, hidden_units: [4], epochs: 2 }), ctx, seq.valid);
+    b.predictSequence(seq.valid);
+    expect(tf.memory().numTensors).toBeGreaterThan(tensors0); // the two models' weights
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(tensors0);
+    expect(kernelRuntime().bytesInUse()).toBe(kernelBytes0);
+  });
+});

@@ -247,6 +247,7 @@ export function evaluateLoss(net: Network, set: TrainSet, p: TrainingParams, bat
     sum += l * wtot;
     wsum += wtot;
   }
+  resetKernelArena();
   return wsum > 0 ? sum / wsum : NaN;
 }
 
@@ -268,5 +269,6 @@ export function forwardAll(src: BatchSource, K: number, batch: number, compute: 
     });
     out.set(vals, pos * K);
   }
+  resetKernelArena();
   return out;
 }
