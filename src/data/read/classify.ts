@@ -1,4 +1,5 @@
 import type { DataOptions } from "../options.js";
+import { globToRegExp } from "../../util/glob.js";
 import type { RawTable } from "./table.js";
 
 /**
@@ -20,13 +21,6 @@ export interface ColumnClass {
 }
 
 /** Glob-like pattern: `*` matches any run of characters, everything else matches itself. */
-export function globToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${body}$`);
-}
 
 export function classifyColumns(tables: readonly RawTable[], extra: DataOptions["extra_columns"]): ColumnClass[] {
   const agg = new Map<string, { name: string; standard: boolean; dtypes: Set<string>; numeric: number; text: number }>();
