@@ -65,8 +65,7 @@ export class NnModel implements TrainedModel {
     const backend = nnBackendSync();
     if (this.net && this.netBackend === backend) return this.net;
     this.net?.params.dispose();
-    const inputShape = this.info.steps > 1 || this.info.kind === "sequence" ? [this.info.steps, this.info.stepFeatures] : [this.info.stepFeatures];
-    this.net = this.builder(ParamStore.fromSaved(this.weights), inputShape, this.info.outDim, this.info.params);
+    this.net = this.builder(ParamStore.fromSaved(this.weights), inputShapeOf(this.info), this.info.outDim, this.info.params);
     this.netBackend = backend;
     return this.net;
   }
@@ -155,7 +154,12 @@ export class NnModel implements TrainedModel {
     if (info.stepFeatureNames.length !== info.stepFeatures) throw new InputError(`model JSON: ${info.stepFeatureNames.length} step feature names for ${info.stepFeatures} features per step`);
     if (info.scaler.mean.length !== info.stepFeatures || info.scaler.scale.length !== info.stepFeatures) throw new InputError(`model JSON: scaler has ${info.scaler.mean.length} features, expected ${info.stepFeatures}`);
     if (info.steps * info.stepFeatures !== info.featureNames.length && info.kind === "tabular") throw new InputError(`model JSON: ${info.featureNames.length} feature names for ${info.steps} x ${info.stepFeatures} inputs`);
-    return new NnModel({ ...info, params: p.data as NnModelInfo["params"] }, weights, builder);
+    const full = { ...info, params: p.data as NnModelInfo["params"] };
+    const check = ParamStore.checker(weights);
+    builder(check, inputShapeOf(full), full.outDim, full.params);
+    const extra = check.unusedSaved();
+    if (extra.length > 0) throw new InputError(`model JSON has weights the ${info.family} network does not use: ${extra.slice(0, 5).join(", ")}`, "the file was written by a different network layout");
+    return new NnModel(full, weights, builder);
   }
 
   /** Saved weights (copies of the trained values) by name. */
@@ -164,6 +168,10 @@ export class NnModel implements TrainedModel {
     for (const e of net.params.entries()) m.set(e.name, { shape: e.shape, data: e.data });
     return m;
   }
+}
+
+function inputShapeOf(info: Pick<NnModelInfo, "steps" | "stepFeatures" | "kind">): number[] {
+  return info.steps > 1 || info.kind === "sequence" ? [info.steps, info.stepFeatures] : [info.stepFeatures];
 }
 
 function encodeF32(a: Float32Array): string {

@@ -40,3 +40,37 @@ describe("tabular neural families learn and round-trip", () => {
     });
   }
 });
+
+describe("VAE reconstruction error as an anomaly / regime score", () => {
+  it("is higher for rows unlike the training data, survives save/load, and unknown scores are named", async () => {
+    const p = vaeFamily.paramsSchema.parse({ ...base, encoder_units: [16], latent_dim: 3, head_units: [], recon_weight: 1, epochs: 6 });
+    const model = await vaeFamily.fit(train, p, ctx);
+    expect(model.scoreNames()).toEqual(["reconstruction_error"]);
+    const normal = model.score("reconstruction_error", valid.X, valid.nRows);
+    const shifted = Float32Array.from(valid.X, (v) => 4 * v + 3); // a different regime
+    const anomalous = model.score("reconstruction_error", shifted, valid.nRows);
+    const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
+    expect(mean(anomalous)).toBeGreaterThan(3 * mean(normal));
+    const loaded = vaeFamily.load(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(Array.from(loaded.score("reconstruction_error", valid.X, valid.nRows))).toEqual(Array.from(normal));
+    expect(() => model.score("surprise", valid.X, valid.nRows)).toThrow(/vae has no score "surprise"/);
+    model.dispose();
+    loaded.dispose();
+  });
+});
+
+describe("model files", () => {
+  it("load refuses other families, other formats, wrong shapes and missing weights, naming what is wrong", async () => {
+    const model = await mlpFamily.fit(train, mlpFamily.paramsSchema.parse({ ...base, hidden_units: [4], epochs: 1 }), ctx);
+    const json = JSON.parse(JSON.stringify(model.toJSON()));
+    expect(json.format).toBe("foxml-nn");
+    expect(json.version).toBe(1);
+    expect(() => vaeFamily.load(json)).toThrow(/a "mlp" model, not "vae"/);
+    expect(() => mlpFamily.load({ ...json, format: "other" })).toThrow(/not a valid foxml-nn model: format/);
+    expect(() => mlpFamily.load({ ...json, params: { ...json.params, hidden_units: [5] } })).toThrow(/weight "mlp.0.w" has shape \[6,4\], the network needs \[6,5\]/);
+    expect(() => mlpFamily.load({ ...json, weights: json.weights.slice(1) })).toThrow(/no weight "mlp.0.w"/);
+    expect(() => mlpFamily.load({ ...json, weights: [{ ...json.weights[0], data: "AAAAAA==" }, ...json.weights.slice(1)] })).toThrow(/has 1 values, its shape \[6,4\] needs 24/);
+    expect(() => mlpFamily.load({ ...json, params: { ...json.params, learning_rate: -1 } })).toThrow(/params do not validate for mlp: learning_rate/);
+    model.dispose();
+  });
+});

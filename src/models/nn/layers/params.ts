@@ -35,7 +35,22 @@ export class ParamStore {
   private constructor(
     private readonly rng: Rng | null,
     private readonly saved: Map<string, SavedWeight> | null,
+    /** Only check names and shapes against `saved`; create no tensors (validating a model file). */
+    private readonly checkOnly = false,
   ) {}
+
+  /**
+   * A store that checks a saved model's weights against the layout a builder asks for, without
+   * tfjs: `load` calls the builder with it so a bad file fails at load, not at the first predict.
+   */
+  static checker(saved: Map<string, SavedWeight>): ParamStore {
+    return new ParamStore(null, saved, true);
+  }
+
+  /** Saved weights the builder never asked for (after building with a checker or fromSaved store). */
+  unusedSaved(): string[] {
+    return this.saved ? [...this.saved.keys()].filter((k) => !this.names.includes(k)) : [];
+  }
 
   static fresh(rng: Rng): ParamStore {
     return new ParamStore(rng, null);
@@ -56,6 +71,11 @@ export class ParamStore {
         throw new InputError(`model JSON: weight "${name}" has shape [${w.shape}], the network needs [${shape}]`);
       }
       data = w.data;
+      if (this.checkOnly) {
+        this.names.push(name);
+        this.shapes.push(shape);
+        return undefined as unknown as TF.Variable;
+      }
     } else data = initialValues(shape, init, this.rng!.fork(name));
     const init0 = tf.tensor(data, shape, "float32");
     const v = tf.variable(init0, true, undefined, "float32");
