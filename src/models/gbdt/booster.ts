@@ -66,6 +66,9 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
   if (valid) makeObjective(p, valid.y, valid.group, "validation data");
   const K = objective.numOutputs;
   const metric = makeMetric(p);
+  if (p.early_stopping_rounds > 0 && !valid) {
+    ctx.log?.warn({ family, early_stopping_rounds: p.early_stopping_rounds }, "early_stopping_rounds is set but no validation data was given: training all n_estimators rounds");
+  }
 
   const tBin = performance.now();
   const { bins, matrix } = await binInParallel(train.X, n, F, train.featureNames, categorical, {
