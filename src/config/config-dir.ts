@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { foxmlPackageRoot } from "../util/package-root.js";
 
 /** The installed foxml package (works from src/ under tsx and from dist/ when compiled). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const PACKAGE_ROOT = foxmlPackageRoot();
 
 /** The configuration shipped with the package. */
 export const BUNDLED_CONFIG_DIR = join(PACKAGE_ROOT, "config");

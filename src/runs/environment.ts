@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { foxmlPackageRoot } from "../util/package-root.js";
 
 interface PackageJson {
   name?: string;
@@ -25,20 +25,7 @@ function readPackageJson(path: string): PackageJson | undefined {
   }
 }
 
-let cachedRoot: string | undefined;
-
-/** The folder holding FoxML's own package.json (found upwards from this module, in src/ or dist/). */
-export function foxmlPackageRoot(): string {
-  if (cachedRoot !== undefined) return cachedRoot;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = readPackageJson(join(dir, "package.json"));
-    if (pkg?.name === "foxml") return (cachedRoot = dir);
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("cannot find FoxML's package.json above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
+export { foxmlPackageRoot };
 
 /**
  * The installed version of `name`, looked up in node_modules folders from `fromDir` upwards (as
