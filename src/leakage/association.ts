@@ -20,13 +20,15 @@
  * Nothing here moves values between symbols: cross-sections are read one timestamp at a time,
  * time series one symbol (column) at a time.
  */
-import { averageRanksInto } from "../validation/metrics/ranks.js";
 
 /** One series on the scanned panel: time-major values and their per-timestamp ranks. */
 export interface ScanSeries {
   readonly v: Float64Array;
-  /** Average ranks (1-based) among the finite values of each timestamp; NaN where v is missing. */
-  readonly ranks: Float64Array;
+  /**
+   * Average ranks (1-based) among the finite values of each timestamp, NaN where v is missing;
+   * null when the series is only compared through time (no rank IC is computed for it).
+   */
+  readonly ranks: Float64Array | null;
 }
 
 export interface Stat {
@@ -53,31 +55,48 @@ export const MIN_BLOCKS = 4;
 
 const NO_STAT: Stat = { value: NaN, t: NaN, n: 0 };
 
-export function scanSeries(v: Float64Array, T: number, S: number): ScanSeries {
-  return { v, ranks: crossSectionalRanks(v, T, S) };
+export function scanSeries(v: Float64Array, T: number, S: number, crossSection = true): ScanSeries {
+  return { v, ranks: crossSection ? crossSectionalRanks(v, T, S) : null };
 }
 
-/** Per-timestamp average ranks of the finite values of a time-major grid. */
+/**
+ * Per-timestamp average ranks (1-based, ties averaged, as scipy's rankdata) of the non-NaN values
+ * of a time-major grid. Each row's values are sorted with the native numeric sort and every value
+ * finds its tie range by binary search: the pre-scan ranks every view of every feature, and this
+ * is several times faster than sorting indices with a comparator.
+ */
 export function crossSectionalRanks(v: Float64Array, T: number, S: number): Float64Array {
   const out = new Float64Array(T * S).fill(NaN);
-  const vals = new Float64Array(S);
-  const pos = new Int32Array(S);
-  const order = new Int32Array(S);
-  const r = new Float64Array(S);
+  const sorted = new Float64Array(S);
   for (let t = 0; t < T; t++) {
     const row = t * S;
     let n = 0;
     for (let s = 0; s < S; s++) {
       const x = v[row + s];
-      if (x === x) {
-        vals[n] = x;
-        pos[n] = s;
-        n++;
-      }
+      if (x === x) sorted[n++] = x;
     }
     if (n === 0) continue;
-    averageRanksInto(vals, n, order, r);
-    for (let i = 0; i < n; i++) out[row + pos[i]] = r[i];
+    const view = sorted.subarray(0, n).sort();
+    for (let s = 0; s < S; s++) {
+      const x = v[row + s];
+      if (!(x === x)) continue;
+      // first position >= x and first position > x
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (view[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      let up = lo;
+      hi = n;
+      while (up < hi) {
+        const mid = (up + hi) >>> 1;
+        if (view[mid] <= x) up = mid + 1;
+        else hi = mid;
+      }
+      out[row + s] = (lo + 1 + up) / 2;
+    }
   }
   return out;
 }
@@ -163,6 +182,7 @@ function rankIc(a: ScanSeries, b: ScanSeries, sc: AssociationScratch): Stat {
   let nT = 0;
   const ra = a.ranks;
   const rb = b.ranks;
+  if (ra === null || rb === null) return NO_STAT;
   for (let t = 0; t < T; t++) {
     const row = t * S;
     let n = 0;

@@ -152,7 +152,9 @@ function readingsOf(level: Float64Array, ctx: PrescanContext): Reading[] {
   ];
   if (ctx.close !== null && isPriceLike(level, ctx.close)) views.push(["relative_to_close", logRatio(level, ctx.close)]);
   return views.map(([view, values]) => {
-    const scan = scanSeries(values, T, S);
+    // The change view exists for per-symbol level series (prices, slow quantities); it is read
+    // through time only, which also saves ranking it (ranking is most of the pre-scan's cost).
+    const scan = scanSeries(values, T, S, view !== "change");
     return { view, values, scan, fut: associate(scan, ctx.target, ctx.sc) };
   });
 }
@@ -291,7 +293,7 @@ function lagSensitivityCheck(best: Candidate | null, ctx: PrescanContext, subjec
     return result("lag_sensitivity", "OK", evidence(figure, null, 1 / R), "Not needed: the feature is not strongly tied to the target.");
   }
   const { T, S } = ctx.frame;
-  const lagged = scanSeries(shiftWithinSymbols(best.reading.values, T, S, k), T, S);
+  const lagged = scanSeries(shiftWithinSymbols(best.reading.values, T, S, k), T, S, best.kind === "rank_ic");
   const kept = Math.abs(statOf(associate(lagged, ctx.target, ctx.sc), best.kind).value) / Math.abs(best.value);
   const ev = evidence(figure, kept, 1 / R);
   if (!(kept >= 1 / R)) {
