@@ -94,7 +94,7 @@ export async function fitLinear(spec: LinearSpec, train: TabularData, params: Li
   let selected = fullPath.lambdas.length - 1;
 
   if (valid) {
-    const rows = scoredRows(full.pre, valid, 0, valid.nRows, validOffset);
+    const rows = scoredRows(full.pre, valid, 0, valid.nRows, validOffset, `${family} validation data`);
     const s = scorePath(rows, fullPath, nOut, st.link, metric);
     selection = { ...selection, source: auto ? "validation" : "fixed", metric, scores: s.scores, se: s.se };
     if (auto) selected = pickLambda(s, params.lambda_selection);
@@ -111,7 +111,7 @@ export async function fitLinear(spec: LinearSpec, train: TabularData, params: Li
     checkAbort(ctx);
     const inner = prepare(0, innerRows);
     const innerPath = inner.run(fullPath.lambdas);
-    const s = padScores(scorePath(scoredRows(inner.pre, train, n - holdoutRows, n, trainOffset), innerPath, nOut, st.link, metric), fullPath.lambdas.length);
+    const s = padScores(scorePath(scoredRows(inner.pre, train, n - holdoutRows, n, trainOffset, `${family} holdout`), innerPath, nOut, st.link, metric), fullPath.lambdas.length);
     selected = pickLambda(s, params.lambda_selection);
     selection = { ...selection, source: "holdout", metric, scores: s.scores, se: s.se, innerRows, gapRows, holdoutRows };
   }
@@ -246,14 +246,14 @@ function logisticProblem(d: TabularData, pre: Preprocessor, range: RowRange, off
   };
 }
 
-function scoredRows(pre: Preprocessor, d: TabularData, start: number, end: number, offset: Float64Array | null): ScoredRows {
+function scoredRows(pre: Preprocessor, d: TabularData, start: number, end: number, offset: Float64Array | null, where: string): ScoredRows {
   const nOut = offset ? offset.length / d.nRows : 1;
   return {
     design: pre.rowMajor(d.X, start, end),
     n: end - start,
     p: pre.nCols,
     y: d.y.subarray(start, end),
-    v: normalizedWeights(d, start, end, "scored rows"),
+    v: normalizedWeights(d, start, end, where),
     offset: sliceOffsets(offset, d.nRows, start, end, nOut),
   };
 }
