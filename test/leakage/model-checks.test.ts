@@ -10,8 +10,8 @@ import { buildTarget } from "../../src/targets/index.js";
 import { Rng } from "../../src/util/random.js";
 import { features, gridFeatures, gridPanel, gridTarget, leakageConfig, syntheticPanel } from "./helpers.js";
 
-const T = 500;
-const S = 30;
+const T = 400;
+const S = 25;
 /** Pre-scan thresholds opened so the leaky fixtures reach the quick model. */
 const OPEN = { thresholds: { feature_association: { suspicious: 0.9, implausible: 0.95 }, future_past_ratio: 1000, target_agreement: 0.99 } };
 

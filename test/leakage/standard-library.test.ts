@@ -15,7 +15,7 @@ let fs: FeatureSet;
 const reports: Record<string, LeakageReport> = {};
 
 beforeAll(async () => {
-  panel = syntheticPanel({ seed: 19, signals: { plant: true } }).panel;
+  panel = syntheticPanel({ seed: 19, symbols: 30, bars: 500, signals: { plant: true } }).panel;
   fs = features(panel);
   // The whole detection (quick model and sentinels included) against the 5-bar target, which the
   // planted signal predicts; the 1-bar target through the rules and the pre-scan only (speed).
