@@ -8,6 +8,7 @@ import { layerNorm, INFERENCE } from "../../../src/models/nn/layers/basic.js";
 import { gemmScratch, kernelRuntime, resetKernelArena } from "../../../src/models/nn/kernels/runtime.js";
 import { setKernelMode, useFused, type KernelMode } from "../../../src/models/nn/ops/fused.js";
 import { fusedAttention } from "../../../src/models/nn/ops/fused-ops.js";
+import { markConstant } from "../../../src/models/nn/ops/constant.js";
 import { dense } from "../../../src/models/nn/ops/matmul.js";
 import { nnReady, tf, type TF } from "../../../src/models/nn/runtime/backend.js";
 import { Rng } from "../../../src/util/random.js";
@@ -148,6 +149,19 @@ describe("fused ops equal stock tfjs ops (values and gradients)", () => {
       expectSame((xx, ww) => dense(xx, ww, undefined, act), [x, w]);
     });
   }
+
+  it("a data input (marked constant) skips its own gradient; weight gradients are unchanged", () => {
+    const w = randn([6, 3], 2);
+    const grads = (["stock", "fused"] as const).map((m) => {
+      setKernelMode(m);
+      resetKernelArena();
+      const x = markConstant(randn([2, 4, 6], 1)); // 3D: marked through the reshape too
+      const g = tf.grad((ww: TF.Tensor) => tf.sum(tf.square(dense(x, ww, undefined, "tanh"))))(w);
+      setKernelMode("auto");
+      return Float32Array.from(g.dataSync() as Float32Array);
+    });
+    expect(maxAbsDiff(grads[0], grads[1])).toBeLessThan(2e-5);
+  });
 
   it("dense over a 3D input flattens the leading axes", () => {
     expectSame((x, w, b) => dense(x, w, b, "relu"), [randn([3, 5, 4], 4), randn([4, 9], 5), randn([9], 6)]);

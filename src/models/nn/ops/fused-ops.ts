@@ -1,6 +1,7 @@
 import { ACT_CODE, gemmScratch, kernelRuntime, type KernelActivation } from "../kernels/runtime.js";
 import { tensorFrom, tensorView } from "../kernels/transfer.js";
 import type { TF } from "../runtime/backend.js";
+import { isConstant } from "./constant.js";
 import { customOp } from "./custom.js";
 
 /**
@@ -31,6 +32,7 @@ export function fusedDense(x: TF.Tensor, w: TF.Tensor, b: TF.Tensor | null, act:
       const [xt, wt, bt] = inputs;
       const [M, K] = xt.shape as number[];
       const N = wt.shape[1] as number;
+      const needDx = !isConstant(xt);
       const rt = kernelRuntime();
       const px = rt.put(data(xt));
       const pw = rt.put(data(wt));
@@ -46,11 +48,15 @@ export function fusedDense(x: TF.Tensor, w: TF.Tensor, b: TF.Tensor | null, act:
           const r = kernelRuntime();
           let pdz = r.put(data(dy));
           if (code !== ACT_CODE.linear) r.k.act_grad(pdz, pz, pdz, M * N, code);
-          const pdx = r.scratch(M * K);
           const pdw = r.scratch(K * N);
-          r.k.gemm(0, 1, M, K, N, pdz, N, pw, N, pdx, K, 0, scr);
           r.k.gemm(1, 0, K, N, M, px, K, pdz, N, pdw, N, 0, scr);
-          const grads = [out(pdx, M * K, [M, K]), out(pdw, K * N, [K, N])];
+          let dx: TF.Tensor;
+          if (needDx) {
+            const pdx = r.scratch(M * K);
+            r.k.gemm(0, 1, M, K, N, pdz, N, pw, N, pdx, K, 0, scr);
+            dx = out(pdx, M * K, [M, K]);
+          } else dx = tensorFrom(new Float32Array(M * K), [M, K]); // the input is data: its gradient is unused
+          const grads = [dx, out(pdw, K * N, [K, N])];
           if (bt) {
             const pdb = r.scratch(N);
             r.k.col_sum(pdz, M, N, N, pdb, 0);
@@ -147,6 +153,7 @@ export function fusedConv1d(x: TF.Tensor, w: TF.Tensor, b: TF.Tensor, k: number,
       const F = wt.shape[1] as number;
       const KC = k * C;
       const M = B * L;
+      const needDx = !isConstant(xt);
       const rt = kernelRuntime();
       const px = rt.put(data(xt));
       const pw = rt.put(data(wt));
@@ -166,13 +173,17 @@ export function fusedConv1d(x: TF.Tensor, w: TF.Tensor, b: TF.Tensor, k: number,
           if (code !== ACT_CODE.linear) r.k.act_grad(pdz, pz, pdz, M * F, code);
           const pdw = r.scratch(KC * F);
           const pdb = r.scratch(F);
-          const dcols = r.scratch(M * KC);
-          const pdx = r.scratch(M * C);
           r.k.gemm(1, 0, KC, F, M, cols, KC, pdz, F, pdw, F, 0, scr);
           r.k.col_sum(pdz, M, F, F, pdb, 0);
-          r.k.gemm(0, 1, M, KC, F, pdz, F, pw, F, dcols, KC, 0, scr);
-          r.k.col2im_causal(dcols, B, L, C, k, dil, pdx);
-          return [out(pdx, M * C, [B, L, C]), out(pdw, KC * F, [KC, F]), out(pdb, F, [F])];
+          let dx: TF.Tensor;
+          if (needDx) {
+            const dcols = r.scratch(M * KC);
+            const pdx = r.scratch(M * C);
+            r.k.gemm(0, 1, M, KC, F, pdz, F, pw, F, dcols, KC, 0, scr);
+            r.k.col2im_causal(dcols, B, L, C, k, dil, pdx);
+            dx = out(pdx, M * C, [B, L, C]);
+          } else dx = tensorFrom(new Float32Array(M * C), [B, L, C]);
+          return [dx, out(pdw, KC * F, [KC, F]), out(pdb, F, [F])];
         },
       };
     });

@@ -1,5 +1,6 @@
 import { tf, type TF } from "../runtime/backend.js";
 import { activate, type Activation } from "./activation.js";
+import { isConstant, markConstant } from "./constant.js";
 import { customOp } from "./custom.js";
 import { useFused } from "./fused.js";
 import { fusedDense } from "./fused-ops.js";
@@ -54,6 +55,7 @@ export function dense(x: TF.Tensor, w: TF.Tensor, bias?: TF.Tensor, act: Activat
   const outDim = w.shape[1]!;
   const lead = x.shape.slice(0, -1);
   const x2 = x.rank === 2 ? x : tf.reshape(x, [-1, inDim]);
+  if (x2 !== x && isConstant(x)) markConstant(x2);
   let y: TF.Tensor;
   if (useFused()) y = fusedDense(x2, w, bias ?? null, act);
   else {

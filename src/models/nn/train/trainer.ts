@@ -9,6 +9,7 @@ import { tf, type TF } from "../runtime/backend.js";
 import { taskLoss } from "./loss.js";
 import { chooseBatchSize, estimateMemory, isOutOfMemory } from "./memory.js";
 import { resetKernelArena } from "../kernels/runtime.js";
+import { markConstant } from "../ops/constant.js";
 import { useFused } from "../ops/fused.js";
 import { AdamW, FusedAdamW, learningRate, type Optimizer } from "./optimizer.js";
 
@@ -199,7 +200,7 @@ export class StepRunner {
     resetKernelArena();
     return tf.tidy(() => {
       const size = shape.reduce((a, b) => a * b, 1);
-      const x = tf.tensor(xbuf.subarray(0, count * size), [count, ...shape], "float32");
+      const x = markConstant(tf.tensor(xbuf.subarray(0, count * size), [count, ...shape], "float32"));
       const y = tf.tensor1d(ybuf.subarray(0, count), "float32");
       const w = wbuf ? tf.tensor1d(wbuf.subarray(0, count), "float32") : null;
       const { value, grads } = tf.variableGrads(() => {
