@@ -5,14 +5,9 @@
  */
 import { allowsHorizon, type FeatureSpec } from "../features/spec.js";
 import type { TargetSpec } from "../targets/spec.js";
+import { globToRegExp } from "../util/glob.js";
 import type { CheckResult, LeakageConfig } from "./types.js";
 import { evidence, result } from "./verdict.js";
-
-/** A glob (`*`, `?`) as an anchored, case-insensitive regular expression. */
-function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i");
-}
 
 /**
  * The configured exclusion that matches `name`, or null. Matching ignores case: `FWD_RET_5` reads
@@ -22,7 +17,7 @@ export function matchingExclusion(name: string, exclusions: LeakageConfig["exclu
   const lower = name.toLowerCase();
   const column = exclusions.columns.find((c) => c.toLowerCase() === lower);
   if (column !== undefined) return { kind: "column", rule: column };
-  const pattern = exclusions.patterns.find((p) => globRegExp(p).test(name));
+  const pattern = exclusions.patterns.find((p) => globToRegExp(p.toLowerCase()).test(lower));
   return pattern === undefined ? null : { kind: "pattern", rule: pattern };
 }
 
