@@ -159,12 +159,14 @@ async function reach(json: boolean, target: number): Promise<void> {
     const row = {
       bench: "nn",
       model: "lstm_time_to_loss",
+      ours_ms: reached ? Math.round(ours * 1000) : null,
+      torch_ms: ts === null ? null : Math.round(ts * 1000),
+      ratio: reached && ts ? +(ours / ts).toFixed(2) : null,
       target_valid_mse: target,
       ours_s: reached ? +ours.toFixed(2) : null,
       ours_epochs: reached ? history.length : null,
       torch_s: ts === null ? null : +ts.toFixed(2),
       torch_epochs: t?.epochs ?? null,
-      ratio: reached && ts ? +(ours / ts).toFixed(2) : null,
     };
     if (json) process.stdout.write(`${JSON.stringify(row)}\n`);
     else {
@@ -197,9 +199,10 @@ async function memory(json: boolean, windows: number, maxSteps: number): Promise
   let peak = process.memoryUsage().rss;
   let steps = 0;
   const t0 = performance.now();
+  const log = json ? undefined : { info: (o: object, m?: string) => process.stdout.write(`  ${m} ${JSON.stringify(o)}\n`), warn: (o: object, m?: string) => process.stdout.write(`  ${m} ${JSON.stringify(o)}\n`), debug: () => {} };
   const p = lstmFamily.paramsSchema.parse({ lookback: L, hidden_units: [64], epochs: 1, batch_size: 256, max_steps_per_epoch: maxSteps, early_stopping_patience: 0 });
-  const model = await lstmFamily.fit({ grid, rows, y }, p, { seed: 1, threads: 1 }, undefined);
-  void model;
+  const model = await lstmFamily.fit({ grid, rows, y }, p, { seed: 1, threads: 1, log }, undefined);
+  const fitSeconds = (performance.now() - t0) / 1000;
   // sample RSS while predicting a slice too (inference batches)
   const probe = { grid, rows: rows.subarray(0, 50_000) };
   model.predictSequence(probe);
@@ -213,6 +216,7 @@ async function memory(json: boolean, windows: number, maxSteps: number): Promise
     features: F,
     steps,
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
+    fit_seconds: +fitSeconds.toFixed(1),
     grid_mib: +((values.byteLength / 2 ** 20).toFixed(1)),
     materialized_mib: +(((windows * L * F * 4) / 2 ** 20).toFixed(0)),
     peak_rss_mib: +(peak / 2 ** 20).toFixed(0),
