@@ -1,13 +1,15 @@
 /**
- * `npm run bench -- gbdt [--json] [--quick] [--threads N] [--cases a,b]`: FoxML's GBDT against
- * XGBoost (hist, 2 threads) and scikit-learn's HistGradientBoosting on identical generated data
+ * `npm run bench -- gbdt [--json] [--quick] [--threads N] [--cases a,b] [--skip-sklearn]`: FoxML's GBDT against
+ * XGBoost (hist) and scikit-learn's HistGradientBoosting, all with N threads (default 2), on identical generated data
  * (float features, 100 trees, depth 6 / 63 leaves, 255 bins, learning rate 0.1). Prints fit-time
  * ratios, test metrics side by side and where our time goes. The references run through Debian's
- * python3 (python3-xgboost, python3-sklearn).
+ * python3 (python3-xgboost, python3-sklearn). Besides wall-clock seconds it reports process CPU
+ * seconds (all threads): on a machine shared with other work, wall times of multi-threaded code
+ * swing wildly, CPU time much less.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TabularData } from "../src/models/family.js";
@@ -67,7 +69,7 @@ function python(): string | null {
   return null;
 }
 
-function parseArgs(args: string[]): { json: boolean; quick: boolean; threads: number; cases: Case[] } {
+function parseArgs(args: string[]): { json: boolean; quick: boolean; threads: number; cases: Case[]; skipSklearn: boolean } {
   const json = args.includes("--json");
   const quick = args.includes("--quick");
   const ti = args.indexOf("--threads");
@@ -79,7 +81,7 @@ function parseArgs(args: string[]): { json: boolean; quick: boolean; threads: nu
     cases = ALL_CASES.filter((c) => want.has(c.name));
   }
   if (quick) cases = cases.filter((c) => c.rows <= 500_000).map((c) => ({ ...c, name: c.name.replace("500k", "50k"), rows: 50_000 }));
-  return { json, quick, threads, cases };
+  return { json, quick, threads, cases, skipSklearn: args.includes("--skip-sklearn") };
 }
 
 const fmt = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
@@ -105,19 +107,22 @@ export async function run(args: string[]): Promise<number> {
         min_sum_hessian_in_leaf: 1,
         min_data_in_leaf: c.growth === "depthwise" ? 1 : 20,
       });
+      const cpu0 = process.cpuUsage();
       const out = await trainGbdt("xgboost", train, params, { seed: 1, threads: opt.threads });
+      const cpu = process.cpuUsage(cpu0);
+      const oursCpu = (cpu.user + cpu.system) / 1e6;
       const pred = out.model.predict(test.X, test.nRows);
       const ours = c.task === "regression" ? r2(pred, test.y, undefined) : auc(pred, test.y, undefined);
 
-      let ref: { xgboost_s?: number; xgboost_metric?: number; sklearn_s?: number; sklearn_metric?: number } = {};
+      let ref: { xgboost_s?: number; xgboost_cpu_s?: number; xgboost_metric?: number; sklearn_s?: number; sklearn_cpu_s?: number; sklearn_metric?: number } = {};
       if (py) {
         writeFileSync(join(dir, "x_train.f32"), new Uint8Array(train.X.buffer));
         writeFileSync(join(dir, "y_train.f64"), new Uint8Array(train.y.buffer));
         writeFileSync(join(dir, "x_test.f32"), new Uint8Array(test.X.buffer));
         writeFileSync(join(dir, "y_test.f64"), new Uint8Array(test.y.buffer));
-        const r = spawnSync(py, [refScript, dir, c.task, String(train.nRows), String(test.nRows), String(FEATURES), "2", String(TREES), "6", c.growth === "depthwise" ? "64" : "63"], {
+        const r = spawnSync(py, [refScript, dir, c.task, String(train.nRows), String(test.nRows), String(FEATURES), String(opt.threads), String(TREES), "6", c.growth === "depthwise" ? "64" : "63", opt.skipSklearn ? "skip-sklearn" : "with-sklearn"], {
           encoding: "utf8",
-          env: { ...process.env, OMP_NUM_THREADS: "2" },
+          env: { ...process.env, OMP_NUM_THREADS: String(opt.threads) },
           maxBuffer: 1 << 20,
         });
         if (r.status !== 0) process.stderr.write(`reference failed: ${r.stderr}\n`);
@@ -132,6 +137,11 @@ export async function run(args: string[]): Promise<number> {
         sklearn_s: round(ref.sklearn_s),
         ratio_vs_xgboost: ref.xgboost_s ? round(out.profile.total / ref.xgboost_s) : null,
         ratio_vs_sklearn: ref.sklearn_s ? round(out.profile.total / ref.sklearn_s) : null,
+        ours_cpu_s: round(oursCpu),
+        xgboost_cpu_s: round(ref.xgboost_cpu_s),
+        sklearn_cpu_s: round(ref.sklearn_cpu_s),
+        cpu_ratio_vs_xgboost: ref.xgboost_cpu_s ? round(oursCpu / ref.xgboost_cpu_s) : null,
+        load_average_1m: round(loadavg()[0], 2),
         metric: c.task === "regression" ? "r2" : "auc",
         ours_metric: round(ours, 4),
         xgboost_metric: round(ref.xgboost_metric, 4),
@@ -155,6 +165,7 @@ function printHuman(l: Record<string, unknown>, p: TrainProfile, hasRef: boolean
   const n = (k: string): number => (typeof l[k] === "number" ? (l[k] as number) : NaN);
   process.stdout.write(`\n${l.case} (${l.threads} threads)\n`);
   process.stdout.write(`  fit time   ours ${fmt(n("ours_s"), 2)} s | xgboost ${fmt(n("xgboost_s"), 2)} s | sklearn ${fmt(n("sklearn_s"), 2)} s   ratio vs xgboost ${fmt(n("ratio_vs_xgboost"), 2)}x, vs sklearn ${fmt(n("ratio_vs_sklearn"), 2)}x\n`);
+  process.stdout.write(`  cpu time   ours ${fmt(n("ours_cpu_s"), 2)} s | xgboost ${fmt(n("xgboost_cpu_s"), 2)} s | sklearn ${fmt(n("sklearn_cpu_s"), 2)} s   cpu ratio vs xgboost ${fmt(n("cpu_ratio_vs_xgboost"), 2)}x (load average ${fmt(n("load_average_1m"), 1)})\n`);
   process.stdout.write(`  test ${l.metric}    ours ${fmt(n("ours_metric"), 4)} | xgboost ${fmt(n("xgboost_metric"), 4)} | sklearn ${fmt(n("sklearn_metric"), 4)}\n`);
   const parts = ["binning", "gradients", "histograms", "splits", "partition", "scoreUpdates"] as const;
   const shown = parts.map((k) => `${k} ${fmt(p[k], 2)} s (${fmt((100 * p[k]) / p.total, 0)}%)`).join(", ");
