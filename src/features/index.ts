@@ -6,7 +6,7 @@ export { FeatureRegistry, standardRegistry, standardTimeSeriesSpecs, specProblem
 export { crossSectionalSpec, crossSectionalName, CS_TRANSFORMS, DEFAULT_CROSS_SECTIONAL, DEFAULT_WINSOR_QUANTILE, type CsTransform } from "./library/cross_sectional.js";
 export { userColumnSpec, type UserColumnDecl } from "./library/user.js";
 export type { LibraryOptions } from "./library/define.js";
-export { planFeatures, globToRegExp, matchesAny, DEFAULT_USER_EXCLUDE } from "./plan.js";
+export { planFeatures, DEFAULT_USER_EXCLUDE } from "./plan.js";
 export type { FeatureOptions, FeaturePlan, FeatureLogger, SkippedFeature, UserColumnsOptions, CrossSectionalRequest, PlanData } from "./plan.js";
 export { buildFeatures, streamFeatures, type BuildOptions, type FeatureSet, type FeatureChunk, type StreamSummary } from "./build.js";
 export { panelSource, type GridSource } from "./source.js";

@@ -5,6 +5,7 @@
  */
 import { STANDARD_COLUMNS } from "../data/types.js";
 import { InputError } from "../util/errors.js";
+import { matchesAny } from "../util/glob.js";
 import { crossSectionalSpec, type CsTransform } from "./library/cross_sectional.js";
 import type { LibraryOptions } from "./library/define.js";
 import { userColumnSpec, type UserColumnDecl } from "./library/user.js";
@@ -73,16 +74,6 @@ export interface FeaturePlan {
   readonly warmupRows: number;
   readonly extraLag: number;
   readonly marketProxy: number;
-}
-
-/** Glob (`*`, `?`) to an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
-}
-
-export function matchesAny(name: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => (p.includes("*") || p.includes("?") ? globToRegExp(p).test(name) : p === name));
 }
 
 function withExtraLag(spec: FeatureSpec, k: number, bases: Map<string, FeatureSpec>): FeatureSpec {
