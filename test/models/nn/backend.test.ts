@@ -15,7 +15,10 @@ describe("backend chosen at run time", () => {
     const tr = subset(d, 0, 200);
     const va = subset(d, 200, 300);
     const p = mlpFamily.paramsSchema.parse({ hidden_units: [8], epochs: 2, batch_size: 32 });
+    const handlers = [process.listenerCount("uncaughtException"), process.listenerCount("unhandledRejection")];
     expect(await nnReady("wasm")).toBe("wasm");
+    // the wasm glue installs process-wide crash handlers that print its whole minified source: removed
+    expect([process.listenerCount("uncaughtException"), process.listenerCount("unhandledRejection")]).toEqual(handlers);
     expect(tf.getBackend()).toBe("wasm");
     const a = await mlpFamily.fit(tr, p, ctx, va);
     expect(a.info.training.backend).toBe("wasm");

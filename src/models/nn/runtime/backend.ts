@@ -93,9 +93,18 @@ async function init(choice: NnBackendChoice): Promise<NnBackend> {
     wasm.setWasmPaths(`${wasmDir()}/`);
     wasmPathsSet = true;
   }
-  const ok = await tf.setBackend(want);
+  // The wasm backend's Emscripten glue installs process-wide uncaughtException/unhandledRejection
+  // handlers that rethrow, so any later crash prints its whole minified source; the CLI has its own.
+  const before = { u: process.listeners("uncaughtException"), r: process.listeners("unhandledRejection") };
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(want);
+    await tf.ready();
+  } finally {
+    for (const l of process.listeners("uncaughtException")) if (!before.u.includes(l)) process.off("uncaughtException", l);
+    for (const l of process.listeners("unhandledRejection")) if (!before.r.includes(l)) process.off("unhandledRejection", l);
+  }
   if (!ok) throw new FoxmlError(`the TensorFlow.js ${want} backend failed to initialise`, { exitCode: 1 });
-  await tf.ready();
   quietCpuBanner();
   active = want;
   return want;
