@@ -10,7 +10,7 @@ import { NnModel } from "./model.js";
 import { outputDim, type TrainingParams } from "./params.js";
 import { nnReady } from "./runtime/backend.js";
 import { checkSequenceData, isSequenceData, type SequenceData } from "./sequence-data.js";
-import { trainNetwork, type TrainOptions, type TrainSet } from "./train/trainer.js";
+import { trainNetwork, type TrainSet } from "./train/trainer.js";
 
 /** What a neural family is: a name, its kind, its hyperparameter schema and its network builder. */
 export interface NnFamilyDef<P extends TrainingParams> {
@@ -39,7 +39,6 @@ export async function fitNn<P extends TrainingParams & { lookback?: number }>(
   params: P,
   ctx: FitContext,
   valid?: NnInput,
-  hooks: Pick<TrainOptions, "beforeStep"> = {},
 ): Promise<NnModel> {
   const backend = await nnReady();
   const steps = def.kind === "sequence" ? params.lookback ?? 1 : 1;
@@ -69,7 +68,7 @@ export async function fitNn<P extends TrainingParams & { lookback?: number }>(
   const net = def.builder(store, tr.source.sampleShape, outDim, params);
   let result;
   try {
-    result = await trainNetwork(toSet(tr), va ? toSet(va) : undefined, { family: def.name, net, params, seed: ctx.seed, log: ctx.log, signal: ctx.signal, ...hooks });
+    result = await trainNetwork(toSet(tr), va ? toSet(va) : undefined, { family: def.name, net, params, seed: ctx.seed, log: ctx.log, signal: ctx.signal });
   } catch (e) {
     store.dispose();
     throw e;

@@ -117,8 +117,9 @@ function quietCpuBanner(): void {
 }
 
 /**
- * Initialises the backend (once per thread) and returns its name. A later call with a different
- * explicit choice switches backend; `auto`/undefined keeps whatever is active.
+ * Initialises the backend (once per thread) and returns its name. Without an argument the choice is
+ * FOXML_NN_BACKEND (default `auto`). A concrete choice different from the active backend switches to
+ * it; `auto` keeps whatever is active.
  */
 export async function nnReady(choice?: NnBackendChoice): Promise<NnBackend> {
   const c = resolveChoice(choice);
