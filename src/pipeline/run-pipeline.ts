@@ -8,6 +8,9 @@ import { createRun, type Run } from "../runs/run.js";
 import type { SinkLevel } from "../log/levels.js";
 import type { CliIo } from "../cli/io.js";
 import { dataStage } from "./stages/data.js";
+import { featuresStage } from "./stages/features.js";
+import { targetsStage } from "./stages/targets.js";
+import { leakageStage } from "../leakage/stage.js";
 import { tryRegisterRun } from "../registry/registry.js";
 
 export interface RunPipelineOptions {
@@ -42,7 +45,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
   tryRegisterRun(run.dir, (m) => run.log.warn(m));
   try {
     await run.execute(async () => {
-      await dataStage(run, cfg.pipeline.data, cwd);
+      const inspection = await dataStage(run, cfg.pipeline.data, cwd);
+      const features = await featuresStage(run, inspection);
+      const targets = await targetsStage(run, inspection.panel, cfg);
+      if (targets.length > 0) {
+        await leakageStage(run, { panel: inspection.panel, features, targets, leakage: cfg.pipeline.leakage, seed: cfg.pipeline.determinism.seed });
+      }
     });
   } finally {
     // run.log is closed once the run has finished, so this warning goes to stderr.

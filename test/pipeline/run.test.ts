@@ -28,7 +28,14 @@ describe("foxml run (main job)", () => {
     expect(code).toBe(0);
     const dir = onlyRunDir(out);
     expect(dir).toMatch(/\d{8}T\d{6}Z-default$/);
-    for (const f of ["manifest.json", "logs.jsonl", "summary.json", "data/inspect.json"]) expect(existsSync(join(dir, f))).toBe(true);
+    for (const f of ["manifest.json", "logs.jsonl", "summary.json", "data/inspect.json", "features/features.json", "targets/targets.json", "leakage/exclusions.json"]) {
+      expect(existsSync(join(dir, f))).toBe(true);
+    }
+    for (const t of ["fwd_ret_1", "fwd_ret_5", "fwd_ret_20"]) expect(existsSync(join(dir, "leakage", t, "leakage_report.json"))).toBe(true);
+    const features = JSON.parse(readFileSync(join(dir, "features/features.json"), "utf8"));
+    // Close-only data: features that need volume or high/low are left out, each with its reason.
+    expect(features.skipped.some((s: { reason: string }) => s.reason.includes("volume"))).toBe(true);
+    expect(features.features.length).toBeGreaterThan(40);
 
     const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
     expect(manifest.config.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -38,7 +45,9 @@ describe("foxml run (main job)", () => {
 
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
     expect(summary.status).toBe("succeeded");
-    expect(summary.stages.data.status).toBe("succeeded");
+    for (const stage of ["data", "features", "targets", "leakage"]) expect(summary.stages[stage].status).toBe("succeeded");
+    // The standard library on real daily closes has no look-ahead.
+    expect(summary.stages.leakage.figures.excluded).toBe(0);
     expect(summary.headline.symbols).toBe(30);
     expect(summary.headline.interval).toBe("1d");
 
@@ -56,7 +65,7 @@ describe("foxml run (main job)", () => {
   });
 
   it("--data and --set reach the run, and the same inputs give the same config hash and fingerprint", async () => {
-    const args = ["--data", "datasets/ohlcv_daily/ohlcv_daily_SPX_GOOG_MSFT_VIX.csv", "--set", "pipeline.data.min_bars=40", "--log-level", "silent"];
+    const args = ["--data", "datasets/ohlcv_daily/ohlcv_daily_SPX_GOOG_MSFT_VIX.csv", "--set", "pipeline.data.min_bars=40", "--set", "targets=fwd_ret_5", "--log-level", "silent"];
     const hashes: string[] = [];
     for (const name of ["b", "c"]) {
       const out = join(tmp, name);

@@ -1,0 +1,34 @@
+import type { Run } from "../../runs/run.js";
+import type { Inspection } from "../../data/inspect.js";
+import { buildFeatures, historyRows, type FeatureSet } from "../../features/index.js";
+
+/**
+ * Stage "features": the standard library (and the users' own columns the data layer classed as
+ * candidate features) on the Panel. Writes features/features.json: every feature computed with
+ * its declaration, and every one left out with the reason.
+ */
+export async function featuresStage(run: Run, inspection: Inspection): Promise<FeatureSet> {
+  return run.summary.runStage("features", async (stage) => {
+    const log = run.log.forStage("features");
+    const userColumns = inspection.loaded.columns.filter((c) => c.kind === "extra-feature").map((c) => c.name);
+    const set = buildFeatures(inspection.panel, {
+      // The data config decides which extra columns are features (pipeline.data.extra_columns).
+      userColumns: { include: userColumns, exclude: [] },
+      logger: { info: (obj, msg) => log.debug(msg ?? "feature plan", obj as Record<string, unknown>) },
+    });
+    run.writeJson("features/features.json", {
+      decision_time: set.convention,
+      warmup_rows: set.warmupRows,
+      features: set.specs.map((s) => ({ name: s.name, kind: s.kind, inputs: s.inputs, lookback: s.lookback, lag: s.lag, history_rows: historyRows(s), description: s.description })),
+      skipped: set.skipped,
+    });
+    for (const s of set.skipped) log.debug("feature left out", { feature: s.name, reason: s.reason });
+    if (set.skipped.length > 0) run.summary.warn("features", `${set.skipped.length} feature(s) left out for lack of inputs or history; see features/features.json`);
+    run.summary.headline("features", set.names.length);
+    stage.finish({
+      outcome: `${set.names.length} features computed, ${set.skipped.length} left out`,
+      figures: { features: set.names.length, skipped: set.skipped.length, user_columns: userColumns.length, mib: Number((set.memoryBytes() / 1_048_576).toFixed(2)) },
+    });
+    return set;
+  });
+}
