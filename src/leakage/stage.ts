@@ -32,6 +32,8 @@ export interface LeakageStageInput {
   threads?: number;
   /** Re-runs the stages affected by exclusions (see GateInput.rerun). */
   rerun?: GateInput["rerun"];
+  /** Called after each target is checked (progress reporting). */
+  onTargetDone?: (target: string) => void;
 }
 
 export interface LeakageStageResult {
@@ -73,6 +75,7 @@ export async function leakageStage(run: Run, input: LeakageStageInput): Promise<
       for (const name of Object.keys(report.features)) checked.add(name);
       for (const e of report.excluded) excluded.push({ feature: e.feature, target: target.name, round: e.round, checks: [...e.checks], reason: e.reason });
       features = gate.features;
+      input.onTargetDone?.(target.name);
 
       const missed = report.sentinels.find((c) => c.check === "planted_copy" && c.verdict !== "OK");
       if (missed !== undefined) {

@@ -11,6 +11,7 @@ import { dataStage } from "./stages/data.js";
 import { featuresStage } from "./stages/features.js";
 import { targetsStage } from "./stages/targets.js";
 import { leakageStage } from "../leakage/stage.js";
+import { withProgress, type ProgressOutput } from "../util/progress.js";
 import { tryRegisterRun } from "../registry/registry.js";
 
 export interface RunPipelineOptions {
@@ -49,7 +50,17 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
       const features = await featuresStage(run, inspection);
       const targets = await targetsStage(run, inspection.panel, cfg);
       if (targets.length > 0) {
-        await leakageStage(run, { panel: inspection.panel, features, targets, leakage: cfg.pipeline.leakage, seed: cfg.pipeline.determinism.seed });
+        const showProgress = (opts.logLevel ?? cfg.pipeline.logging.level) !== "silent";
+        await withProgress({ label: "leakage", total: targets.length, out: showProgress ? opts.io : silentOutput }, (progress) =>
+          leakageStage(run, {
+            panel: inspection.panel,
+            features,
+            targets,
+            leakage: cfg.pipeline.leakage,
+            seed: cfg.pipeline.determinism.seed,
+            onTargetDone: () => progress.tick(),
+          }),
+        );
       }
     });
   } finally {
@@ -64,3 +75,5 @@ function colorFor(setting: "auto" | "always" | "never", io: CliIo): boolean {
   if (setting === "never") return false;
   return io.isTTY && !process.env.NO_COLOR;
 }
+
+const silentOutput: ProgressOutput = { err: () => {}, isTTY: false };
