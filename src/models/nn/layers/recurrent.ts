@@ -31,11 +31,11 @@ export function recurrent(p: ParamStore, name: string, o: RecurrentOptions): Lay
   const bx = p.add(`${name}.bx`, [G * H], o.cell === "lstm" ? { kind: "block_constant", values: [0, 1, 0, 0] } : zeros);
   const bh = o.cell === "gru" ? p.add(`${name}.bh`, [G * H], zeros) : undefined;
   return (x) => {
-    const xp = dense(x, wx, bx); // [B, L, G*H]
     if (useFused()) {
-      const hs = o.cell === "lstm" ? fusedLstm(xp, wh) : fusedGru(xp, wh, bh!);
+      const hs = o.cell === "lstm" ? fusedLstm(x, wx, bx, wh) : fusedGru(x, wx, bx, wh, bh!);
       return o.returnSequences ? hs : lastStep(hs);
     }
+    const xp = dense(x, wx, bx); // [B, L, G*H]
     return o.cell === "lstm" ? lstmStock(xp, wh, H, o.returnSequences) : gruStock(xp, wh, bh!, H, o.returnSequences);
   };
 }

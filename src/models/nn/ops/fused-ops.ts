@@ -71,70 +71,80 @@ export function fusedDense(x: TF.Tensor, w: TF.Tensor, b: TF.Tensor | null, act:
   return b ? op(x, w, b) : op(x, w);
 }
 
-const lstmOp = customOp(([xp, wh]) => {
-  const [B, L, G4] = xp.shape as number[];
-  const H = G4 / 4;
-  const rt = kernelRuntime();
-  const pxp = rt.put(data(xp));
-  const pwh = rt.put(data(wh));
-  const scr = rt.scratch(gemmScratch(G4));
-  const G = rt.scratch(B * L * G4);
-  const Cs = rt.scratch(B * L * H);
-  const Hs = rt.scratch(B * L * H);
-  rt.k.lstm_forward(B, L, H, pxp, pwh, G, Cs, Hs, scr);
-  return {
-    value: out(Hs, B * L * H, [B, L, H]),
-    gradFunc: (dy) => {
-      const r = kernelRuntime();
-      const pdy = r.put(data(dy));
-      const dxp = r.scratch(B * L * G4);
-      const dwh = r.scratch(H * G4);
-      const dh = r.scratch(B * H);
-      const dc = r.scratch(B * H);
-      const hprev = r.scratch(B * L * H);
-      r.k.lstm_backward(B, L, H, pwh, G, Cs, Hs, pdy, dxp, dwh, dh, dc, hprev, scr);
-      return [out(dxp, B * L * G4, [B, L, G4]), out(dwh, H * G4, [H, G4])];
-    },
-  };
-});
-
-/** LSTM over pre-projected inputs xp [B, L, 4H] with recurrent weights wh [H, 4H] -> hs [B, L, H]. */
-export function fusedLstm(xp: TF.Tensor, wh: TF.Tensor): TF.Tensor {
-  return lstmOp(xp, wh);
+/**
+ * A whole recurrent layer in one op: the input projection x Wx + bx of every step (one matrix
+ * product), the recurrence forward, and in the backward pass BPTT plus the projection's gradients,
+ * all in kernel memory: the [B, L, G*H] pre-activations never become tfjs tensors.
+ */
+function recurrentOp(cell: "lstm" | "gru") {
+  const G = cell === "lstm" ? 4 : 3;
+  return customOp((inputs) => {
+    const [xt, wxt, bxt, wht, bht] = inputs;
+    const [B, L, F] = xt.shape as number[];
+    const H = (wht.shape[0] as number);
+    const GH = G * H;
+    const M = B * L;
+    const needDx = !isConstant(xt);
+    const rt = kernelRuntime();
+    const px = rt.put(data(xt));
+    const pwx = rt.put(data(wxt));
+    const pbx = rt.put(data(bxt));
+    const pwh = rt.put(data(wht));
+    const pbh = bht ? rt.put(data(bht)) : 0;
+    const scr = rt.scratch(Math.max(gemmScratch(GH), gemmScratch(F)));
+    const xp = rt.scratch(M * GH);
+    rt.k.gemm(0, 0, M, GH, F, px, F, pwx, GH, xp, GH, 0, scr);
+    rt.k.bias_act(xp, pbx, xp, M, GH, ACT_CODE.linear);
+    const Hs = rt.scratch(M * H);
+    // LSTM: the activated gates, computed in place over xp; GRU: r, z, n, hn
+    const cache = cell === "lstm" ? xp : rt.scratch(M * 4 * H);
+    const Cs = cell === "lstm" ? rt.scratch(M * H) : rt.scratch(B * GH); // LSTM cells; GRU: h Wh scratch
+    if (cell === "lstm") rt.k.lstm_forward(B, L, H, xp, pwh, cache, Cs, Hs, scr);
+    else rt.k.gru_forward(B, L, H, xp, pwh, pbh, cache, Hs, Cs, scr);
+    return {
+      value: out(Hs, M * H, [B, L, H]),
+      gradFunc: (dy) => {
+        const r = kernelRuntime();
+        const pdy = r.put(data(dy));
+        const dxp = r.scratch(M * GH);
+        const dwh = r.scratch(H * GH);
+        const dh = r.scratch(B * H);
+        const hprev = r.scratch(M * H);
+        const grads: TF.Tensor[] = [];
+        let dbh = 0;
+        if (cell === "lstm") r.k.lstm_backward(B, L, H, pwh, cache, Cs, Hs, pdy, dxp, dwh, dh, r.scratch(B * H), hprev, scr);
+        else {
+          dbh = r.scratch(GH);
+          r.k.gru_backward(B, L, H, pwh, cache, Hs, pdy, dxp, dwh, dbh, dh, r.scratch(M * GH), hprev, scr);
+        }
+        const dwx = r.scratch(F * GH);
+        const dbx = r.scratch(GH);
+        r.k.gemm(1, 0, F, GH, M, px, F, dxp, GH, dwx, GH, 0, scr);
+        r.k.col_sum(dxp, M, GH, GH, dbx, 0);
+        if (needDx) {
+          const pdx = r.scratch(M * F);
+          r.k.gemm(0, 1, M, F, GH, dxp, GH, pwx, GH, pdx, F, 0, scr);
+          grads.push(out(pdx, M * F, [B, L, F]));
+        } else grads.push(tensorFrom(new Float32Array(M * F), [B, L, F]));
+        grads.push(out(dwx, F * GH, [F, GH]), out(dbx, GH, [GH]), out(dwh, H * GH, [H, GH]));
+        if (cell === "gru") grads.push(out(dbh, GH, [GH]));
+        return grads;
+      },
+    };
+  });
 }
 
-const gruOp = customOp(([xp, wh, bh]) => {
-  const [B, L, G3] = xp.shape as number[];
-  const H = G3 / 3;
-  const rt = kernelRuntime();
-  const pxp = rt.put(data(xp));
-  const pwh = rt.put(data(wh));
-  const pbh = rt.put(data(bh));
-  const scr = rt.scratch(gemmScratch(G3));
-  const G = rt.scratch(B * L * 4 * H);
-  const Hs = rt.scratch(B * L * H);
-  const HP = rt.scratch(B * G3);
-  rt.k.gru_forward(B, L, H, pxp, pwh, pbh, G, Hs, HP, scr);
-  return {
-    value: out(Hs, B * L * H, [B, L, H]),
-    gradFunc: (dy) => {
-      const r = kernelRuntime();
-      const pdy = r.put(data(dy));
-      const dxp = r.scratch(B * L * G3);
-      const dwh = r.scratch(H * G3);
-      const dbh = r.scratch(G3);
-      const dh = r.scratch(B * H);
-      const dHP = r.scratch(B * L * G3);
-      const hprev = r.scratch(B * L * H);
-      r.k.gru_backward(B, L, H, pwh, G, Hs, pdy, dxp, dwh, dbh, dh, dHP, hprev, scr);
-      return [out(dxp, B * L * G3, [B, L, G3]), out(dwh, H * G3, [H, G3]), out(dbh, G3, [G3])];
-    },
-  };
-});
+const lstmLayerOp = recurrentOp("lstm");
+const gruLayerOp = recurrentOp("gru");
 
-/** GRU over xp [B, L, 3H] (r, z, n) with wh [H, 3H], bh [3H] -> hs [B, L, H]. */
-export function fusedGru(xp: TF.Tensor, wh: TF.Tensor, bh: TF.Tensor): TF.Tensor {
-  return gruOp(xp, wh, bh);
+/** LSTM layer: x [B, L, F], wx [F, 4H], bx [4H], wh [H, 4H] (gates i, f, g, o) -> hs [B, L, H]. */
+export function fusedLstm(x: TF.Tensor, wx: TF.Tensor, bx: TF.Tensor, wh: TF.Tensor): TF.Tensor {
+  return lstmLayerOp(x, wx, bx, wh);
+}
+
+/** GRU layer: x [B, L, F], wx [F, 3H], bx [3H], wh [H, 3H], bh [3H] (r, z, n) -> hs [B, L, H]. */
+export function fusedGru(x: TF.Tensor, wx: TF.Tensor, bx: TF.Tensor, wh: TF.Tensor, bh: TF.Tensor): TF.Tensor {
+  return gruLayerOp(x, wx, bx, wh, bh);
 }
 
 const convOps = new Map<string, (...t: TF.Tensor[]) => TF.Tensor>();

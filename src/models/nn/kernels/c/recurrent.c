@@ -6,11 +6,12 @@
 /*
  * Forward over the whole sequence. xp [B, L, 4H] holds x Wx + b per step (gates i, f, g, o);
  * G [B, L, 4H] receives the activated gates, Cs [B, L, H] the cell states, Hs [B, L, H] the hidden
- * states (the output). h_0 = c_0 = 0. pb: gemm scratch.
+ * states (the output). h_0 = c_0 = 0. G may be xp itself (computed in place). pb: gemm scratch.
  */
 EXPORT void lstm_forward(int B, int L, int H, const f32 *xp, const f32 *Wh, f32 *G, f32 *Cs, f32 *Hs, f32 *pb) {
   int G4 = 4 * H;
-  for (int i = 0; i < B * L * G4; i++) G[i] = xp[i];
+  if (G != xp)
+    for (int i = 0; i < B * L * G4; i++) G[i] = xp[i];
   for (int t = 0; t < L; t++) {
     f32 *Gt = G + t * G4;
     if (t > 0) gemm(0, 0, B, G4, H, Hs + (t - 1) * H, L * H, Wh, G4, Gt, L * G4, 1, pb);
