@@ -71,6 +71,12 @@ describe("hashJson", () => {
     );
   });
 
+  it("keeps a \"__proto__\" key as a key", () => {
+    const value = JSON.parse('{"a":{"__proto__":"x","b":1}}');
+    expect(canonicalJson(value)).toBe('{"a":{"__proto__":"x","b":1}}');
+    expect(hashJson(value)).not.toBe(hashJson({ a: { b: 1 } }));
+  });
+
   it("changes when any value changes", () => {
     const base = { pipeline: { leakage: { purge: 5 }, seed: 42 } };
     expect(hashJson(base)).not.toBe(hashJson({ pipeline: { leakage: { purge: 6 }, seed: 42 } }));
@@ -82,9 +88,8 @@ describe("hashJson", () => {
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).reverse()) out[k] = reverseKeys((value as Record<string, unknown>)[k]);
-    return out;
+    // fromEntries defines own properties, so a "__proto__" key stays a key (assignment would set the prototype).
+    return Object.fromEntries(Object.keys(value).reverse().map((k) => [k, reverseKeys((value as Record<string, unknown>)[k])]));
   }
   return value;
 }
