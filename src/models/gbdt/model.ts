@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InputError } from "../../util/errors.js";
 import type { TrainedModel } from "../family.js";
 import { sigmoid } from "./objectives.js";
+import { softmaxOutputMajor } from "../link.js";
 import { TreeShapper } from "./shap.js";
 import { PackedForest, type Tree } from "./tree.js";
 import { checkPredictInput } from "./validate.js";
@@ -70,17 +71,7 @@ export class GbdtModel implements TrainedModel {
   transform(raw: Float64Array, nRows: number): Float64Array {
     const K = this.info.numOutputs;
     if (this.info.objective === "binary") return raw.map(sigmoid);
-    if (K > 1) {
-      const out = new Float64Array(K * nRows);
-      for (let r = 0; r < nRows; r++) {
-        let mx = -Infinity;
-        for (let k = 0; k < K; k++) mx = Math.max(mx, raw[k * nRows + r]);
-        let s = 0;
-        for (let k = 0; k < K; k++) s += out[r * K + k] = Math.exp(raw[k * nRows + r] - mx);
-        for (let k = 0; k < K; k++) out[r * K + k] /= s;
-      }
-      return out;
-    }
+    if (K > 1) return softmaxOutputMajor(raw, K, nRows);
     if (this.customTransform) return raw.map(this.customTransform);
     return raw;
   }

@@ -4,6 +4,7 @@ import type { TrainedModel } from "../family.js";
 import { checkPredictInput } from "../gbdt/validate.js";
 import { checkFeatureValues } from "./checks.js";
 import { sigmoid } from "./logistic-loss.js";
+import { softmaxOutputMajor } from "../link.js";
 import { type LinearPath, type PathEntry, type PathSelection, entryOrder, pathJsonSchema, pathFromJson, pathToJson } from "./path.js";
 import { Preprocessor, preprocessorJsonSchema } from "./preprocess.js";
 
@@ -95,16 +96,7 @@ export class LinearModel implements TrainedModel {
     const raw = this.predictRaw(X, nRows);
     if (this.info.task === "regression") return raw;
     if (this.info.task === "binary") return raw.map(sigmoid);
-    const K = this.nOutputs;
-    const out = new Float64Array(K * nRows);
-    for (let r = 0; r < nRows; r++) {
-      let mx = -Infinity;
-      for (let k = 0; k < K; k++) mx = Math.max(mx, raw[k * nRows + r]);
-      let s = 0;
-      for (let k = 0; k < K; k++) s += out[r * K + k] = Math.exp(raw[k * nRows + r] - mx);
-      for (let k = 0; k < K; k++) out[r * K + k] /= s;
-    }
-    return out;
+    return softmaxOutputMajor(raw, this.nOutputs, nRows);
   }
 
   coefficients(): LinearCoefficients {
