@@ -2,19 +2,9 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TabularData } from "../../../src/models/family.js";
 
-/** Small seeded generator for test data (independent of the library under test). */
-export function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { gaussian, lcg } from "../../support/test-random.js";
 
-export function gaussian(rnd: () => number): number {
-  const u = Math.max(1e-12, rnd());
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
-}
+export { gaussian, lcg };
 
 export const names = (F: number): string[] => Array.from({ length: F }, (_, i) => `f${i}`);
 
