@@ -1,0 +1,119 @@
+/**
+ * One target on the panel, cut into purged folds: the cells every later stage (ranking, selection,
+ * training, ensembling, evaluation) fits and scores on. Built once per target and stage so that
+ * families compared with each other see exactly the same rows and folds.
+ *
+ * Large panels are cut down deterministically: whole timestamps are sampled (every test timestamp
+ * keeps its full cross-section, which the IC needs) and training rows per fold are subsampled with
+ * the seed.
+ */
+import { fitTarget, modelTask, type ModelTask } from "../leakage/quick-model.js";
+import { subsampleCells } from "../leakage/dataset.js";
+import type { TargetSpec } from "../targets/spec.js";
+import { InputError } from "../util/errors.js";
+import { Rng } from "../util/random.js";
+import { foldCells, splitTimes, type Fold, type PurgeSettings, type SplitPlan, type SplitterConfig } from "../validation/splitters/index.js";
+
+export interface CvDataOptions {
+  T: number;
+  S: number;
+  target: TargetSpec;
+  /** The target's label grid (T x S, time-major, NaN where undefined). */
+  y: Float64Array;
+  splitter: SplitterConfig;
+  /** Purge settings for this target (purgeForTarget(target, pipeline.leakage, lookback)). */
+  purge: PurgeSettings;
+  seed: number;
+  /** Cells used at most (seeded subset of whole timestamps); default: all. */
+  maxRows?: number;
+  /** Training rows per fold at most (seeded subsample); default: all. */
+  maxTrainRows?: number;
+  /** Cells that may be used besides a finite label (e.g. all features finite); default: all. */
+  mask?: Uint8Array;
+  /** Stream label for the seeds, so two stages sampling the same target do not share streams. */
+  purpose?: string;
+}
+
+export interface CvData {
+  readonly T: number;
+  readonly S: number;
+  readonly target: TargetSpec;
+  /** The raw label grid. */
+  readonly y: Float64Array;
+  /** What the models are fitted to (the label, or its centred cross-sectional rank; see ModelTask). */
+  readonly fitY: Float64Array;
+  readonly task: ModelTask;
+  /** 1 where the cell is used. */
+  readonly valid: Uint8Array;
+  readonly plan: SplitPlan;
+  readonly folds: readonly Fold[];
+  /** Per fold: training cells (after purging and subsampling) and test cells, time-major order. */
+  readonly train: readonly Int32Array[];
+  readonly test: readonly Int32Array[];
+}
+
+export function makeCvData(o: CvDataOptions): CvData {
+  const { T, S, y, target } = o;
+  if (y.length !== T * S) throw new Error(`makeCvData: label grid has ${y.length} cells, expected ${T * S}`);
+  const purpose = o.purpose ?? "cv";
+  const perTime = new Int32Array(T);
+  let total = 0;
+  for (let t = 0; t < T; t++) {
+    let n = 0;
+    for (let s = 0; s < S; s++) {
+      const c = t * S + s;
+      if (Number.isFinite(y[c]) && (o.mask === undefined || o.mask[c])) n++;
+    }
+    perTime[t] = n;
+    total += n;
+  }
+  let keep = new Uint8Array(T);
+  for (let t = 0; t < T; t++) keep[t] = perTime[t] > 0 ? 1 : 0;
+  if (o.maxRows !== undefined && total > o.maxRows) {
+    keep = new Uint8Array(T);
+    const order = new Rng(o.seed).fork(`${purpose}:times`).permutation(T);
+    let used = 0;
+    for (const t of order) {
+      if (perTime[t] === 0 || used + perTime[t] > o.maxRows) continue;
+      keep[t] = 1;
+      used += perTime[t];
+    }
+  }
+  const valid = new Uint8Array(T * S);
+  const times: number[] = [];
+  for (let t = 0; t < T; t++) {
+    if (!keep[t]) continue;
+    times.push(t);
+    for (let s = 0; s < S; s++) {
+      const c = t * S + s;
+      if (Number.isFinite(y[c]) && (o.mask === undefined || o.mask[c])) valid[c] = 1;
+    }
+  }
+  const minTimes = 4;
+  if (times.length < minTimes) {
+    throw new InputError(`target "${target.name}" has values at only ${times.length} timestamps, too few to cross-validate`, "use more data or a shorter horizon");
+  }
+  const plan = splitTimes(o.splitter, Int32Array.from(times), o.purge);
+  const rng = new Rng(o.seed).fork(`${purpose}:train-rows`);
+  const train: Int32Array[] = [];
+  const test: Int32Array[] = [];
+  for (const fold of plan.folds) {
+    const cells = foldCells(fold, valid, T, S);
+    train.push(o.maxTrainRows === undefined ? cells.train : subsampleCells(cells.train, o.maxTrainRows, rng.fork(fold.index)));
+    test.push(cells.test);
+  }
+  const task = modelTask(target, S);
+  return { T, S, target, y, fitY: fitTarget(y, T, S, task), task, valid, plan, folds: plan.folds, train, test };
+}
+
+/** Cells tested by at least one fold, in time-major order (the out-of-fold cells). */
+export function testedCells(data: CvData): Int32Array {
+  const mark = new Uint8Array(data.T * data.S);
+  for (const cells of data.test) for (const c of cells) mark[c] = 1;
+  let n = 0;
+  for (let i = 0; i < mark.length; i++) if (mark[i]) n++;
+  const out = new Int32Array(n);
+  n = 0;
+  for (let i = 0; i < mark.length; i++) if (mark[i]) out[n++] = i;
+  return out;
+}
