@@ -1,0 +1,177 @@
+/**
+ * The shapes of the files a run writes after the leakage stage: the contract between the stages
+ * that produce them, the report that draws them, and the registry and CLI that read them. Paths
+ * are relative to the run folder. Every number that may be undefined is `null` (JSON has no NaN).
+ */
+
+/** `target_rankings.json` (and the same rows as `target_rankings.csv`). */
+export interface TargetRankingsFile {
+  /** Composite-score weights used. */
+  weights: { skill: number; stability: number; agreement: number };
+  /** Families that scored every target. */
+  families: string[];
+  /** Best first. */
+  targets: TargetRankingRow[];
+  /** Names of the targets that continue to selection and training (top N that pass the bar). */
+  kept: string[];
+}
+
+export interface TargetRankingRow {
+  rank: number;
+  target: string;
+  type: "regression" | "binary" | "multiclass";
+  horizon: number;
+  /** ic | auc | rank_correlation */
+  metric: string;
+  /** Out-of-sample skill above no skill (mean over families; AUC - 0.5 for AUC). */
+  skill: number | null;
+  /** Share of folds and symbols whose skill has the sign of the mean skill, in [0, 1]. */
+  stability: number | null;
+  /** Mean pairwise correlation of the families' out-of-fold predictions, in [-1, 1]. */
+  agreement: number | null;
+  /** t-statistic of the skill across time blocks (best family). */
+  t_stat: number | null;
+  composite: number | null;
+  kept: boolean;
+  /** Why it was kept or dropped, in words. */
+  reason: string;
+  /** Per family: skill and per-fold skill. */
+  by_family: Record<string, { score: number | null; folds: Array<number | null> }>;
+}
+
+/** `selection/<target>/selection.json`. */
+export interface SelectionFile {
+  target: string;
+  /** Features offered to selection (after the leakage gate's exclusions). */
+  candidates: number;
+  methods: Array<{ method: string; weight: number; status: "ok" | "failed"; error?: string; seconds: number }>;
+  /** Consensus ranking, best first; one row per candidate feature. */
+  consensus: Array<{
+    feature: string;
+    rank: number;
+    /** Weighted consensus score in [0, 1]. */
+    score: number;
+    /** Per method: normalized importance in [0, 1] (null when the method failed or skipped it). */
+    by_method: Record<string, number | null>;
+    cluster: number;
+    /** True when it is its cluster's representative and within the top M. */
+    selected: boolean;
+    reason: string;
+  }>;
+  /** Correlated-feature clusters: representative first. */
+  clusters: Array<{ id: number; members: string[]; representative: string }>;
+  /** Spearman correlation between the methods' rankings: matrix[i][j] for methods[i], methods[j]. */
+  agreement: { methods: string[]; matrix: Array<Array<number | null>> };
+  selected: string[];
+}
+
+/** `training/<target>/<family>.json` (the out-of-fold predictions stay in the job store). */
+export interface TrainingFile {
+  target: string;
+  family: string;
+  variant: string;
+  status: "succeeded" | "failed" | "no_signal";
+  params: unknown;
+  metric: string;
+  score: number | null;
+  t_stat: number | null;
+  folds: Array<{ fold: number; train_rows: number; test_rows: number; score: number | null }>;
+  /** Importance by feature, largest first (top 50). */
+  importance: Array<{ feature: string; value: number }>;
+  /** Hyperparameter search, when it ran. */
+  hpo?: { trials: number; pruned: number; best_score: number | null; best_params: unknown; history: Array<{ trial: number; score: number | null; pruned: boolean; params: unknown }> };
+  /** Model trained on all the data, relative path (models/<target>/<family>.json). */
+  model_path: string | null;
+  seconds: number;
+}
+
+/** A series over time for plots: ISO dates and values (null where undefined). */
+export interface TimeSeriesData {
+  times: string[];
+  values: Array<number | null>;
+}
+
+/** `evaluation/<target>.json`: every family and ensemble of one target, scored alike. */
+export interface EvaluationFile {
+  target: string;
+  metric: string;
+  /** Trials counted for the deflated Sharpe (families x HPO trials x ensembles). */
+  trials: number;
+  models: EvaluatedModel[];
+  /** Name of the best model by the metric. */
+  best: string | null;
+}
+
+export interface EvaluatedModel {
+  name: string;
+  kind: "family" | "ensemble";
+  metrics: {
+    ic: number | null;
+    rank_ic: number | null;
+    icir: number | null;
+    ic_t: number | null;
+    r2: number | null;
+    auc: number | null;
+    hit_rate: number | null;
+  };
+  folds: Array<{ fold: number; ic: number | null; rank_ic: number | null; r2: number | null; auc: number | null }>;
+  /** Cross-sectional IC per timestamp (rolling mean for the plot). */
+  ic_series: TimeSeriesData;
+  backtests: Array<{
+    strategy: string;
+    annual_return: number | null;
+    annual_volatility: number | null;
+    sharpe: number | null;
+    information_ratio: number | null;
+    max_drawdown: number | null;
+    turnover: number | null;
+    deflated_sharpe: number | null;
+    probabilistic_sharpe: number | null;
+    /** Cumulative net return (equity - 1) per rebalance. */
+    equity: TimeSeriesData;
+    /** Drawdown (<= 0) per rebalance. */
+    drawdown: TimeSeriesData;
+  }>;
+}
+
+/** One row of `model_family_status.json`. */
+export interface StatusRecord {
+  stage: "ranking" | "selection" | "leakage" | "training" | "ensembling" | "evaluation" | "report";
+  target: string | null;
+  family: string | null;
+  symbol: string | null;
+  status: "succeeded" | "failed" | "no_signal" | "skipped";
+  /** For failures: error class and message. */
+  error: { type: string; message: string } | null;
+  score: number | null;
+  top_feature: string | null;
+  seconds: number | null;
+}
+
+export interface StatusFile {
+  records: StatusRecord[];
+  counts: Record<StatusRecord["status"], number>;
+}
+
+/** One row of `target_confidence.json`. */
+export interface TargetConfidence {
+  target: string;
+  tier: "high" | "medium" | "low";
+  /** The figures and thresholds behind the tier, in words. */
+  reasons: string[];
+  best_model: string | null;
+  score: number | null;
+}
+
+/** `leakage_report.json` at the top of the run folder: the gate's outcome per target. */
+export interface LeakageSummaryFile {
+  targets: Array<{
+    target: string;
+    status: string;
+    verdict: string;
+    excluded: Array<{ feature: string; round: number; reason: string }>;
+    suspicious: string[];
+    report_path: string;
+  }>;
+  excluded: string[];
+}
