@@ -1,0 +1,76 @@
+/**
+ * The run's job store: every unit of work after the leakage stage (rank one target, select features
+ * for one target, train one family on one target, ...) is a job whose result is saved under
+ * `jobs/<stage>/<key>.json` when it finishes. `foxml run --resume RUN_DIR` runs the pipeline again on
+ * the same folder and takes finished jobs from here instead of computing them, so an interrupted run
+ * continues where it stopped and ends with the numbers an uninterrupted run would have.
+ *
+ * A saved result is reused only when its fingerprint (a hash of the job's inputs: config, features,
+ * targets) matches, so a resumed run never mixes results computed from different inputs.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { hashJson } from "../../util/hash.js";
+import type { Run } from "../../runs/run.js";
+import { decodeJson, encodeJson } from "./codec.js";
+
+export const JOBS_DIR = "jobs";
+const FORMAT = "foxml.job";
+
+export interface JobOutcome<T> {
+  value: T;
+  /** True when the result came from an earlier (interrupted) attempt of this run. */
+  reused: boolean;
+  seconds: number;
+}
+
+function safeKey(key: string): string {
+  return key.replace(/[^A-Za-z0-9._=-]+/g, "_");
+}
+
+export class JobStore {
+  private reusedCount = 0;
+  private computedCount = 0;
+
+  constructor(private readonly owner: Run) {}
+
+  /** Path of a job's file, relative to the run folder. */
+  relPath(stage: string, key: string): string {
+    return `${JOBS_DIR}/${stage}/${safeKey(key)}.json`;
+  }
+
+  /** The saved result of a job with this fingerprint, if any. */
+  load<T>(stage: string, key: string, inputs: unknown): T | undefined {
+    const path = this.owner.path(this.relPath(stage, key));
+    if (!existsSync(path)) return undefined;
+    let doc: { format?: string; fingerprint?: string; value?: unknown };
+    try {
+      doc = decodeJson(readFileSync(path, "utf8")) as typeof doc;
+    } catch {
+      return undefined; // a damaged file is recomputed (writes are atomic, so this is rare)
+    }
+    if (doc.format !== FORMAT || doc.fingerprint !== hashJson(inputs)) return undefined;
+    return doc.value as T;
+  }
+
+  /**
+   * Runs `compute` unless this job finished before with the same inputs; saves its result. Errors
+   * propagate (nothing is saved), so a failed job runs again on resume.
+   */
+  async run<T>(stage: string, key: string, inputs: unknown, compute: () => Promise<T>): Promise<JobOutcome<T>> {
+    const t0 = performance.now();
+    const saved = this.load<T>(stage, key, inputs);
+    if (saved !== undefined) {
+      this.reusedCount++;
+      this.owner.log.forStage(stage).debug("job reused from an earlier attempt", { job: key });
+      return { value: saved, reused: true, seconds: (performance.now() - t0) / 1000 };
+    }
+    const value = await compute();
+    this.owner.writeFile(this.relPath(stage, key), encodeJson({ format: FORMAT, stage, key, fingerprint: hashJson(inputs), value }));
+    this.computedCount++;
+    return { value, reused: false, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  get counts(): { reused: number; computed: number } {
+    return { reused: this.reusedCount, computed: this.computedCount };
+  }
+}
