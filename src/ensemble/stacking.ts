@@ -35,6 +35,7 @@ export function stacking(ctx: EnsembleContext, config: StackerConfig): EnsembleR
     usable[c] = ok ? 1 : 0;
   }
   const clean = cleanSourceMatrix(data);
+  const pooled = grouping.kind !== "timestamp";
   const oof = new Float64Array(T * S).fill(NaN);
   const folds: EnsembleFold[] = [];
   const equalFolds: number[] = [];
@@ -45,6 +46,10 @@ export function stacking(ctx: EnsembleContext, config: StackerConfig): EnsembleR
     const { cells, allClean } = metaRows(data.train[k], usable, source, clean[k], config);
     let model: MetaModel | undefined;
     if (cells.length >= config.min_rows) model = usableModel(fitMeta(moments(Z, fitY, cells), config));
+    // Pooled metrics compare predictions across folds: each fold's meta-learner has its own
+    // intercept (the training base rate) and scale, which would shift whole folds against each
+    // other, so there the prediction is the normalized weights times the standardized members.
+    if (model !== undefined && pooled) model = { intercept: 0, coef: reportedWeights(model.coef) };
     const foldPred = new Float64Array(T * S).fill(NaN);
     for (const c of test) {
       const p = model === undefined ? equalWeight(Z, c) : predict(model, Z, c);
@@ -71,6 +76,9 @@ export function stacking(ctx: EnsembleContext, config: StackerConfig): EnsembleR
         `(${data.plan.kind}); its ${M} weights can carry a little of that period, a small optimism walk-forward validation does not have`,
     );
   }
+  if (pooled) {
+    notes.push("pooled metric: each fold's stacked score is its normalized weights times the members' predictions standardized within the fold, so folds share one scale (not a calibrated forecast)");
+  }
   if (equalFolds.length > 0) {
     notes.push(`folds ${equalFolds.join(", ")}: fewer than ${config.min_rows} usable out-of-fold training cells (or no member related to the target), so the members' equal-weight average`);
   }
@@ -89,7 +97,7 @@ export function stacking(ctx: EnsembleContext, config: StackerConfig): EnsembleR
     folds,
     score: scoreCells(data, oof),
     weights: named(names, final ? reportedWeights(final.coef) : equal(M)),
-    forecast: equalFolds.length === 0,
+    forecast: equalFolds.length === 0 && !pooled,
     notes,
   };
 }
