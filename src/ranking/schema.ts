@@ -65,8 +65,7 @@ export const autoTargetsSchema = z
           .map(([k, v]) => `${k} = ${v}`)
           .join(", ")}`,
       ),
-  })
-  .describe("generated candidate targets");
+  });
 
 const weight = (def: number, what: string) => z.number().min(0).default(def).describe(what);
 
@@ -76,8 +75,7 @@ export const rankingWeightsSchema = z
     stability: weight(0.25, "weight of stability: share of folds and symbols whose skill has the sign of the mean skill, as 2 x share - 1, signed by the skill"),
     agreement: weight(0.15, "weight of agreement: mean pairwise rank correlation of the families' out-of-fold predictions, counted only as far as there is skill"),
   })
-  .refine((w) => w.skill + w.stability + w.agreement > 0, { message: "at least one weight must be positive" })
-  .describe("composite-score weights (normalized to sum to 1)");
+  .refine((w) => w.skill + w.stability + w.agreement > 0, { message: "at least one weight must be positive" });
 
 export const rankingSchema = z
   .strictObject({
@@ -108,8 +106,8 @@ export const rankingSchema = z
       .gt(0)
       .default(4)
       .describe("t-statistic at which the skill part of the composite reaches 0.71 (it is t / sqrt(t^2 + scale^2), in (-1, 1))"),
-    weights: rankingWeightsSchema.prefault({}),
-    auto_targets: autoTargetsSchema.prefault({}),
+    weights: rankingWeightsSchema.prefault({}).describe("composite-score weights (normalized to sum to 1)"),
+    auto_targets: autoTargetsSchema.prefault({}).describe("generated candidate targets: every measure at every horizon, added to the experiment's targets"),
   })
   .describe("target ranking: which candidate targets are predictable enough to train");
 
