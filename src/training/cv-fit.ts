@@ -88,8 +88,8 @@ function probeAcceptsObjective(schema: { safeParse(v: unknown): { success: boole
   return r.success && typeof r.data === "object" && r.data !== null && "objective" in (r.data as object);
 }
 
-/** Row-major float32 rows of the given cells. */
-export function tabularRows(cells: Int32Array, names: readonly string[], grids: ReadonlyMap<string, Float32Array>, y: Float64Array): TabularData {
+/** Row-major float32 rows of the given cells (labels NaN without a label grid, for prediction). */
+export function tabularRows(cells: Int32Array, names: readonly string[], grids: ReadonlyMap<string, Float32Array>, y?: Float64Array): TabularData {
   const F = names.length;
   const n = cells.length;
   const X = new Float32Array(n * F);
@@ -99,7 +99,8 @@ export function tabularRows(cells: Int32Array, names: readonly string[], grids: 
     for (let i = 0, o = f; i < n; i++, o += F) X[o] = g[cells[i]];
   }
   const yy = new Float64Array(n);
-  for (let i = 0; i < n; i++) yy[i] = y[cells[i]];
+  if (y === undefined) yy.fill(NaN);
+  else for (let i = 0; i < n; i++) yy[i] = y[cells[i]];
   return { nRows: n, nFeatures: F, featureNames: [...names], X, y: yy };
 }
 
