@@ -1,0 +1,154 @@
+/**
+ * Evaluation of one target: every family and ensemble scored alike on the target's folds
+ * (research metrics overall and per fold, the IC over time) and traded as a portfolio with each
+ * configured strategy, with Sharpe ratios deflated for the number of models tried.
+ */
+import type { Panel } from "../data/types.js";
+import { ownTestCells } from "../ensemble/score.js";
+import { sourceFolds } from "../ensemble/folds.js";
+import { MIN_CROSS_SECTION } from "../leakage/association.js";
+import type { EvaluatedModel, EvaluationFile } from "../pipeline/artifacts.js";
+import type { CvData } from "../training/cv-data.js";
+import { icSeries } from "../validation/metrics/ic.js";
+import { backtestSetup, finishBacktests, runModelBacktests, type EvaluatedBacktest, type RawBacktest } from "./backtests.js";
+import { researchMetrics, restrictTo, type ResearchMetrics } from "./metrics.js";
+import type { EvaluationConfig } from "./schema.js";
+import { rollingIcSeries } from "./series.js";
+import { resolveStrategies, tradeDirection } from "./strategies.js";
+
+export interface EvaluationModelInput {
+  name: string;
+  kind: "family" | "ensemble";
+  /** Out-of-fold predictions (T x S, NaN outside tested cells). */
+  oof: Float64Array;
+  /**
+   * True (default) when the predictions are forecasts of what the models were fitted to, so R^2
+   * is reported; false for scores such as the rank average (EnsembleResult.forecast).
+   */
+  forecast?: boolean;
+  /** cvFit's per-fold outcomes; only the training rows are read (the file's folds are recomputed from oof). */
+  folds?: ReadonlyArray<{ index: number; trainRows: number }>;
+}
+
+export interface EvaluateInput {
+  data: CvData;
+  /** The panel the target was built on: its times, symbols and closes (for the backtest's returns). */
+  panel: Panel;
+  models: readonly EvaluationModelInput[];
+  /** Configurations tried for this target (families x HPO trials x ensembles), for the deflated Sharpe. */
+  trials: number;
+  /** Per-bar Sharpe ratios of the trials, when known; else from the models' own (see backtests.ts). */
+  trialSharpes?: readonly number[];
+  config: EvaluationConfig;
+  /** Where the configuration lives, for messages (default pipeline.evaluation). */
+  configKey?: string;
+}
+
+/** An evaluated model with the optional fields this module adds to the artifact shape. */
+export type EvaluatedModelOut = EvaluatedModel & {
+  /** The target's metric (EvaluationFile.metric) and its t-statistic against no skill. */
+  score: number | null;
+  score_t: number | null;
+  /** Cells with a prediction and a label. */
+  cells: number;
+  folds: Array<EvaluatedModel["folds"][number] & { score: number | null; cells: number; train_rows: number | null }>;
+  backtests: EvaluatedBacktest[];
+};
+
+export type EvaluationFileOut = EvaluationFile & {
+  models: EvaluatedModelOut[];
+  /** The target metric's value without skill (0 for correlations, 0.5 for AUC). */
+  no_skill: number;
+  /** +1: the portfolios buy high predictions; -1: low ones (targets where high is bad news). */
+  direction: 1 | -1;
+  /** The strategies as run (auto sizes resolved). */
+  strategies: Array<{ name: string; kind: string; top_k: number | null; n_drop: number | null; quantile: number | null }>;
+  notes: string[];
+};
+
+const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
+  const { data, panel, config } = input;
+  const key = input.configKey ?? "pipeline.evaluation";
+  const { T, S } = data;
+  if (panel.T !== T || panel.S !== S) throw new Error(`evaluateTarget: panel is ${panel.T} x ${panel.S}, the target's folds ${T} x ${S}`);
+  const names = new Set<string>();
+  for (const m of input.models) {
+    if (m.oof.length !== T * S) throw new Error(`evaluateTarget: model ${m.name} has ${m.oof.length} predictions, expected T*S = ${T * S}`);
+    if (names.has(m.name)) throw new Error(`evaluateTarget: model ${m.name} is listed twice`);
+    names.add(m.name);
+  }
+  const strategies = resolveStrategies(config.strategies, S, key);
+  const direction = tradeDirection(data.target, config.direction);
+  const setup = backtestSetup(panel, data.target, config, strategies, direction, key);
+  const source = sourceFolds(data);
+  const foldCells = data.test.map((cells, k) => ownTestCells(cells, source, k));
+
+  const partial: Array<Omit<EvaluatedModelOut, "backtests">> = [];
+  const raw: RawBacktest[][] = [];
+  for (const m of input.models) {
+    const forecast = m.forecast ?? true;
+    const overall = researchMetrics(m.oof, data, forecast);
+    const folds = data.folds.map((fold, k) => {
+      const f = researchMetrics(restrictTo(m.oof, foldCells[k]), data, forecast);
+      const trained = m.folds?.find((o) => o.index === fold.index);
+      return { fold: fold.index, ic: num(f.ic), rank_ic: num(f.rankIc), r2: num(f.r2), auc: num(f.auc), score: num(f.score), cells: f.n, train_rows: trained?.trainRows ?? null };
+    });
+    const ic = S >= MIN_CROSS_SECTION ? icSeries(m.oof, data.y, T, S, { method: "pearson", minObs: MIN_CROSS_SECTION }) : new Float64Array(T).fill(NaN);
+    partial.push({
+      name: m.name,
+      kind: m.kind,
+      metrics: metricsOut(overall),
+      score: num(overall.score),
+      score_t: num(overall.scoreT),
+      cells: overall.n,
+      folds,
+      ic_series: rollingIcSeries(ic, panel.times, config.ic_window, config.max_points),
+    });
+    raw.push(runModelBacktests(setup, m.oof));
+  }
+  const backtests = finishBacktests(raw, strategies, input.trials, input.trialSharpes, config.max_points);
+  const models: EvaluatedModelOut[] = partial.map((p, i) => ({ ...p, backtests: backtests[i] }));
+
+  const notes: string[] = [];
+  const silent = models.filter((m) => m.backtests.length === 0).map((m) => m.name);
+  if (silent.length > 0) notes.push(`no backtest (no out-of-fold prediction): ${silent.join(", ")}`);
+  if (data.plan.kind !== "walk_forward") {
+    notes.push(`${data.plan.kind}: the backtests trade out-of-fold predictions of models that trained on data after the traded period (purged, but not a walk-forward simulation)`);
+  }
+  return {
+    target: data.target.name,
+    metric: data.task.metric,
+    trials: Math.max(1, Math.floor(input.trials)),
+    models,
+    best: bestModel(models),
+    no_skill: data.task.noSkill,
+    direction,
+    strategies: strategies.map((s) => ({
+      name: s.name,
+      kind: s.config.kind,
+      top_k: s.config.kind === "long_short" ? null : s.config.top_k,
+      n_drop: s.config.kind === "topk_dropout" ? s.config.n_drop : null,
+      quantile: s.config.kind === "long_short" ? s.config.quantile : null,
+    })),
+    notes,
+  };
+}
+
+function metricsOut(m: ResearchMetrics): EvaluatedModel["metrics"] {
+  return { ic: num(m.ic), rank_ic: num(m.rankIc), icir: num(m.icir), ic_t: num(m.icT), r2: num(m.r2), auc: num(m.auc), hit_rate: num(m.hitRate) };
+}
+
+/** The model with the highest value of the target's metric (every metric here is higher-is-better); the first on ties. */
+export function bestModel(models: ReadonlyArray<{ name: string; score: number | null }>): string | null {
+  let best: string | null = null;
+  let value = -Infinity;
+  for (const m of models) {
+    if (m.score !== null && m.score > value) {
+      value = m.score;
+      best = m.name;
+    }
+  }
+  return best;
+}
