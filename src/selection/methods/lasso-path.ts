@@ -10,8 +10,12 @@
  *    classic lasso ordering; 0 for features that never enter.
  *
  * Fold scores are averaged. Regression targets use the elastic_net (or lasso) family on the fitted
- * target (the cross-sectional rank for IC targets); binary targets the logistic family with an
- * L1 / elastic-net penalty. A feature's missing-value indicator counts towards the feature.
+ * target (the cross-sectional rank for IC targets). Binary targets by default use the same
+ * least-squares path on the 0/1 label (a linear probability model): with the weak signals of
+ * returns its entry order is the logistic path's, at a fraction of the cost (the logistic path
+ * measured seconds per fold on 13k rows x 7 features here); `binary: logistic` fits the logistic
+ * family with an L1 / elastic-net penalty instead. A feature's missing-value indicator counts
+ * towards the feature.
  */
 import { z } from "zod";
 import { subsampleCells } from "../../leakage/dataset.js";
@@ -33,6 +37,10 @@ export const lassoPathParamsSchema = z.strictObject({
   max_rows: z.number().int().min(200).default(20_000).describe("training cells per fold the path is fitted on (seeded subsample)"),
   winsorize: z.number().min(0).lt(0.5).default(0.01).describe("clip each feature to its [q, 1 - q] training quantiles first, so a few outliers cannot carry a coefficient"),
   max_iter: z.number().int().min(1).default(1000).describe("solver iteration cap per lambda"),
+  binary: z
+    .enum(["least_squares", "logistic"])
+    .default("least_squares")
+    .describe("binary targets: the least-squares path of the 0/1 label (fast, same ordering for weak signals) or the logistic path (slower)"),
 });
 export type LassoPathParams = z.output<typeof lassoPathParamsSchema>;
 
@@ -70,7 +78,7 @@ export async function lassoPathMethod(ctx: MethodContext): Promise<MethodResult>
   return {
     scores,
     details: {
-      family: data.task.objective === "binary" ? "logistic" : p.l1_ratio === 1 ? "lasso" : "elastic_net",
+      family: familyName(p, data.task.objective),
       l1_ratio: p.l1_ratio,
       score: p.score,
       folds: perFold,
@@ -78,6 +86,11 @@ export async function lassoPathMethod(ctx: MethodContext): Promise<MethodResult>
       entry: Object.fromEntries(features.map((nm, f) => [nm, entry[f] / perFold.length])),
     },
   };
+}
+
+function familyName(p: LassoPathParams, objective: "regression" | "binary"): string {
+  if (objective === "binary" && p.binary === "logistic") return "logistic";
+  return p.l1_ratio === 1 ? "lasso" : "elastic_net";
 }
 
 async function fitPath(rows: ReturnType<typeof tabularRows>, p: LassoPathParams, objective: "regression" | "binary", seed: number, ctx: MethodContext): Promise<LinearModel> {
@@ -91,7 +104,7 @@ async function fitPath(rows: ReturnType<typeof tabularRows>, p: LassoPathParams,
     missing_indicator: true,
   };
   const fitCtx = { seed, threads: 1, signal: ctx.signal };
-  if (objective === "binary") {
+  if (objective === "binary" && p.binary === "logistic") {
     const params = logisticFamily.paramsSchema.parse({ ...common, penalty: p.l1_ratio === 1 ? "l1" : "elasticnet", ...(p.l1_ratio === 1 ? {} : { l1_ratio: p.l1_ratio }), solver: "newton_cd" });
     return logisticFamily.fit(rows, params, fitCtx);
   }

@@ -140,13 +140,15 @@ export function quantileCodes(v: ArrayLike<number>, bins: number, out: Int32Arra
   for (let i = 0; i < n; i++) if (v[i] === v[i]) sorted[m++] = v[i];
   const s = sorted.subarray(0, m).sort();
   const edges: number[] = [];
+  // A cut at the minimum would leave the first bin empty: cut above the run of tied minima instead.
+  const aboveMin = m > 0 ? s[upperBound(s, s[0])] : NaN;
   for (let j = 1; j < bins; j++) {
     if (m === 0) break;
-    const e = s[Math.floor((j * m) / bins)];
+    let e = s[Math.floor((j * m) / bins)];
+    if (e <= s[0]) e = aboveMin;
+    if (e === undefined || !(e === e)) continue;
     if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
   }
-  // Drop an edge at the minimum: nothing would fall below it.
-  if (edges.length > 0 && m > 0 && edges[0] <= s[0]) edges.shift();
   const nb = edges.length + 1;
   let missing = false;
   for (let i = 0; i < n; i++) {
@@ -167,6 +169,18 @@ export function quantileCodes(v: ArrayLike<number>, bins: number, out: Int32Arra
     out[i] = lo;
   }
   return nb + (missing ? 1 : 0);
+}
+
+/** First index whose value is > x in the sorted array (its length when none is). */
+function upperBound(s: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
