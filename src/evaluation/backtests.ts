@@ -4,7 +4,8 @@
  * Each strategy is judged on what it can earn from skill: a long-short book on its net return (it
  * holds no market), a long-only book (top-K) on its return over the benchmark, since its own Sharpe
  * ratio is mostly the market's. PSR and DSR are of that return ("basis"); the Sharpe ratio and
- * annual figures stay those of the book's net return.
+ * annual figures stay those of the book's net return. Likewise the information ratio is against
+ * the benchmark for a long-only book and against cash (its Sharpe ratio) for a long-short one.
  *
  * The DSR deflates by the number of trials and the variance of the trials' per-bar Sharpe ratios.
  * Given no trial Sharpes, the variance comes from the models' own Sharpe ratios on the strategy,
@@ -32,6 +33,7 @@ export interface RawBacktest {
   strategy: string;
   report: BacktestReport;
   basis: SharpeBasis;
+  longOnly: boolean;
   /** Moments of the per-bar basis returns over the evaluated bars. */
   moments: ReturnMoments;
 }
@@ -92,7 +94,7 @@ export function runModelBacktests(setup: BacktestSetup, oof: Float64Array): RawB
     const basis: SharpeBasis = isLongOnly(s.config) && setup.benchmark !== null ? "active" : "net";
     const series = new Float64Array(end - start + 1);
     for (let t = start; t <= end; t++) series[t - start] = basis === "net" ? res.series.net[t] : res.series.net[t] - setup.benchmark!.returns[t];
-    return { strategy: s.name, report: res.report, basis, moments: returnMoments(series) };
+    return { strategy: s.name, report: res.report, basis, longOnly: isLongOnly(s.config), moments: returnMoments(series) };
   });
 }
 
@@ -150,7 +152,8 @@ function shape(b: RawBacktest, psr: number, dsr: number, dsrBenchmark: number, v
     annual_return: num(r.performance.annualized_return),
     annual_volatility: num(r.performance.annualized_volatility),
     sharpe: num(r.performance.sharpe),
-    information_ratio: num(r.benchmark?.information_ratio),
+    // a long-short book's benchmark is cash, so its information ratio is its Sharpe ratio
+    information_ratio: b.longOnly ? num(r.benchmark?.information_ratio) : num(r.performance.sharpe),
     max_drawdown: num(r.drawdown.max_drawdown),
     turnover: num(r.trading.annualized_turnover),
     deflated_sharpe: num(dsr),

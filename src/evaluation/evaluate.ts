@@ -45,7 +45,7 @@ export interface EvaluateInput {
 }
 
 /** An evaluated model with the optional fields this module adds to the artifact shape. */
-export type EvaluatedModelOut = EvaluatedModel & {
+export type EvaluatedModelOut = Omit<EvaluatedModel, "folds" | "backtests"> & {
   /** The target's metric (EvaluationFile.metric) and its t-statistic against no skill. */
   score: number | null;
   score_t: number | null;
@@ -55,7 +55,7 @@ export type EvaluatedModelOut = EvaluatedModel & {
   backtests: EvaluatedBacktest[];
 };
 
-export type EvaluationFileOut = EvaluationFile & {
+export type EvaluationFileOut = Omit<EvaluationFile, "models"> & {
   models: EvaluatedModelOut[];
   /** The target metric's value without skill (0 for correlations, 0.5 for AUC). */
   no_skill: number;
@@ -67,6 +67,9 @@ export type EvaluationFileOut = EvaluationFile & {
 };
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** Assignable to the artifact shape (a compile-time check that the additions only add). */
+export const asEvaluationFile = (f: EvaluationFileOut): EvaluationFile => f;
 
 export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
   const { data, panel, config } = input;
