@@ -198,6 +198,7 @@ describe("hyperparameter search", () => {
     expect(h.best_score!).toBeGreaterThanOrEqual(h.history[0].score!);
     expect(r.file.score).toBe(h.best_score);
     expect(h.pruned).toBe(h.history.filter((x) => x.pruned).length);
+    expect(h.pruned).toBeGreaterThan(0);
     for (const x of h.history) if (x.pruned) expect(x.score).toBeNull();
     expect(r.file.params).toMatchObject(h.best_params as object);
     // Without the search, the same family reports exactly trial 0.
