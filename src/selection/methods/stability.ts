@@ -129,7 +129,7 @@ export const stabilityMethod: SelectionMethod = async (ctx: MethodContext): Prom
  * Splits the fold's training cells into two halves of whole time blocks (block = floor(t / bars);
  * blocks shrink when the fold has fewer than four of them), chosen at random: complementary halves.
  */
-function complementaryHalves(cells: Int32Array, S: number, blockBars: number, rng: Rng): [Int32Array, Int32Array] {
+export function complementaryHalves(cells: Int32Array, S: number, blockBars: number, rng: Rng): [Int32Array, Int32Array] {
   const first = Math.floor(cells[0] / S);
   const last = Math.floor(cells[cells.length - 1] / S);
   let bars = blockBars;
