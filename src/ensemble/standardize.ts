@@ -8,6 +8,7 @@
  *
  * Standardizing reads predictions only, never labels, so it leaks nothing from a test fold.
  */
+import { crossSectionalRanks } from "../leakage/association.js";
 import { averageRanksInto } from "../validation/metrics/ranks.js";
 
 /**
@@ -29,6 +30,7 @@ export type Grouping = { kind: "timestamp" } | { kind: "cells"; group: Int32Arra
  * ordering: its cells get 0.
  */
 export function standardize(pred: Float64Array, T: number, S: number, grouping: Grouping, how: Standardization): Float64Array {
+  if (grouping.kind === "timestamp" && how !== "zscore") return timestampRanks(pred, T, S, how === "rank");
   const out = new Float64Array(T * S).fill(NaN);
   if (grouping.kind === "timestamp") {
     const scratch = new Scratch(S);
@@ -56,6 +58,31 @@ export function standardize(pred: Float64Array, T: number, S: number, grouping: 
       }
     }
     standardizeGroup(scratch, n, how, out);
+  }
+  return out;
+}
+
+/** Per-timestamp centred ranks through the pre-scan's fast ranking (native sort, binary search for ties). */
+function timestampRanks(pred: Float64Array, T: number, S: number, unitVariance: boolean): Float64Array {
+  let src = pred;
+  for (let c = 0; c < pred.length; c++) {
+    if (pred[c] === Infinity || pred[c] === -Infinity) {
+      src = pred.map((v) => (Number.isFinite(v) ? v : NaN));
+      break;
+    }
+  }
+  const out = crossSectionalRanks(src, T, S);
+  for (let t = 0; t < T; t++) {
+    const row = t * S;
+    let n = 0;
+    for (let s = 0; s < S; s++) if (out[row + s] === out[row + s]) n++;
+    if (n === 0) continue;
+    const scale = n > 1 && unitVariance ? Math.sqrt((12 * (n - 1)) / (n + 1)) : 1;
+    for (let s = 0; s < S; s++) {
+      const r = out[row + s];
+      // a row of equal values ranks (n + 1) / 2 everywhere, which centres to 0
+      if (r === r) out[row + s] = n > 1 ? ((r - 1) / (n - 1) - 0.5) * scale : 0;
+    }
   }
   return out;
 }

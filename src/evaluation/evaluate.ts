@@ -6,12 +6,10 @@
 import type { Panel } from "../data/types.js";
 import { ownTestCells } from "../ensemble/score.js";
 import { sourceFolds } from "../ensemble/folds.js";
-import { MIN_CROSS_SECTION } from "../leakage/association.js";
 import type { EvaluatedModel, EvaluationFile } from "../pipeline/artifacts.js";
 import type { CvData } from "../training/cv-data.js";
-import { icSeries } from "../validation/metrics/ic.js";
 import { backtestSetup, finishBacktests, runModelBacktests, type EvaluatedBacktest, type RawBacktest } from "./backtests.js";
-import { researchMetrics, restrictTo, type ResearchMetrics } from "./metrics.js";
+import { foldMetrics, modelIcSeries, overallMetrics, type ResearchMetrics } from "./metrics.js";
 import type { EvaluationConfig } from "./schema.js";
 import { rollingIcSeries } from "./series.js";
 import { resolveStrategies, tradeDirection } from "./strategies.js";
@@ -92,13 +90,13 @@ export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
   const raw: RawBacktest[][] = [];
   for (const m of input.models) {
     const forecast = m.forecast ?? true;
-    const overall = researchMetrics(m.oof, data, forecast);
+    const ic = modelIcSeries(m.oof, data);
+    const overall = overallMetrics(m.oof, data, forecast, ic);
     const folds = data.folds.map((fold, k) => {
-      const f = researchMetrics(restrictTo(m.oof, foldCells[k]), data, forecast);
+      const f = foldMetrics(m.oof, data, forecast, ic, foldCells[k]);
       const trained = m.folds?.find((o) => o.index === fold.index);
       return { fold: fold.index, ic: num(f.ic), rank_ic: num(f.rankIc), r2: num(f.r2), auc: num(f.auc), score: num(f.score), cells: f.n, train_rows: trained?.trainRows ?? null };
     });
-    const ic = S >= MIN_CROSS_SECTION ? icSeries(m.oof, data.y, T, S, { method: "pearson", minObs: MIN_CROSS_SECTION }) : new Float64Array(T).fill(NaN);
     partial.push({
       name: m.name,
       kind: m.kind,
@@ -107,7 +105,7 @@ export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
       score_t: num(overall.scoreT),
       cells: overall.n,
       folds,
-      ic_series: rollingIcSeries(ic, panel.times, config.ic_window, config.max_points),
+      ic_series: rollingIcSeries(ic.pearson, panel.times, config.ic_window, config.max_points),
     });
     raw.push(runModelBacktests(setup, m.oof));
   }

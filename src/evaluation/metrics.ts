@@ -4,12 +4,16 @@
  * ROC AUC for binary targets, hit rate, and the target's own metric (the one the stages rank by).
  * All against the raw label (data.y), as cvFit scores, except R^2, which is against what the
  * models were fitted to (data.fitY: the centred cross-sectional rank for IC-scored targets).
+ *
+ * The per-timestamp IC series are computed once per model; a fold's IC figures are their means
+ * over the fold's timestamps (test folds are whole timestamps, so this equals recomputing them on
+ * the fold's cells alone).
  */
+import { standardize } from "../ensemble/standardize.js";
 import { MIN_CROSS_SECTION } from "../leakage/association.js";
 import { scorePredictions } from "../leakage/quick-model.js";
 import type { CvData } from "../training/cv-data.js";
-import { auc, hitRate, icSeries, regressionMetrics, summarizeSeries } from "../validation/metrics/index.js";
-import { standardize } from "../ensemble/standardize.js";
+import { auc, hitRate, icSeries, summarizeSeries } from "../validation/metrics/index.js";
 
 export interface ResearchMetrics {
   ic: number;
@@ -24,8 +28,23 @@ export interface ResearchMetrics {
   /** The target's metric (ic, auc or pooled rank correlation) and its t-statistic against no skill. */
   score: number;
   scoreT: number;
-  /** Cells scored. */
+  /** Cells with a prediction and a label. */
   n: number;
+}
+
+/** Per-timestamp Pearson and Spearman IC of one model (NaN where undefined; all NaN below MIN_CROSS_SECTION symbols). */
+export interface IcSeries {
+  pearson: Float64Array;
+  spearman: Float64Array;
+}
+
+export function modelIcSeries(pred: Float64Array, data: CvData): IcSeries {
+  const { T, S } = data;
+  if (S < MIN_CROSS_SECTION) return { pearson: new Float64Array(T).fill(NaN), spearman: new Float64Array(T).fill(NaN) };
+  return {
+    pearson: icSeries(pred, data.y, T, S, { method: "pearson", minObs: MIN_CROSS_SECTION }),
+    spearman: icSeries(pred, data.y, T, S, { method: "spearman", minObs: MIN_CROSS_SECTION }),
+  };
 }
 
 /** The predictions at `cells` only, NaN elsewhere (a fold's view of an out-of-fold grid). */
@@ -36,27 +55,102 @@ export function restrictTo(pred: Float64Array, cells: ArrayLike<number>): Float6
 }
 
 /**
- * Metrics of `pred` (T x S, NaN where there is no prediction). `forecast` says whether the
+ * Metrics of all of `pred` (T x S, NaN where there is no prediction). `forecast` says whether the
  * predictions are on the scale of the fitted target, so that R^2 means something.
  */
-export function researchMetrics(pred: Float64Array, data: CvData, forecast: boolean): ResearchMetrics {
+export function overallMetrics(pred: Float64Array, data: CvData, forecast: boolean, ic: IcSeries): ResearchMetrics {
   const { T, S, task } = data;
   const window = data.target.window;
   const score = scorePredictions(pred, data.y, T, S, task, window);
-  let n = 0;
-  for (let c = 0; c < pred.length; c++) if (Number.isFinite(pred[c]) && Number.isFinite(data.y[c])) n++;
-  const out: ResearchMetrics = { ic: NaN, rankIc: NaN, icir: NaN, icT: NaN, r2: NaN, auc: NaN, hitRate: NaN, score: score.value, scoreT: score.t, n };
-  if (n === 0) return out;
-  if (S >= MIN_CROSS_SECTION) {
-    const ic = summarizeSeries(icSeries(pred, data.y, T, S, { method: "pearson", minObs: MIN_CROSS_SECTION }));
-    out.ic = ic.mean;
-    out.icir = ic.ir;
-    out.rankIc = summarizeSeries(icSeries(pred, data.y, T, S, { method: "spearman", minObs: MIN_CROSS_SECTION })).mean;
-    out.icT = task.metric === "ic" ? score.t : scorePredictions(pred, data.y, T, S, { ...task, metric: "ic" }, window).t;
-  }
-  if (forecast && task.r2 && task.objective === "regression") out.r2 = regressionMetrics(pred, data.fitY).r2;
-  if (task.objective === "binary") out.auc = auc(data.y, pred);
+  const out = cellMetrics(pred, data, forecast, null);
+  if (out.n === 0) return out;
+  out.score = score.value;
+  out.scoreT = score.t;
+  const p = summarizeSeries(ic.pearson);
+  out.ic = p.mean;
+  out.icir = p.ir;
+  out.rankIc = summarizeSeries(ic.spearman).mean;
+  if (S >= MIN_CROSS_SECTION) out.icT = task.metric === "ic" ? score.t : scorePredictions(pred, data.y, T, S, { ...task, metric: "ic" }, window).t;
   out.hitRate = hitRateOf(pred, data);
+  return out;
+}
+
+/** Metrics of the predictions at one fold's test `cells` (time-major); no t-statistics or hit rate. */
+export function foldMetrics(pred: Float64Array, data: CvData, forecast: boolean, ic: IcSeries, cells: Int32Array): ResearchMetrics {
+  const out = cellMetrics(pred, data, forecast, cells);
+  if (out.n === 0) return out;
+  const { S } = data;
+  let n = 0;
+  let sumP = 0;
+  let nS = 0;
+  let sumS = 0;
+  let last = -1;
+  for (const c of cells) {
+    const t = Math.floor(c / S);
+    if (t === last) continue;
+    last = t;
+    if (ic.pearson[t] === ic.pearson[t]) {
+      n++;
+      sumP += ic.pearson[t];
+    }
+    if (ic.spearman[t] === ic.spearman[t]) {
+      nS++;
+      sumS += ic.spearman[t];
+    }
+  }
+  out.ic = n > 0 ? sumP / n : NaN;
+  out.rankIc = nS > 0 ? sumS / nS : NaN;
+  out.score = data.task.metric === "ic" ? out.ic : scorePredictions(restrictTo(pred, cells), data.y, data.T, S, data.task, data.target.window).value;
+  return out;
+}
+
+/** R^2, AUC and the count over the given cells (or all cells). */
+function cellMetrics(pred: Float64Array, data: CvData, forecast: boolean, cells: Int32Array | null): ResearchMetrics {
+  const { task, y, fitY } = data;
+  const out: ResearchMetrics = { ic: NaN, rankIc: NaN, icir: NaN, icT: NaN, r2: NaN, auc: NaN, hitRate: NaN, score: NaN, scoreT: NaN, n: 0 };
+  const len = cells === null ? pred.length : cells.length;
+  const wantR2 = forecast && task.r2 && task.objective === "regression";
+  // R^2 against fitY in two passes over the pairs with both values finite
+  let n = 0;
+  let nR = 0;
+  let sumY = 0;
+  for (let i = 0; i < len; i++) {
+    const c = cells === null ? i : cells[i];
+    if (!Number.isFinite(pred[c]) || !Number.isFinite(y[c])) continue;
+    n++;
+    if (wantR2 && Number.isFinite(fitY[c])) {
+      nR++;
+      sumY += fitY[c];
+    }
+  }
+  out.n = n;
+  if (n === 0) return out;
+  if (wantR2 && nR > 0) {
+    const mean = sumY / nR;
+    let sse = 0;
+    let sst = 0;
+    for (let i = 0; i < len; i++) {
+      const c = cells === null ? i : cells[i];
+      const p = pred[c];
+      const f = fitY[c];
+      if (!Number.isFinite(p) || !Number.isFinite(y[c]) || !Number.isFinite(f)) continue;
+      sse += (f - p) * (f - p);
+      sst += (f - mean) * (f - mean);
+    }
+    out.r2 = sst > 0 ? 1 - sse / sst : NaN;
+  }
+  if (task.objective === "binary") {
+    const p = new Float64Array(n);
+    const l = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < len; i++) {
+      const c = cells === null ? i : cells[i];
+      if (!Number.isFinite(pred[c]) || !Number.isFinite(y[c])) continue;
+      p[k] = pred[c];
+      l[k++] = y[c];
+    }
+    out.auc = auc(l, p);
+  }
   return out;
 }
 

@@ -124,6 +124,26 @@ describe("standardize", () => {
     expect(z[0]).toBeCloseTo(1 / Math.sqrt(2 / 3), 12);
   });
 
+  it("gives the same ranks per timestamp as the general grouped path (ties, NaN, infinities, single values)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(NaN), fc.constant(Infinity)), { minLength: 24, maxLength: 24 }), (vals) => {
+        const T = 4;
+        const S = 6;
+        const p = Float64Array.from(vals);
+        const group = Int32Array.from({ length: T * S }, (_, c) => Math.floor(c / S));
+        for (const how of ["rank", "centred_rank"] as const) {
+          const fast = standardize(p, T, S, { kind: "timestamp" }, how);
+          const slow = standardize(p, T, S, { kind: "cells", group }, how);
+          for (let c = 0; c < T * S; c++) {
+            if (Number.isNaN(slow[c])) expect(Number.isNaN(fast[c])).toBe(true);
+            else expect(fast[c]).toBeCloseTo(slow[c], 12);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("standardizes within explicit groups of cells for pooled metrics", () => {
     const p = Float64Array.from([1, 2, 3, 100, 200, 300]);
     const group = Int32Array.from([0, 0, 0, 1, 1, -1]);
