@@ -63,10 +63,14 @@ describe("stability selection", () => {
     for (const n of NOISE) expect(r.scores.sig_h20, n).toBeGreaterThan(r.scores[n]);
   }, 60_000);
 
-  it("uses L1 logistic regression for a binary target", async () => {
-    const r = await stabilityMethod(ctxOf({ pairs: 8 }, { data: fx.cv("fwd_sign_5") }));
-    expect((r.details as unknown as Details).family).toBe("logistic");
-    for (const n of NOISE) expect(r.scores.sig_h5, n).toBeGreaterThan(r.scores[n]);
+  it("finds the signal of a binary target with the linear probability path, or with L1 logistic regression", async () => {
+    const bin = fx.cv("fwd_sign_5");
+    const lp = await stabilityMethod(ctxOf({}, { data: bin }));
+    expect((lp.details as unknown as Details).family).toBe("lasso");
+    for (const n of NOISE) expect(lp.scores.sig_h5, n).toBeGreaterThan(lp.scores[n]);
+    const logit = await stabilityMethod(ctxOf({ pairs: 4, binary_model: "logistic" }, { data: bin }));
+    expect((logit.details as unknown as Details).family).toBe("logistic");
+    for (const n of NOISE) expect(logit.scores.sig_h5, n).toBeGreaterThan(logit.scores[n]);
   }, 60_000);
 
   it("is deterministic for a seed and independent of the thread count; q and the elastic net are honoured", async () => {

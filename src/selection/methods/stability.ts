@@ -27,8 +27,14 @@ export const stabilityParamsSchema = z.strictObject({
   family: z
     .enum(["auto", "lasso", "elastic_net"])
     .default("auto")
-    .describe("penalty: lasso (L1) or elastic net; auto = lasso. Binary targets use logistic regression with the same penalty"),
+    .describe("penalty: lasso (L1) or elastic net; auto = lasso"),
   l1_ratio: z.number().gt(0).max(1).default(0.5).describe("elastic_net only: share of the L1 penalty"),
+  binary_model: z
+    .enum(["linear_probability", "logistic"])
+    .default("linear_probability")
+    .describe(
+      "binary targets: the penalized least-squares path on the 0/1 label (a linear probability model), or penalized logistic regression. Both paths start alike (the first feature to enter is the one with the largest |covariance| with the label in both); the logistic path costs about ten times as much",
+    ),
   pairs: z
     .number()
     .int()
@@ -71,7 +77,8 @@ export const stabilityMethod: SelectionMethod = async (ctx: MethodContext): Prom
   const q = Math.min(F, p.q === "auto" ? Math.ceil(Math.sqrt(F)) : p.q);
   const blockBars = p.block_bars === "auto" ? Math.max(20, data.target.window) : p.block_bars;
   const binary = data.task.objective === "binary";
-  const family = getFamily(binary ? "logistic" : p.family === "elastic_net" ? "elastic_net" : "lasso");
+  const logistic = binary && p.binary_model === "logistic";
+  const family = getFamily(logistic ? "logistic" : p.family === "elastic_net" ? "elastic_net" : "lasso");
   const folds = data.train.map((cells) => finiteLabelCells(cells, data.fitY)).filter((c) => c.length >= 20);
   const rng = new Rng(ctx.seed).fork("selection:stability");
   // sel[(k - 1) * F + f]: half-samples where f is active at the last path point with <= k active.
@@ -91,7 +98,7 @@ export const stabilityMethod: SelectionMethod = async (ctx: MethodContext): Prom
       const lambda = p.lambda_min_ratio * sd;
       const common = { lambda, n_lambda: p.n_lambda, max_active: q, missing_indicator: false };
       const penalty = p.family === "elastic_net" ? { penalty: "elasticnet", l1_ratio: p.l1_ratio } : { penalty: "l1" };
-      const hp = binary ? { ...common, ...penalty } : p.family === "elastic_net" ? { ...common, l1_ratio: p.l1_ratio } : common;
+      const hp = logistic ? { ...common, ...penalty } : p.family === "elastic_net" ? { ...common, l1_ratio: p.l1_ratio } : common;
       const model = await family.fit(rows, family.paramsSchema.parse(hp), { seed: rng.fork(`fit:${b}`).nextUint32(), threads: ctx.threads, signal: ctx.signal });
       if (!(model instanceof LinearModel)) throw new Error(`stability: family ${family.name} did not produce a linear model`);
       activeSum += recordSelections(model, F, q, sel);
