@@ -94,7 +94,9 @@ export function runModelBacktests(setup: BacktestSetup, oof: Float64Array): RawB
     const basis: SharpeBasis = isLongOnly(s.config) && setup.benchmark !== null ? "active" : "net";
     const series = new Float64Array(end - start + 1);
     for (let t = start; t <= end; t++) series[t - start] = basis === "net" ? res.series.net[t] : res.series.net[t] - setup.benchmark!.returns[t];
-    return { strategy: s.name, report: res.report, basis, longOnly: isLongOnly(s.config), moments: returnMoments(series) };
+    // a book that never traded has no return of its own: its "active return" would be minus the benchmark
+    const traded = res.report.trading.rebalances > 0;
+    return { strategy: s.name, report: res.report, basis, longOnly: isLongOnly(s.config), moments: traded ? returnMoments(series) : returnMoments([]) };
   });
 }
 

@@ -115,6 +115,10 @@ export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
   const notes: string[] = [];
   const silent = models.filter((m) => m.backtests.length === 0).map((m) => m.name);
   if (silent.length > 0) notes.push(`no backtest (no out-of-fold prediction): ${silent.join(", ")}`);
+  const idle = strategies.filter((s) => models.some((m) => m.backtests.some((b) => b.strategy === s.name && b.rebalances === 0))).map((s) => s.name);
+  if (idle.length > 0) {
+    notes.push(`${idle.join(", ")}: some books never traded: fewer than ${config.backtest.min_symbols} tradable symbols with a prediction at every rebalance (${key}.backtest.min_symbols)`);
+  }
   if (data.plan.kind !== "walk_forward") {
     notes.push(`${data.plan.kind}: the backtests trade out-of-fold predictions of models that trained on data after the traded period (purged, but not a walk-forward simulation)`);
   }

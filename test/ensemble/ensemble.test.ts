@@ -132,6 +132,25 @@ describe("ensembleMembers", () => {
     expect(strict.folds.every((f) => f.combination === "equal_weights")).toBe(true);
   });
 
+  it("under CPCV, predicts every tested cell (the last testing fold's members, as cvFit leaves them) and never fits on clean cells", () => {
+    const cp = cvData(fx, { splitter: { kind: "cpcv", n_groups: 4, n_test_groups: 2 } });
+    const g = featureMember(fx, cp, "sig_h5");
+    const n = featureMember(fx, cp, "noise_1");
+    const [s, avg] = ensembleMembers({ data: cp, members: [{ name: "good", oof: g }, { name: "noise", oof: n }], config: config(), seed: 1 });
+    let tested = 0;
+    let predicted = 0;
+    for (let c = 0; c < g.length; c++) {
+      if (Number.isFinite(g[c])) tested++;
+      if (Number.isFinite(s.oof[c])) predicted++;
+    }
+    expect(predicted).toBe(tested);
+    expect(s.folds.length).toBe(6);
+    expect(s.folds.every((f) => f.clean === false)).toBe(true);
+    expect(s.score.value).toBeGreaterThan(0.9 * score(cp, g));
+    // the rank average scores each fold on the cells whose prediction that fold made
+    expect(avg.folds.reduce((a, f) => a + f.testRows, 0)).toBe(tested);
+  });
+
   it("marks the source fold of every tested cell and none off-diagonal as clean under k-fold", () => {
     const src = sourceFolds(data);
     data.test.forEach((cells, k) => cells.forEach((c) => expect(src[c]).toBe(k)));

@@ -11,6 +11,7 @@ import { MIN_CROSS_SECTION } from "../../src/leakage/association.js";
 import type { CvData } from "../../src/training/cv-data.js";
 import { auc, icSeries, summarizeSeries } from "../../src/validation/metrics/index.js";
 import { cvData, featureMember, fixture, type Fixture } from "../ensemble/helpers.js";
+import { features, syntheticPanel } from "../leakage/helpers.js";
 
 let fx: Fixture;
 let data: CvData;
@@ -171,6 +172,25 @@ describe("evaluateTarget", () => {
     expect(JSON.parse(text)).toEqual(f);
     const numbers = (v: unknown): number[] => (typeof v === "number" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(numbers) : []);
     for (const x of numbers(f)) expect(Number.isFinite(x)).toBe(true);
+  });
+
+  it("on a universe too small for a cross-section: pooled metric, no IC, idle books with null figures", () => {
+    const panel = syntheticPanel({ symbols: 4, bars: 300, signals: { plant: true } }).panel;
+    const small = { panel, fs: features(panel, { include: ["sig_h5", "noise_1"] }) };
+    const d = cvData(small);
+    const f = evaluateTarget({ data: d, panel, models: [{ name: "good", kind: "family", oof: featureMember(small, d, "sig_h5") }], trials: 2, config: config() });
+    const m = f.models[0];
+    expect(f.metric).toBe("rank_correlation");
+    expect(m.score).toBeGreaterThan(0);
+    expect(m.metrics.ic).toBeNull();
+    expect(m.ic_series).toEqual({ times: [], values: [] });
+    for (const b of m.backtests) {
+      expect(b.rebalances).toBe(0);
+      expect(b.sharpe).toBeNull();
+      expect(b.deflated_sharpe).toBeNull();
+      expect(b.probabilistic_sharpe).toBeNull();
+    }
+    expect(f.notes.join(" ")).toMatch(/never traded: fewer than 5 tradable symbols.*pipeline\.evaluation\.backtest\.min_symbols/);
   });
 
   it("is deterministic and rejects mismatched inputs and impossible strategies", () => {
