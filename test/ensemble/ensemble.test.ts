@@ -102,7 +102,7 @@ describe("ensembleMembers", () => {
         const out = ensembleMembers({ data: changed, members, config: config({ methods: ["stacking"], stacker: { kind: "ridge", features: "zscore" } }), seed: 1 })[0];
         for (const c of data.test[k]) expect(Object.is(out.oof[c], base.oof[c])).toBe(true);
       }),
-      { numRuns: 12 },
+      { numRuns: 6 },
     );
   });
 
