@@ -42,7 +42,7 @@ export interface RankingFamilyCell {
   score: number | null;
   folds: Array<number | null>;
   status?: FamilyScore["status"];
-  /** The family fitted in its place (logistic for ridge on a binary target). */
+  /** What was fitted (e.g. "ridge (linear probability)" or "logistic" for ridge on a binary target). */
   fitted_as?: string | null;
   /** The metric's value (score is it minus no skill). */
   value?: number | null;

@@ -86,10 +86,12 @@ export const rankingSchema = z
       .default(() => DEFAULT_RANKING_FAMILIES.map((f) => ({ name: f.name, hyperparameters: { ...(f.hyperparameters ?? {}) } })))
       .describe("quick, diverse model families that score every target (a tree ensemble and a linear model by default)")
       .refine((fs) => new Set(fs.map((f) => f.name)).size === fs.length, { message: "each family may appear once" }),
-    substitute_logistic: z
-      .boolean()
-      .default(true)
-      .describe("on binary targets, fit a linear regression family (ridge, lasso, elastic_net) as logistic regression with the same penalty instead of skipping it"),
+    linear_on_binary: z
+      .enum(["linear_probability", "logistic", "unsupported"])
+      .default("linear_probability")
+      .describe(
+        "how a linear regression family (ridge, lasso, elastic_net) scores a binary target: fitted to the 0/1 label as a linear probability model (fast; the AUC depends only on the order of the predictions), as logistic regression with the same penalty (slower: a regularization path of iterative fits), or not at all (marked unsupported)",
+      ),
     splitter: splitterSchema.default(() => ({ kind: "purged_kfold" as const, n_splits: 4 })).describe("cross-validation splits (purged by each target's label window)"),
     max_rows: z.number().int().min(1000).default(60_000).describe("panel cells scored per target at most; larger panels use a seeded subset of whole timestamps"),
     max_train_rows: z.number().int().min(500).default(12_000).describe("training rows per fold at most (seeded subsample)"),

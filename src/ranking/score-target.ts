@@ -3,8 +3,9 @@
  * (through cvFit, as everywhere else), and its out-of-fold predictions are judged overall, per
  * fold, per block of time and per symbol; then the families' predictions are compared with each
  * other. A family that fails is recorded with its error and the others go on; one that cannot
- * learn the target's type is marked unsupported (or, for the linear regression families on a
- * binary target, fitted as logistic regression with the same penalty).
+ * learn the target's type is marked unsupported, except the linear regression families on a
+ * binary target, which are fitted as a linear probability model or as logistic regression
+ * (`linear_on_binary`).
  *
  * The result is plain data (the pipeline's job store keeps it for --resume); the out-of-fold grids
  * are dropped once scored.
@@ -25,7 +26,10 @@ export type FamilyStatus = "ok" | "failed" | "unsupported";
 export interface FamilyScore {
   /** The configured family name (the key in the rankings). */
   family: string;
-  /** The family actually fitted (logistic for ridge on a binary target); null when none was. */
+  /**
+   * What was fitted: the family, "logistic" in place of ridge on a binary target, or
+   * "ridge (linear probability)"; null when nothing was.
+   */
   fittedAs: string | null;
   status: FamilyStatus;
   /** Why the family failed or is unsupported; null when ok. */
@@ -83,7 +87,7 @@ export interface ScoreTargetInput {
   grids: ReadonlyMap<string, Float32Array>;
   /** Symbol names, one per panel column. */
   symbols: readonly string[];
-  config: Pick<RankingConfig, "families" | "substitute_logistic">;
+  config: Pick<RankingConfig, "families" | "linear_on_binary">;
   seed: number;
   threads: number;
   log?: RankingLog;
@@ -124,10 +128,11 @@ export async function scoreTarget(input: ScoreTargetInput): Promise<TargetScore>
     const seconds = () => round3((performance.now() - t0) / 1000);
     let fittedAs: string | null = null;
     try {
-      const plan = familyPlan(entry, data, input.config.substitute_logistic);
-      fittedAs = plan.family;
+      const plan = familyPlan(entry, data, input.config.linear_on_binary);
+      fittedAs = plan.label;
       const fit = await cvFit({
-        data,
+        // A linear probability model is a regression on the 0/1 label, scored by the AUC as before.
+        data: plan.linearProbability ? { ...data, task: { ...data.task, objective: "regression" } } : data,
         features: input.features,
         grids: input.grids,
         family: plan.family,
@@ -207,32 +212,46 @@ export async function scoreTarget(input: ScoreTargetInput): Promise<TargetScore>
 }
 
 /**
- * What to fit for a configured family on this target: the family itself, or logistic regression
- * for a linear regression family on a binary target. Linear families choosing their penalty on a
- * holdout of the training rows get a gap of one label window between fit and holdout, so the
- * choice does not see labels that overlap the holdout.
+ * What to fit for a configured family on this target: the family itself, or for a linear
+ * regression family on a binary target a linear probability model or logistic regression. Linear
+ * families choosing their penalty on a holdout of the training rows get a gap of one label window
+ * between fit and holdout, so the choice does not see labels that overlap the holdout.
  */
-export function familyPlan(entry: RankingFamilyEntry, data: Pick<CvData, "task" | "train" | "S" | "target">, substituteLogistic: boolean): { family: string; hyperparameters: Record<string, unknown> } {
+export function familyPlan(
+  entry: RankingFamilyEntry,
+  data: Pick<CvData, "task" | "train" | "S" | "target">,
+  linearOnBinary: RankingConfig["linear_on_binary"],
+): { family: string; hyperparameters: Record<string, unknown>; label: string; linearProbability: boolean } {
   const family = getFamily(entry.name);
   let name = entry.name;
+  let label = entry.name;
+  let linearProbability = false;
   let hp: Record<string, unknown> = { ...entry.hyperparameters };
   if (data.task.objective === "binary" && !family.tasks.includes("binary")) {
     const penalty = LOGISTIC_PENALTY[entry.name];
-    if (!substituteLogistic || penalty === undefined) {
+    if (linearOnBinary === "unsupported" || penalty === undefined) {
       throw new UnsupportedTaskError(
         `family ${entry.name} does not learn binary targets (it learns: ${family.tasks.join(", ")})`,
-        penalty === undefined ? "rank binary targets with a family that learns them (lightgbm, xgboost, logistic, mlp)" : "set pipeline.ranking.substitute_logistic to fit it as logistic regression",
+        penalty === undefined
+          ? "rank binary targets with a family that learns them (lightgbm, xgboost, logistic, mlp)"
+          : "set pipeline.ranking.linear_on_binary to linear_probability or logistic to score it anyway",
       );
     }
-    name = "logistic";
-    hp = logisticFrom(penalty, hp);
+    if (linearOnBinary === "logistic") {
+      name = "logistic";
+      label = "logistic";
+      hp = logisticFrom(penalty, hp);
+    } else {
+      linearProbability = true;
+      label = `${entry.name} (linear probability)`;
+    }
   }
   const defaults = getFamily(name).paramsSchema.safeParse({});
   const hasGap = defaults.success && typeof defaults.data === "object" && defaults.data !== null && "holdout_gap_rows" in defaults.data;
   if (hasGap && (hp.holdout_gap_rows === undefined || hp.holdout_gap_rows === "auto")) {
     hp.holdout_gap_rows = Math.ceil(data.target.window * maxRowsPerTime(data.train, data.S));
   }
-  return { family: name, hyperparameters: hp };
+  return { family: name, hyperparameters: hp, label, linearProbability };
 }
 
 function logisticFrom(penalty: "l2" | "l1" | "elasticnet", hp: Record<string, unknown>): Record<string, unknown> {
@@ -244,20 +263,21 @@ function logisticFrom(penalty: "l2" | "l1" | "elasticnet", hp: Record<string, un
   return out;
 }
 
-/** Largest number of training rows one timestamp contributes in any fold (after subsampling). */
+/**
+ * Most training rows any one timestamp has in any fold: window x this rows cover at least the
+ * label window wherever the holdout starts (rows are in time order).
+ */
 function maxRowsPerTime(train: readonly Int32Array[], S: number): number {
   let best = 1;
   for (const cells of train) {
-    let times = 0;
+    let run = 0;
     let last = -1;
     for (const c of cells) {
       const t = Math.floor(c / S);
-      if (t !== last) {
-        times++;
-        last = t;
-      }
+      run = t === last ? run + 1 : 1;
+      last = t;
+      if (run > best) best = run;
     }
-    if (times > 0) best = Math.max(best, cells.length / times);
   }
   return best;
 }
