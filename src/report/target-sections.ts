@@ -17,9 +17,10 @@ export async function targetSection(data: RunData, t: TargetData, anchor: string
   // A target dropped at ranking has no later files by design; say so rather than "missing".
   const why = (stage: string) => (dropped ? `The target was dropped at ranking (${r.reason}), so later stages skip it.` : stageNote(data, stage, t.name));
   const metric = t.evaluation?.metric ?? r?.metric ?? t.training[0]?.metric ?? "ic";
+  const spec = t.leakage?.target;
   const intro = r
     ? html`<p>${r.type} target, horizon ${r.horizon} bar(s), scored by ${r.metric}. Rank ${r.rank} of ${data.rankings?.targets.length ?? MISSING}: ${badge(r.kept ? "kept" : "dropped")} ${r.reason}</p>`
-    : html`<p class="note">Not in target_rankings.json.</p>`;
+    : html`<p>${spec ? `${spec.type} target, horizon ${spec.horizon} bar(s). ` : ""}<span class="note">Not ranked${data.rankings === null ? " (target_rankings.json is missing)" : " (not in target_rankings.json)"}.</span></p>`;
   const head = html`<h2>Target <code>${t.name}</code> ${t.confidence ? badge(t.confidence.tier) : ""}</h2>
 ${intro}`;
   if (dropped && t.selection === null && t.evaluation === null && t.training.length === 0 && t.confidence === null) {
@@ -30,7 +31,7 @@ ${intro}`;
   }
   return html`<section class="target" id="${anchor}">
 ${head}
-<h3>Confidence</h3>${confidence(t, why("evaluation"))}
+<h3>Confidence</h3>${confidence(t, data.confidence !== null, why("evaluation"))}
 <h3>Feature selection</h3>${await selection(t.selection, charts, selectionPath(t.name), why("selection"))}
 <h3>Leakage gate</h3>${leakage(t, stageNote(data, "leakage", t.name))}
 <h3>Models</h3>${models(t.evaluation, t.training, metric, evaluationPath(t.name), trainingDir(t.name), why("evaluation"), why("training"))}
@@ -43,9 +44,9 @@ ${head}
 </section>`;
 }
 
-function confidence(t: TargetData, why: string): Html {
+function confidence(t: TargetData, fileFound: boolean, why: string): Html {
   const c = t.confidence;
-  if (c === null) return notAvailable("Confidence tier", "target_confidence.json (or its row for this target)", why);
+  if (c === null) return fileFound ? notAvailable("Confidence tier", null, `target_confidence.json has no row for this target. ${why}`) : notAvailable("Confidence tier", "target_confidence.json", why);
   return html`<p>${badge(c.tier)} best model ${c.best_model ? html`<code>${c.best_model}</code>` : MISSING}, score ${signed(c.score, 4)}</p>
 <ul class="reasons">${c.reasons.map((x) => html`<li>${x}</li>`)}</ul>`;
 }
