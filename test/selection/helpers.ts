@@ -19,6 +19,7 @@ export interface Fixture {
   names: string[];
   grids: Map<string, Float32Array>;
   symbols: string[];
+  /** One target cut into purged folds (memoized: the same options give the same object). */
   cv(target: "fwd_ret_5" | "fwd_ret_20" | "fwd_sign_5", opts?: CvOpts): CvData;
 }
 
@@ -38,9 +39,13 @@ export function fixture(): Fixture {
   const fs = features(panel, { include: ["sig_h5", "sig_h20", "noise_1", "noise_2", "noise_3", "ret_1", "mom_20"] });
   const grids = new Map(fs.grids);
   const lookback = Math.max(...fs.specs.map(historyRows));
+  const made = new Map<string, CvData>();
   const cv = (name: "fwd_ret_5" | "fwd_ret_20" | "fwd_sign_5", opts: CvOpts = {}) => {
+    const key = JSON.stringify([name, opts]);
+    const hit = made.get(key);
+    if (hit) return hit;
     const target = buildTarget(name);
-    return makeCvData({
+    const data = makeCvData({
       T: panel.T,
       S: panel.S,
       target,
@@ -51,6 +56,8 @@ export function fixture(): Fixture {
       purpose: "selection",
       maxRows: opts.maxRows,
     });
+    made.set(key, data);
+    return data;
   };
   cached = { panel, fs, names: [...fs.names], grids, symbols: [...panel.symbols], cv };
   return cached;

@@ -20,6 +20,7 @@
 import { z } from "zod";
 import { subsampleCells } from "../../leakage/dataset.js";
 import { elasticNetFamily, lassoFamily, logisticFamily, type LinearModel } from "../../models/linear/index.js";
+import type { TabularData } from "../../models/family.js";
 import { tabularRows } from "../../training/cv-fit.js";
 import { Rng } from "../../util/random.js";
 import type { MethodContext, MethodResult } from "../method.js";
@@ -51,7 +52,7 @@ export async function lassoPathMethod(ctx: MethodContext): Promise<MethodResult>
   const rng = new Rng(ctx.seed).fork("selection:lasso_path");
   const area = new Float64Array(F);
   const entry = new Float64Array(F);
-  const perFold: Array<{ fold: number; rows: number; lambdas: number; chosen_lambda_index: number; active: number }> = [];
+  const perFold: Array<{ fold: number; rows: number; lambdas: number; lambda_max: number; active: number }> = [];
   for (let k = 0; k < data.train.length; k++) {
     if (ctx.signal?.aborted) throw new Error("aborted");
     const all = subsampleCells(data.train[k], p.max_rows, rng.fork(k));
@@ -63,13 +64,14 @@ export async function lassoPathMethod(ctx: MethodContext): Promise<MethodResult>
     for (const c of all) if (Number.isFinite(data.fitY[c])) cells[n++] = c;
     const rows = tabularRows(cells, features, grids, data.fitY);
     const model = await fitPath(rows, p, data.task.objective, rng.fork(`fit:${k}`).nextUint32(), ctx);
-    const r = pathScores(model, F, p.n_lambda, -Math.log(p.lambda_min_ratio));
+    const path = model.path();
+    const L = path.lambdas.length;
+    const r = pathScores(model, F, Math.max(L, p.n_lambda), L > 1 ? Math.log(path.lambdas[0] / path.lambdas[L - 1]) : 1);
     for (let f = 0; f < F; f++) {
       area[f] += r.area[f];
       entry[f] += r.entry[f];
     }
-    const path = model.path();
-    perFold.push({ fold: data.folds[k].index, rows: n, lambdas: path.lambdas.length, chosen_lambda_index: path.selected, active: r.active });
+    perFold.push({ fold: data.folds[k].index, rows: n, lambdas: L, lambda_max: path.lambdas[0], active: r.active });
   }
   if (perFold.length === 0) throw new Error("lasso_path: no fold has 200 training cells with a defined target");
   const scores: Record<string, number> = {};
@@ -93,11 +95,14 @@ function familyName(p: LassoPathParams, objective: "regression" | "binary"): str
   return p.l1_ratio === 1 ? "lasso" : "elastic_net";
 }
 
-async function fitPath(rows: ReturnType<typeof tabularRows>, p: LassoPathParams, objective: "regression" | "binary", seed: number, ctx: MethodContext): Promise<LinearModel> {
+async function fitPath(rows: TabularData, p: LassoPathParams, objective: "regression" | "binary", seed: number, ctx: MethodContext): Promise<LinearModel> {
+  // A numeric lambda makes the family fit the whole grid from its own largest lambda down to this
+  // one, once: "auto" would fit a second path to choose lambda on a holdout (which selection does
+  // not need) and may stop the path early.
+  const lambda = approxLambdaMax(rows, p.l1_ratio) * p.lambda_min_ratio;
   const common = {
-    lambda: "auto" as const,
+    lambda: lambda > 0 ? lambda : 1e-12,
     n_lambda: p.n_lambda,
-    lambda_min_ratio: p.lambda_min_ratio,
     winsorize: p.winsorize,
     max_iter: p.max_iter,
     standardize: true,
@@ -113,10 +118,47 @@ async function fitPath(rows: ReturnType<typeof tabularRows>, p: LassoPathParams,
 }
 
 /**
+ * The largest useful lambda of the path, from the rows: max_j |cov(x_j, y)| / sd(x_j) / l1_ratio
+ * on standardized features (the gradient at the null model, for squared error and log loss alike).
+ * Approximate (before winsorizing and missing indicators); it only sets where the grid ends.
+ */
+export function approxLambdaMax(rows: TabularData, l1Ratio: number): number {
+  const { nRows: n, nFeatures: F, X, y } = rows;
+  let best = 0;
+  for (let f = 0; f < F; f++) {
+    let m = 0;
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < n; i++) {
+      const x = X[i * F + f];
+      if (x === x) {
+        m++;
+        sx += x;
+        sy += y[i];
+      }
+    }
+    if (m < 2) continue;
+    const mx = sx / m;
+    const my = sy / m;
+    let sxx = 0;
+    let sxy = 0;
+    for (let i = 0; i < n; i++) {
+      const x = X[i * F + f];
+      if (x === x) {
+        sxx += (x - mx) * (x - mx);
+        sxy += (x - mx) * (y[i] - my);
+      }
+    }
+    if (sxx > 0) best = Math.max(best, Math.abs(sxy) / Math.sqrt(sxx * m));
+  }
+  return best / l1Ratio;
+}
+
+/**
  * Per input feature: area under |coefficient| (summed over outputs and the feature's missing
  * indicator) along log(lambda), divided by the grid's full log range `logRange`; and entry =
- * 1 - first nonzero index / `nLambda`. Both use the grid the path was asked for, not the lambdas
- * it reached: a path that stops early (nothing more to explain) must not stretch what it has.
+ * 1 - first nonzero index / `nLambda`. Pass the grid's intended size and range: a path that
+ * stopped early (max_active, or the "auto" lambda's stopping rule) must not stretch what it has.
  */
 export function pathScores(model: LinearModel, F: number, nLambda: number, logRange: number): { area: Float64Array; entry: Float64Array; active: number } {
   const path = model.path();
