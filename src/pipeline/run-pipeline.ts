@@ -1,10 +1,18 @@
 /**
- * `foxml run`: the main job. Resolves the configuration, opens a run folder, and runs the stages
- * in order, each writing into its own folder of the run. Stages are added here as they exist.
+ * `foxml run`: the main job. Resolves the configuration, opens a run folder (or reopens one with
+ * --resume), and runs the stages in order, each writing into the run folder:
+ *
+ *   data -> features -> targets -> leakage scan -> ranking -> selection -> leakage gate on the
+ *   selected set -> training -> ensembling -> evaluation -> report
+ *
+ * Work after the leakage scan is cut into jobs (one target, or one target and family) kept in the
+ * run's job store, so `--resume` skips what finished and ends with the numbers an uninterrupted run
+ * gives. `foxml rank | select | train` run the same pipeline and stop after their stage.
  */
 import { isAbsolute, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/resolved-config.js";
-import { createRun, type Run } from "../runs/run.js";
+import { resolvedConfigSchema, type ResolvedConfigValue } from "../config/schema/resolved.js";
+import { createRun, openRun, type Run } from "../runs/run.js";
 import type { SinkLevel } from "../log/levels.js";
 import type { CliIo } from "../cli/io.js";
 import { dataStage } from "./stages/data.js";
@@ -13,9 +21,26 @@ import { targetsStage } from "./stages/targets.js";
 import { leakageStage } from "../leakage/stage.js";
 import { withProgress, type ProgressOutput } from "../util/progress.js";
 import { tryRegisterRun } from "../registry/registry.js";
+import { InputError } from "../util/errors.js";
+import { hashJson } from "../util/hash.js";
+import { JobStore } from "./jobs/job-store.js";
+import { failureTable, StatusTracker } from "./status.js";
+import { threadCount, type PipelineContext } from "./context.js";
+import { rankingStage } from "./stages/ranking.js";
+import { selectionStage } from "./stages/selection.js";
+import { gateStage } from "./stages/gate.js";
+import { trainingStage } from "./stages/training.js";
+import { ensemblingStage } from "./stages/ensembling.js";
+import { evaluationStage } from "./stages/evaluation.js";
+import { reportStage } from "./stages/report.js";
+
+/** Where `foxml rank`, `select` and `train` stop; `run` goes to the end (the report). */
+export const STOP_POINTS = ["ranking", "selection", "evaluation", "report"] as const;
+export type StopPoint = (typeof STOP_POINTS)[number];
 
 export interface RunPipelineOptions {
-  config: ResolvedConfig;
+  /** The resolved configuration; ignored with `resume` (the run's own configuration is used). */
+  config?: ResolvedConfig;
   /** Folder that receives the run folder (default: pipeline.runs.dir). */
   outDir?: string;
   name?: string;
@@ -24,11 +49,86 @@ export interface RunPipelineOptions {
   logLevel?: SinkLevel;
   /** Base for relative data paths (default: the working folder). */
   cwd?: string;
+  /** Continue this run folder: finished jobs are reused, the rest runs. */
+  resume?: string;
+  /** Last stage to run (default: report). */
+  until?: StopPoint;
 }
 
 export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
-  const cfg = opts.config.value;
   const cwd = opts.cwd ?? process.cwd();
+  const { run, cfg } = openOrCreate(opts, cwd);
+  const level = opts.logLevel ?? cfg.pipeline.logging.level;
+  const progressOut: ProgressOutput = level !== "silent" ? opts.io : silentOutput;
+  const status = new StatusTracker(run);
+  // The registry is an index beside the run folders (rebuildable from them): a problem with it
+  // warns and never fails the run.
+  tryRegisterRun(run.dir, (m) => run.log.warn(m));
+  try {
+    await run.execute(async () => {
+      const inspection = await dataStage(run, cfg.pipeline.data, cwd);
+      const features = await featuresStage(run, inspection);
+      const targets = await targetsStage(run, inspection.panel, cfg);
+      if (targets.length === 0) {
+        run.summary.warn("targets", "no targets configured: nothing to rank or train (add targets to the experiment, or enable pipeline.ranking.auto_targets)");
+        return;
+      }
+      const threads = threadCount(cfg.pipeline.threading.threads);
+      const scan = await withProgress({ label: "leakage", total: targets.length, out: progressOut }, (progress) =>
+        leakageStage(run, {
+          panel: inspection.panel,
+          features,
+          targets,
+          leakage: cfg.pipeline.leakage,
+          seed: cfg.pipeline.determinism.seed,
+          onTargetDone: () => progress.tick(),
+        }),
+      );
+      const ctx: PipelineContext = {
+        run,
+        cfg,
+        panel: inspection.panel,
+        features: scan.features,
+        targets,
+        jobs: new JobStore(run),
+        status,
+        threads,
+        seed: cfg.pipeline.determinism.seed,
+        progress: progressOut,
+      };
+      const ranked = await rankingStage(ctx);
+      if (opts.until === "ranking") return;
+      const selected = await selectionStage(ctx, ranked.kept);
+      if (opts.until === "selection") return;
+      const gated = await gateStage(ctx, ranked.kept, selected, scan.reports);
+      const trained = await trainingStage(ctx, gated);
+      const ensembles = await ensemblingStage(ctx, trained);
+      await evaluationStage(ctx, trained, ensembles, ranked.file, selected);
+      if (opts.until === "evaluation") return;
+      await reportStage(ctx);
+      const { reused, computed } = ctx.jobs.counts;
+      if (reused > 0) run.log.info("resumed: jobs reused from the interrupted attempt", { reused, computed });
+    });
+  } finally {
+    const table = failureTable(status.file().records);
+    if (table !== "") opts.io.err(table);
+    // run.log is closed once the run has finished, so this warning goes to stderr.
+    tryRegisterRun(run.dir, (m) => opts.io.err(`warning: ${m}\n`));
+  }
+  return run;
+}
+
+function openOrCreate(opts: RunPipelineOptions, cwd: string): { run: Run; cfg: ResolvedConfigValue } {
+  if (opts.resume !== undefined) {
+    const dir = isAbsolute(opts.resume) ? opts.resume : resolve(cwd, opts.resume);
+    const peek = openRun(dir, { console: null });
+    const cfg = configOfRun(peek, dir);
+    peek.log.close();
+    const run = openRun(dir, { console: opts.io, logLevel: opts.logLevel ?? cfg.pipeline.logging.level, color: colorFor(cfg.pipeline.logging.console.color, opts.io) });
+    return { run, cfg };
+  }
+  if (opts.config === undefined) throw new Error("runPipeline: a configuration is needed unless resuming");
+  const cfg = opts.config.value;
   const runsDir = opts.outDir ?? cfg.pipeline.runs.dir;
   const run = createRun({
     runsDir: isAbsolute(runsDir) ? runsDir : resolve(cwd, runsDir),
@@ -41,33 +141,20 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
     logLevel: opts.logLevel ?? cfg.pipeline.logging.level,
     color: colorFor(cfg.pipeline.logging.console.color, opts.io),
   });
-  // The registry is an index beside the run folders (rebuildable from them): a problem with it
-  // warns and never fails the run.
-  tryRegisterRun(run.dir, (m) => run.log.warn(m));
-  try {
-    await run.execute(async () => {
-      const inspection = await dataStage(run, cfg.pipeline.data, cwd);
-      const features = await featuresStage(run, inspection);
-      const targets = await targetsStage(run, inspection.panel, cfg);
-      if (targets.length > 0) {
-        const showProgress = (opts.logLevel ?? cfg.pipeline.logging.level) !== "silent";
-        await withProgress({ label: "leakage", total: targets.length, out: showProgress ? opts.io : silentOutput }, (progress) =>
-          leakageStage(run, {
-            panel: inspection.panel,
-            features,
-            targets,
-            leakage: cfg.pipeline.leakage,
-            seed: cfg.pipeline.determinism.seed,
-            onTargetDone: () => progress.tick(),
-          }),
-        );
-      }
-    });
-  } finally {
-    // run.log is closed once the run has finished, so this warning goes to stderr.
-    tryRegisterRun(run.dir, (m) => opts.io.err(`warning: ${m}\n`));
+  return { run, cfg };
+}
+
+/** The configuration a run was started with (from its manifest), checked against its hash. */
+function configOfRun(run: Run, dir: string): ResolvedConfigValue {
+  const parsed = resolvedConfigSchema.safeParse(run.manifest.config.resolved);
+  if (!parsed.success) {
+    throw new InputError(`cannot resume ${dir}: its manifest.json holds a configuration this version of foxml does not accept (${parsed.error.issues[0]?.message ?? "invalid"})`, "start a new run instead");
   }
-  return run;
+  const value = parsed.data;
+  if (hashJson(value) !== run.manifest.config.hash) {
+    run.log.warn("the resumed run's configuration hash differs from the manifest's (redacted secrets or a newer foxml); jobs are reused only where their inputs match");
+  }
+  return value;
 }
 
 function colorFor(setting: "auto" | "always" | "never", io: CliIo): boolean {

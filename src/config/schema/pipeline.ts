@@ -2,6 +2,12 @@ import { z } from "zod";
 import { dataOptionsSchema } from "../../data/options.js";
 import { LOG_LEVELS } from "../../log/levels.js";
 import { leakageSchema } from "./leakage.js";
+import { rankingSchema } from "../../ranking/schema.js";
+import { selectionSchema } from "../../selection/schema.js";
+import { trainingSchema } from "../../training/schema.js";
+import { strategySchema } from "../../training/strategies/schema.js";
+import { ensembleSchema } from "../../ensemble/schema.js";
+import { evaluationSchema } from "../../evaluation/schema.js";
 
 export const determinismSchema = z.strictObject({
   seed: z.number().int().min(0).max(4294967295).default(42).describe("seed of every random choice (splits, shuffles, model init); same input + seed => same numbers"),
@@ -35,10 +41,20 @@ export const runsSchema = z.strictObject({
   dir: z.string().min(1).default("runs").describe("folder that receives one sub-folder per run, relative to the current directory"),
 });
 
+export const reportSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe("write report.html at the end of `foxml run` (`foxml report RUN_DIR` builds it later either way)"),
+});
+
 /** The `pipeline` block: engine settings shared by every experiment. */
 export const pipelineSchema = z.strictObject({
   data: dataOptionsSchema.prefault({}),
   leakage: leakageSchema.prefault({}),
+  ranking: rankingSchema.prefault({}),
+  selection: selectionSchema.prefault({}),
+  training: trainingSchema.extend({ strategy: strategySchema }).prefault({}),
+  ensemble: ensembleSchema.prefault({}),
+  evaluation: evaluationSchema.prefault({}),
+  report: reportSchema.prefault({}),
   determinism: determinismSchema.prefault({}),
   threading: threadingSchema.prefault({}),
   memory: memorySchema.prefault({}),

@@ -1,0 +1,51 @@
+/**
+ * What the stages after the leakage scan share: the run, its configuration, the panel, the features
+ * left after the scan's exclusions, the built targets, the job store (resume) and the status tracker.
+ */
+import { availableParallelism } from "node:os";
+import type { ResolvedConfigValue } from "../config/schema/resolved.js";
+import type { Panel } from "../data/types.js";
+import { historyRows } from "../features/spec.js";
+import type { LeakageFeatures } from "../leakage/types.js";
+import type { Run } from "../runs/run.js";
+import type { TargetSpec } from "../targets/spec.js";
+import { purgeForTarget, type PurgeSettings } from "../validation/splitters/index.js";
+import type { JobStore } from "./jobs/job-store.js";
+import type { BuiltTarget } from "./stages/targets.js";
+import type { StatusTracker } from "./status.js";
+
+export interface PipelineContext {
+  run: Run;
+  cfg: ResolvedConfigValue;
+  panel: Panel;
+  /** Features after the leakage scan's exclusions. */
+  features: LeakageFeatures;
+  targets: BuiltTarget[];
+  jobs: JobStore;
+  status: StatusTracker;
+  threads: number;
+  seed: number;
+  /** Progress output (stderr of the command), or a silent one. */
+  progress: { err(s: string): void; isTTY: boolean };
+}
+
+export function threadCount(setting: "auto" | number): number {
+  return setting === "auto" ? Math.max(1, availableParallelism()) : setting;
+}
+
+/** Purge settings for a target given the features it will be fitted on. */
+export function purgeFor(ctx: PipelineContext, target: TargetSpec, featureNames: readonly string[]): PurgeSettings {
+  const byName = new Map(ctx.features.specs.map((s) => [s.name, s]));
+  let lookback = 0;
+  for (const n of featureNames) {
+    const spec = byName.get(n);
+    if (spec !== undefined) lookback = Math.max(lookback, historyRows(spec));
+  }
+  const leakage = ctx.cfg.pipeline.leakage;
+  return purgeForTarget(target, leakage, leakage.include_feature_lookback_in_purge ? lookback : undefined);
+}
+
+/** Symbol names in panel order. */
+export function symbolNames(panel: Panel): string[] {
+  return [...panel.symbols];
+}

@@ -1,0 +1,94 @@
+/**
+ * Stage "gate": the leakage gate on each kept target's selected features, with its auto-fix
+ * rounds. The scan before ranking checked every feature against every target; this re-checks the
+ * set that will actually be trained (a quick model on the selected features can reveal what the
+ * wide scan diluted). Writes `gate/<target>/leakage_report.json` and the run's top-level
+ * `leakage_report.json`: the outcome of the scan and the gate, per target.
+ */
+import { leakageGate } from "../../leakage/gate.js";
+import { reportPath as scanReportPath } from "../../leakage/stage.js";
+import type { LeakageFeatures, LeakageReport } from "../../leakage/types.js";
+import type { LeakageSummaryFile, SelectionFile } from "../artifacts.js";
+import type { PipelineContext } from "../context.js";
+import type { BuiltTarget } from "./targets.js";
+
+export const GATE_STAGE = "gate";
+export const LEAKAGE_SUMMARY_FILE = "leakage_report.json";
+
+export interface GatedTarget {
+  built: BuiltTarget;
+  /** Features to train on: selected, minus what the gate excluded. */
+  features: string[];
+  /** The gate's verdict for the confidence tiers. */
+  leakage: { status: string; suspicious: string[] };
+}
+
+function subset(all: LeakageFeatures, names: readonly string[]): LeakageFeatures {
+  const keep = new Set(names);
+  return {
+    names: all.names.filter((n) => keep.has(n)),
+    specs: all.specs.filter((s) => keep.has(s.name)),
+    grids: new Map([...all.grids].filter(([n]) => keep.has(n))),
+  };
+}
+
+export async function gateStage(
+  ctx: PipelineContext,
+  kept: readonly BuiltTarget[],
+  selected: ReadonlyMap<string, SelectionFile>,
+  scanReports: readonly LeakageReport[],
+): Promise<GatedTarget[]> {
+  const { run, cfg } = ctx;
+  return run.summary.runStage(GATE_STAGE, async (stage) => {
+    const out: GatedTarget[] = [];
+    const summary: LeakageSummaryFile = { targets: [], excluded: [] };
+    for (const r of scanReports) {
+      summary.targets.push({
+        target: r.target.name,
+        status: r.status,
+        verdict: r.verdict,
+        excluded: r.excluded.map((e) => ({ feature: e.feature, round: e.round, reason: e.reason })),
+        suspicious: Object.entries(r.features).filter(([, f]) => f.verdict === "SUSPICIOUS").map(([n]) => n),
+        report_path: scanReportPath(r.target.name),
+      });
+    }
+    let excludedTotal = 0;
+    for (const built of kept) {
+      const name = built.target.name;
+      const chosen = selected.get(name)?.selected ?? ctx.features.names;
+      const features = subset(ctx.features, chosen);
+      const log = run.log.forStage(GATE_STAGE).with({ target: name });
+      const t0 = performance.now();
+      const job = await ctx.jobs.run(GATE_STAGE, name, { features: features.names, target: built.target.canonical, leakage: cfg.pipeline.leakage, seed: ctx.seed }, async () => {
+        const gate = await leakageGate({ panel: ctx.panel, features, target: built.target, targetGrid: built.grid, leakage: cfg.pipeline.leakage, seed: ctx.seed, log });
+        return { report: gate.report, features: [...gate.features.names] };
+      });
+      const report = job.value.report as LeakageReport;
+      const path = `${GATE_STAGE}/${name}/leakage_report.json`;
+      run.writeJson(path, report);
+      const suspicious = Object.entries(report.features).filter(([, f]) => f.verdict === "SUSPICIOUS").map(([n]) => n);
+      const excluded = report.excluded.map((e) => ({ feature: e.feature, round: e.round, reason: e.reason }));
+      excludedTotal += excluded.length;
+      summary.targets.push({ target: `${name} (selected set)`, status: report.status, verdict: report.verdict, excluded, suspicious, report_path: path });
+      for (const e of excluded) run.summary.warn(GATE_STAGE, `target ${name}: selected feature ${e.feature} excluded as leaking`, { reason: e.reason });
+      for (const s of suspicious) run.summary.warn(GATE_STAGE, `suspicious selected feature kept for review: ${s}`, { target: name });
+      ctx.status.add({
+        stage: "leakage",
+        target: name,
+        status: job.value.features.length > 0 ? "succeeded" : "failed",
+        error: job.value.features.length > 0 ? null : { type: "LeakageGate", message: "every selected feature was excluded as leaking" },
+        score: report.rounds[report.rounds.length - 1]?.model?.score ?? null,
+        seconds: (performance.now() - t0) / 1000,
+      });
+      if (job.value.features.length === 0) continue;
+      out.push({ built, features: job.value.features, leakage: { status: report.status, suspicious } });
+    }
+    summary.excluded = [...new Set(summary.targets.flatMap((t) => t.excluded.map((e) => e.feature)))];
+    run.writeJson(LEAKAGE_SUMMARY_FILE, summary);
+    stage.finish({
+      outcome: `${out.length} target(s) passed the gate on their selected features; ${excludedTotal} selected feature(s) excluded`,
+      figures: { targets: out.length, excluded: excludedTotal },
+    });
+    return out;
+  });
+}

@@ -1,0 +1,220 @@
+/**
+ * Stage "training": every configured family on every target that passed the gate, under the
+ * configured splitter (one job per target and family, with the optional hyperparameter search), plus
+ * the configured strategy (cascade per target, or one multi-task network across the targets).
+ * Writes `training/<target>/<member>.json` and `models/<target>/<member>.json`. A failing family is
+ * recorded and the run goes on.
+ */
+import type { FitContext } from "../../models/family.js";
+import type { FoxLogger } from "../../log/logger.js";
+import { trainFamily, trainingCvData, importanceRows, type FamilyTrainResult } from "../../training/train-family.js";
+import { cascadeCv, multiTaskCv } from "../../training/strategies/index.js";
+import type { CvData } from "../../training/cv-data.js";
+import { withProgress } from "../../util/progress.js";
+import type { TrainingFile } from "../artifacts.js";
+import { purgeFor, type PipelineContext } from "../context.js";
+import type { GatedTarget } from "./gate.js";
+
+export const TRAINING_STAGE = "training";
+
+/** One trained member of a target: a family, or a strategy's model. */
+export interface Member {
+  name: string;
+  oof: Float64Array;
+  file: TrainingFile;
+  trials: number;
+  trialScores: number[];
+}
+
+export interface TrainedTarget {
+  gated: GatedTarget;
+  data: CvData;
+  /** Members with out-of-fold predictions (succeeded or no signal), in configuration order. */
+  members: Member[];
+}
+
+/** The FitContext logger shape (fields first) on top of a run logger (message first). */
+export function fitLog(log: FoxLogger): NonNullable<FitContext["log"]> {
+  return {
+    info: (obj, msg) => log.info(msg ?? "", obj as Record<string, unknown>),
+    warn: (obj, msg) => log.warn(msg ?? "", obj as Record<string, unknown>),
+    debug: (obj, msg) => log.debug(msg ?? "", obj as Record<string, unknown>),
+  };
+}
+
+function memberNames(families: ReadonlyArray<{ name: string; variant: string }>): string[] {
+  const count = new Map<string, number>();
+  for (const f of families) count.set(f.name, (count.get(f.name) ?? 0) + 1);
+  return families.map((f) => ((count.get(f.name) ?? 0) > 1 ? `${f.name}@${f.variant}` : f.name));
+}
+
+export async function trainingStage(ctx: PipelineContext, gated: readonly GatedTarget[]): Promise<TrainedTarget[]> {
+  const { run, cfg } = ctx;
+  const tc = cfg.pipeline.training;
+  const families = cfg.families;
+  const names = memberNames(families);
+  const strategy = tc.strategy;
+  return run.summary.runStage(TRAINING_STAGE, async (stage) => {
+    if (families.length === 0 && strategy.kind === "single") {
+      run.summary.warn(TRAINING_STAGE, "no model families configured: nothing to train (list families in the experiment, e.g. lightgbm and ridge)");
+    }
+    const out: TrainedTarget[] = gated.map((g) => ({
+      gated: g,
+      data: trainingCvData({ T: ctx.panel.T, S: ctx.panel.S, target: g.built.target, y: g.built.grid, purge: purgeFor(ctx, g.built.target, g.features), seed: ctx.seed }, tc),
+      members: [],
+    }));
+    const jobsPerTarget = families.length + (strategy.kind === "cascade" ? 1 : 0);
+    const total = out.length * jobsPerTarget + (strategy.kind === "multi_task" ? 1 : 0);
+    let succeeded = 0;
+    let failed = 0;
+    await withProgress({ label: "training", total, out: ctx.progress }, async (progress) => {
+      for (const t of out) {
+        const target = t.gated.built.target;
+        const features = t.gated.features;
+        for (let i = 0; i < families.length; i++) {
+          const fam = families[i];
+          const name = names[i];
+          const log = run.log.forStage(TRAINING_STAGE).with({ target: target.name, family: name });
+          const t0 = performance.now();
+          try {
+            const inputs = { target: target.canonical, features, family: fam, training: tc, seed: ctx.seed, leakage: cfg.pipeline.leakage };
+            const job = await ctx.jobs.run(TRAINING_STAGE, `${target.name}/${name}`, inputs, () =>
+              trainFamily({ data: t.data, features, grids: ctx.features.grids, family: fam, config: tc, seed: ctx.seed, threads: ctx.threads, log: fitLog(log) }),
+            );
+            const member = saveMember(ctx, target.name, name, job.value);
+            t.members.push(member);
+            succeeded++;
+            ctx.status.add({
+              stage: "training",
+              target: target.name,
+              family: name,
+              status: member.file.status,
+              score: member.file.score,
+              top_feature: member.file.importance[0]?.feature ?? null,
+              seconds: job.reused ? member.file.seconds : (performance.now() - t0) / 1000,
+            });
+            log.info("family trained", { status: member.file.status, metric: member.file.metric, score: member.file.score, t_stat: member.file.t_stat });
+          } catch (e) {
+            failed++;
+            ctx.status.fail({ stage: "training", target: target.name, family: name, seconds: (performance.now() - t0) / 1000 }, e);
+            run.summary.error(TRAINING_STAGE, e, { target: target.name, family: name });
+          }
+          progress.tick();
+        }
+        if (strategy.kind === "cascade") {
+          const t0 = performance.now();
+          try {
+            const job = await ctx.jobs.run(TRAINING_STAGE, `${target.name}/cascade`, { target: target.canonical, features, strategy, training: tc, seed: ctx.seed }, async () => {
+              const r = await cascadeCv({ data: t.data, features, grids: ctx.features.grids, config: strategy, seed: ctx.seed, threads: ctx.threads, log: fitLog(run.log.forStage(TRAINING_STAGE).with({ target: target.name, family: "cascade" })) });
+              return { oof: r.oof, score: r.score, folds: r.folds.map((f) => ({ index: f.index, trainRows: f.trainRows, testRows: f.testRows, score: f.score })), importance: r.regressor.importance, params: r.params, metric: r.metric };
+            });
+            const r = job.value;
+            const file = strategyFile(target.name, "cascade", r.metric, r.score, r.folds, r.importance, r.params, (performance.now() - t0) / 1000, tc.no_signal.min_t_stat, t.data.task.noSkill);
+            run.writeJson(`${TRAINING_STAGE}/${target.name}/cascade.json`, file);
+            t.members.push({ name: "cascade", oof: r.oof, file, trials: 1, trialScores: [r.score.value] });
+            ctx.status.add({ stage: "training", target: target.name, family: "cascade", status: file.status, score: file.score, top_feature: file.importance[0]?.feature ?? null, seconds: file.seconds });
+          } catch (e) {
+            failed++;
+            ctx.status.fail({ stage: "training", target: target.name, family: "cascade" }, e);
+            run.summary.error(TRAINING_STAGE, e, { target: target.name, family: "cascade" });
+          }
+          progress.tick();
+        }
+      }
+      if (strategy.kind === "multi_task") {
+        await multiTask(ctx, out, strategy);
+        progress.tick();
+      }
+    });
+    const best = out.flatMap((t) => t.members.map((m) => ({ t: t.gated.built.target.name, m }))).sort((a, b) => (b.m.file.score ?? -Infinity) - (a.m.file.score ?? -Infinity))[0];
+    if (best !== undefined) run.summary.headline("best_family", `${best.m.name} on ${best.t} (${best.m.file.metric} ${best.m.file.score?.toFixed(4) ?? "n/a"})`);
+    stage.finish({
+      outcome: `${succeeded} family job(s) trained on ${out.length} target(s), ${failed} failed`,
+      figures: { targets: out.length, trained: succeeded, failed },
+    });
+    return out;
+  });
+}
+
+function saveMember(ctx: PipelineContext, target: string, name: string, r: FamilyTrainResult): Member {
+  const modelPath = r.model !== null ? `models/${target}/${name}.json` : null;
+  if (modelPath !== null) ctx.run.writeJson(modelPath, r.model);
+  const file: TrainingFile = { ...r.file, model_path: modelPath };
+  ctx.run.writeJson(`${TRAINING_STAGE}/${target}/${name}.json`, file);
+  return { name, oof: r.oof, file, trials: r.trials, trialScores: r.trialScores };
+}
+
+interface ScoreLike {
+  value: number;
+  t: number;
+}
+
+function strategyFile(
+  target: string,
+  name: string,
+  metric: string,
+  score: ScoreLike,
+  folds: ReadonlyArray<{ index: number; trainRows: number; testRows: number; score: ScoreLike }>,
+  importance: Record<string, number>,
+  params: unknown,
+  seconds: number,
+  minT: number,
+  noSkill: number,
+): TrainingFile {
+  const fin = (x: number) => (Number.isFinite(x) ? x : null);
+  const signal = Number.isFinite(score.t) && score.t >= minT && score.value > noSkill;
+  return {
+    target,
+    family: name,
+    variant: "strategy",
+    status: signal ? "succeeded" : "no_signal",
+    params,
+    metric,
+    score: fin(score.value),
+    t_stat: fin(score.t),
+    folds: folds.map((f) => ({ fold: f.index, train_rows: f.trainRows, test_rows: f.testRows, score: fin(f.score.value) })),
+    importance: importanceRows(importance),
+    model_path: null,
+    seconds,
+  };
+}
+
+async function multiTask(ctx: PipelineContext, out: TrainedTarget[], strategy: Extract<PipelineContext["cfg"]["pipeline"]["training"]["strategy"], { kind: "multi_task" }>): Promise<void> {
+  const { run } = ctx;
+  const chosen = strategy.targets === undefined ? out : out.filter((t) => strategy.targets!.includes(t.gated.built.target.name));
+  if (chosen.length < 2) {
+    run.summary.warn(TRAINING_STAGE, "multi_task needs at least two targets after ranking and the gate; skipped", { targets: chosen.map((t) => t.gated.built.target.name).join(", ") });
+    ctx.status.add({ stage: "training", family: "multi_task", status: "skipped", error: { type: "Skipped", message: "fewer than two targets" } });
+    return;
+  }
+  // One network reads one feature set: the union of the targets' selected features, in a fixed order.
+  const features = [...new Set(chosen.flatMap((t) => t.gated.features))].sort();
+  const t0 = performance.now();
+  try {
+    const job = await ctx.jobs.run(TRAINING_STAGE, "multi_task", { targets: chosen.map((t) => t.gated.built.target.canonical), features, strategy, training: ctx.cfg.pipeline.training, seed: ctx.seed }, async () => {
+      const r = await multiTaskCv({
+        datas: chosen.map((t) => t.data),
+        features,
+        grids: ctx.features.grids,
+        config: strategy,
+        seed: ctx.seed,
+        threads: ctx.threads,
+        maxTrainRows: ctx.cfg.pipeline.training.max_train_rows,
+        log: fitLog(run.log.forStage(TRAINING_STAGE).with({ family: "multi_task" })),
+      });
+      return { targets: r.targets.map((x) => ({ target: x.target, metric: x.metric, oof: x.oof, score: x.score, folds: x.folds })), params: r.params };
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    for (const r of job.value.targets) {
+      const t = chosen.find((c) => c.gated.built.target.name === r.target);
+      if (t === undefined) continue;
+      const file = strategyFile(r.target, "multi_task", r.metric, r.score, r.folds, {}, job.value.params, seconds, ctx.cfg.pipeline.training.no_signal.min_t_stat, t.data.task.noSkill);
+      run.writeJson(`${TRAINING_STAGE}/${r.target}/multi_task.json`, file);
+      t.members.push({ name: "multi_task", oof: r.oof, file, trials: 1, trialScores: [r.score.value] });
+      ctx.status.add({ stage: "training", target: r.target, family: "multi_task", status: file.status, score: file.score, seconds });
+    }
+  } catch (e) {
+    ctx.status.fail({ stage: "training", family: "multi_task", seconds: (performance.now() - t0) / 1000 }, e);
+    run.summary.error(TRAINING_STAGE, e, { family: "multi_task" });
+  }
+}
