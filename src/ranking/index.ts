@@ -12,3 +12,4 @@ export { rankTargets, summarizeTarget, normalizedWeights } from "./rank.js";
 export type { RankInfo, UnscoredTarget, TargetSummary, RankingFamilyCell } from "./rank.js";
 export { rankingsCsv, csvField } from "./csv.js";
 export { autoTargetNames, mergeCandidates } from "./auto-targets.js";
+export { rankingFamilyIssues, type RankingConfigIssue } from "./check.js";

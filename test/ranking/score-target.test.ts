@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Panel } from "../../src/data/types.js";
 import type { FeatureSet } from "../../src/features/index.js";
-import { familyPlan, rankingsCsv, rankTargets, scoreTarget, type RankingConfig, type TargetScore } from "../../src/ranking/index.js";
+import { familyPlan, rankingFamilyIssues, rankingSchema, rankingsCsv, rankTargets, scoreTarget, type RankingConfig, type TargetScore } from "../../src/ranking/index.js";
 import { buildTarget } from "../../src/targets/index.js";
 import type { CvData } from "../../src/training/cv-data.js";
 import { features, SIGNALS, syntheticPanel } from "../leakage/helpers.js";
@@ -91,6 +91,28 @@ describe("scoreTarget", () => {
     expect(s.families[0].score.value).toBeGreaterThan(0.52);
     expect(s.families[0].score.value).toBeLessThan(1);
   }, 30_000);
+});
+
+describe("scoring other target types", () => {
+  it("scores ordered classes by their metric: quantile buckets by the IC, triple barrier by the pooled rank correlation", async () => {
+    const cfg = quickConfig({ families: [{ name: "ridge", hyperparameters: { missing_indicator: false } }] });
+    const q = await run(cfg, rankingData(panel, fs, buildTarget("fwd_q5_5"), cfg));
+    expect([q.type, q.metric, q.families[0].status]).toEqual(["multiclass", "ic", "ok"]);
+    expect(q.families[0].skill).toBeGreaterThan(0.03);
+    const tb = await run(cfg, rankingData(panel, fs, buildTarget("tb_10_2_1"), cfg));
+    expect([tb.type, tb.metric, tb.families[0].status]).toEqual(["multiclass", "rank_correlation", "ok"]);
+    expect(tb.families[0].symbolSkill).toHaveLength(panel.S);
+    expect(Number.isFinite(tb.families[0].score.t)).toBe(true);
+  }, 30_000);
+});
+
+describe("rankingFamilyIssues", () => {
+  it("finds unknown families and bad hyperparameters by key before a run", () => {
+    const issues = rankingFamilyIssues(quickConfig({ families: [{ name: "lightgbm", hyperparameters: { num_leaves: 1 } }, { name: "ridgge" }, { name: "ridge" }] }));
+    expect(issues.map((i) => i.path.join("."))).toEqual(["families.0.hyperparameters.num_leaves", "families.1.name"]);
+    expect(issues[1].message).toMatch(/unknown model family "ridgge"; known families: .*ridge/);
+    expect(rankingFamilyIssues(rankingSchema.parse({}))).toEqual([]);
+  });
 });
 
 describe("familyPlan", () => {
