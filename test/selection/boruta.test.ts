@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CvData } from "../../src/training/cv-data.js";
 import type { MethodContext } from "../../src/selection/method.js";
 import { binomialLowerTail, binomialUpperTail, borutaMethod, significant } from "../../src/selection/methods/boruta.js";
-import { fixture, NOISE, type Fixture } from "./helpers.js";
+import { fixture, memoryLog, NOISE, type Fixture } from "./helpers.js";
 
 let fx: Fixture;
 let data: CvData;
@@ -57,8 +57,10 @@ describe("boruta", () => {
   }, 60_000);
 
   it("leaves everything tentative when there are too few iterations to decide", async () => {
-    const r = await borutaMethod(ctxOf({ iterations: 3, max_rows: 1500 }));
+    const log = memoryLog();
+    const r = await borutaMethod(ctxOf({ iterations: 3, max_rows: 1500 }, { log }));
     const d = r.details as unknown as Details;
+    expect(log.records.some((x) => x.level === "warn" && /too few iterations/.test(x.msg))).toBe(true);
     // With 3 iterations the smallest one-sided p-value is 1/8 > 0.05.
     expect(d.confirmed).toEqual([]);
     expect(d.rejected).toEqual([]);

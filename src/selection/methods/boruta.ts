@@ -89,6 +89,9 @@ export const borutaMethod: SelectionMethod = async (ctx: MethodContext): Promise
     shadowMax.push(max);
     done++;
   }
+  if (done > 0 && Math.pow(0.5, done) > p.alpha) {
+    ctx.log?.warn("boruta: too few iterations to confirm or reject any feature; every feature stays tentative", { iterations: done, alpha: p.alpha, minimum: Math.ceil(-Math.log2(p.alpha)) });
+  }
   const pConfirm = new Float64Array(F);
   const pReject = new Float64Array(F);
   for (let f = 0; f < F; f++) {
