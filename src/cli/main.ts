@@ -7,8 +7,9 @@ import { registerInitCommand } from "./commands/init.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerRunsCommands } from "./commands/runs.js";
+import { registerReportCommand } from "./commands/report.js";
 
-const registrations: RegisterCommand[] = [registerRunCommand, registerRunsCommands, registerDataCommands, registerConfigCommands, registerInitCommand];
+const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerDataCommands, registerConfigCommands, registerInitCommand];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("foxml");

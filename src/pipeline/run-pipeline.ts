@@ -13,6 +13,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/resolved-config.js";
 import { resolvedConfigSchema, type ResolvedConfigValue } from "../config/schema/resolved.js";
 import { createRun, openRun, type Run } from "../runs/run.js";
+import { readManifest, type RunManifest } from "../runs/manifest.js";
 import type { SinkLevel } from "../log/levels.js";
 import type { CliIo } from "../cli/io.js";
 import { dataStage } from "./stages/data.js";
@@ -121,9 +122,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
 function openOrCreate(opts: RunPipelineOptions, cwd: string): { run: Run; cfg: ResolvedConfigValue } {
   if (opts.resume !== undefined) {
     const dir = isAbsolute(opts.resume) ? opts.resume : resolve(cwd, opts.resume);
-    const peek = openRun(dir, { console: null });
-    const cfg = configOfRun(peek, dir);
-    peek.log.close();
+    const cfg = configOfRun(readManifest(dir), dir);
     const run = openRun(dir, { console: opts.io, logLevel: opts.logLevel ?? cfg.pipeline.logging.level, color: colorFor(cfg.pipeline.logging.console.color, opts.io) });
     return { run, cfg };
   }
@@ -144,15 +143,19 @@ function openOrCreate(opts: RunPipelineOptions, cwd: string): { run: Run; cfg: R
   return { run, cfg };
 }
 
-/** The configuration a run was started with (from its manifest), checked against its hash. */
-function configOfRun(run: Run, dir: string): ResolvedConfigValue {
-  const parsed = resolvedConfigSchema.safeParse(run.manifest.config.resolved);
-  if (!parsed.success) {
-    throw new InputError(`cannot resume ${dir}: its manifest.json holds a configuration this version of foxml does not accept (${parsed.error.issues[0]?.message ?? "invalid"})`, "start a new run instead");
-  }
-  const value = parsed.data;
-  if (hashJson(value) !== run.manifest.config.hash) {
-    run.log.warn("the resumed run's configuration hash differs from the manifest's (redacted secrets or a newer foxml); jobs are reused only where their inputs match");
+/**
+ * The configuration a run was started with: the resolved value its manifest holds, accepted only
+ * when it still hashes to the manifest's config hash (so a hand-edited or damaged manifest cannot
+ * silently change what the resumed run computes).
+ */
+function configOfRun(manifest: RunManifest, dir: string): ResolvedConfigValue {
+  const value = manifest.config.resolved as ResolvedConfigValue;
+  const shape = resolvedConfigSchema.safeParse(value);
+  if (hashJson(value) !== manifest.config.hash || value === null || typeof value !== "object" || !("pipeline" in value)) {
+    throw new InputError(
+      `cannot resume ${dir}: the configuration in its manifest.json does not match the manifest's config hash${shape.success ? "" : " and is not a configuration this version of foxml reads"}`,
+      "start a new run instead",
+    );
   }
   return value;
 }

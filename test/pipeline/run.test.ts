@@ -20,10 +20,12 @@ function onlyRunDir(out: string): string {
 }
 
 describe("foxml run (main job)", () => {
+  // `foxml rank` runs the same pipeline as `run` and stops after ranking; the whole pipeline is
+  // exercised end to end on generated data in e2e.test.ts.
   it("runs on the bundled data and writes a complete run folder", async () => {
     const out = join(tmp, "a");
     const io = captureIo();
-    const code = await main(["run", "--out", out, "--log-level", "warn"], io);
+    const code = await main(["rank", "--out", out, "--log-level", "warn", "--set", 'targets=["fwd_ret_5","fwd_ret_20"]'], io);
     expect(io.stderr).not.toContain("error");
     expect(code).toBe(0);
     const dir = onlyRunDir(out);
@@ -31,7 +33,12 @@ describe("foxml run (main job)", () => {
     for (const f of ["manifest.json", "logs.jsonl", "summary.json", "data/inspect.json", "features/features.json", "targets/targets.json", "leakage/exclusions.json"]) {
       expect(existsSync(join(dir, f))).toBe(true);
     }
-    for (const t of ["fwd_ret_1", "fwd_ret_5", "fwd_ret_20"]) expect(existsSync(join(dir, "leakage", t, "leakage_report.json"))).toBe(true);
+    for (const t of ["fwd_ret_5", "fwd_ret_20"]) expect(existsSync(join(dir, "leakage", t, "leakage_report.json"))).toBe(true);
+    // Ranking on real daily closes: honest, small out-of-sample skill (an IC of 0.3 would be a bug).
+    const rankings = JSON.parse(readFileSync(join(dir, "target_rankings.json"), "utf8"));
+    expect(rankings.targets.map((r: { target: string }) => r.target).sort()).toEqual(["fwd_ret_20", "fwd_ret_5"]);
+    for (const r of rankings.targets) expect(Math.abs(r.skill)).toBeLessThan(0.15);
+    expect(readFileSync(join(dir, "target_rankings.csv"), "utf8")).toMatch(/^rank,target,/);
     const features = JSON.parse(readFileSync(join(dir, "features/features.json"), "utf8"));
     // Close-only data: features that need volume or high/low are left out, each with its reason.
     expect(features.skipped.some((s: { reason: string }) => s.reason.includes("volume"))).toBe(true);
@@ -45,7 +52,8 @@ describe("foxml run (main job)", () => {
 
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
     expect(summary.status).toBe("succeeded");
-    for (const stage of ["data", "features", "targets", "leakage"]) expect(summary.stages[stage].status).toBe("succeeded");
+    for (const stage of ["data", "features", "targets", "leakage", "ranking"]) expect(summary.stages[stage].status).toBe("succeeded");
+    expect(summary.stages.selection).toBeUndefined();
     // The standard library on real daily closes has no look-ahead.
     expect(summary.stages.leakage.figures.excluded).toBe(0);
     expect(summary.headline.symbols).toBe(30);
@@ -69,7 +77,7 @@ describe("foxml run (main job)", () => {
     const hashes: string[] = [];
     for (const name of ["b", "c"]) {
       const out = join(tmp, name);
-      expect(await main(["run", "--out", out, ...args], captureIo())).toBe(0);
+      expect(await main(["rank", "--out", out, ...args], captureIo())).toBe(0);
       const dir = onlyRunDir(out);
       const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
       const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));

@@ -61,7 +61,7 @@ export class JobStore {
     const saved = this.load<T>(stage, key, inputs);
     if (saved !== undefined) {
       this.reusedCount++;
-      this.owner.log.forStage(stage).debug("job reused from an earlier attempt", { job: key });
+      this.owner.log.forStage(stage).info("job reused from an earlier attempt", { job: key });
       return { value: saved, reused: true, seconds: (performance.now() - t0) / 1000 };
     }
     const value = await compute();

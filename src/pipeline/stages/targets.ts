@@ -2,6 +2,7 @@ import type { Run } from "../../runs/run.js";
 import type { Panel } from "../../data/types.js";
 import type { ResolvedConfigValue } from "../../config/schema/resolved.js";
 import { buildTarget, type TargetSpec } from "../../targets/index.js";
+import { autoTargetNames, mergeCandidates } from "../../ranking/auto-targets.js";
 
 export interface BuiltTarget {
   target: TargetSpec;
@@ -10,17 +11,19 @@ export interface BuiltTarget {
 
 /**
  * Stage "targets": every target of the experiment on the Panel, each with its label window
- * (which purging uses). Writes targets/targets.json with coverage and moments per target.
+ * (which purging uses). With pipeline.ranking.auto_targets on, a standard set over several horizons
+ * joins the experiment's targets as candidates. Writes targets/targets.json with coverage and
+ * moments per target.
  */
 export async function targetsStage(run: Run, panel: Panel, cfg: ResolvedConfigValue): Promise<BuiltTarget[]> {
   return run.summary.runStage("targets", async (stage) => {
     const built: BuiltTarget[] = [];
     const rows: object[] = [];
-    for (const t of cfg.targets) {
-      const target = buildTarget({ ...t.definition, name: t.name }, {
-        interval: panel.interval,
-        executionLag: cfg.pipeline.leakage.decision_time.execution_lag_bars,
-      });
+    const tctx = { interval: panel.interval, executionLag: cfg.pipeline.leakage.decision_time.execution_lag_bars };
+    const listed = cfg.targets.map((t) => buildTarget({ ...t.definition, name: t.name }, tctx));
+    const names = mergeCandidates(listed, autoTargetNames(cfg.pipeline.ranking.auto_targets));
+    const specs = names.map((n) => listed.find((t) => t.name === n) ?? buildTarget(n, tctx));
+    for (const target of specs) {
       const grid = target.compute(panel);
       let n = 0;
       let sum = 0;
