@@ -66,6 +66,10 @@ export const SummarySchema = z.object({
   stages: z.record(z.string(), StageSchema),
   /** Errors not tied to a stage (e.g. the one that ended the run). */
   errors: z.array(ErrorEntry),
+  /** What the run covered and its key figures, for the run registry (`foxml runs list | show | compare`). */
+  targets: z.array(z.string()).optional(),
+  families: z.array(z.object({ name: z.string(), variant: z.string() })).optional(),
+  metrics: z.array(z.object({ stage: z.string(), target: z.string(), family: z.string(), key: z.string(), value: z.union([z.number(), z.string()]) })).optional(),
 });
 export type RunSummaryData = z.infer<typeof SummarySchema>;
 
@@ -285,6 +289,17 @@ export class RunSummary {
       if (!timer.ended) timer.fail(e);
       throw e;
     }
+  }
+
+  /**
+   * The targets and families the run covered and per-target / per-family metrics, which the run
+   * registry indexes; replaces what was set before.
+   */
+  results(r: { targets: string[]; families: Array<{ name: string; variant: string }>; metrics: NonNullable<RunSummaryData["metrics"]> }): void {
+    this.data.targets = [...r.targets];
+    this.data.families = r.families.map((f) => ({ ...f }));
+    this.data.metrics = r.metrics.filter((m) => typeof m.value === "string" || Number.isFinite(m.value)).map((m) => ({ ...m }));
+    this.write();
   }
 
   /** Writes summary.json now (also done automatically at every transition). */

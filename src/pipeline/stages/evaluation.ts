@@ -24,6 +24,8 @@ export async function evaluationStage(
   const { run, cfg } = ctx;
   return run.summary.runStage(EVALUATION_STAGE, async (stage) => {
     const confidence: TargetConfidence[] = [];
+    const metrics: Array<{ stage: string; target: string; family: string; key: string; value: number | string }> = [];
+    for (const r of rankings.targets) if (r.composite !== null) metrics.push({ stage: "ranking", target: r.target, family: "", key: "composite", value: r.composite });
     for (const t of trained) {
       const name = t.gated.built.target.name;
       if (t.members.length === 0) continue;
@@ -39,6 +41,10 @@ export async function evaluationStage(
         run.writeJson(`${EVALUATION_STAGE}/${name}.json`, file);
         const seconds = (performance.now() - t0) / 1000;
         for (const m of file.models) {
+          if (m.score !== null) metrics.push({ stage: EVALUATION_STAGE, target: name, family: m.name, key: file.metric, value: m.score });
+          const b = m.backtests[0];
+          if (b?.sharpe != null) metrics.push({ stage: EVALUATION_STAGE, target: name, family: m.name, key: "sharpe", value: b.sharpe });
+          if (b?.deflated_sharpe != null) metrics.push({ stage: EVALUATION_STAGE, target: name, family: m.name, key: "deflated_sharpe", value: b.deflated_sharpe });
           ctx.status.add({ stage: "evaluation", target: name, family: m.name, status: (m.score ?? -Infinity) > file.no_skill ? "succeeded" : "no_signal", score: m.score, seconds });
         }
         const best = models.find((m) => m.name === file.best);
@@ -61,6 +67,11 @@ export async function evaluationStage(
       }
     }
     run.writeJson(CONFIDENCE_FILE, confidence);
+    run.summary.results({
+      targets: trained.map((t) => t.gated.built.target.name),
+      families: cfg.families.map((f) => ({ name: f.name, variant: f.variant })),
+      metrics,
+    });
     const top = confidence.slice().sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || (b.score ?? -Infinity) - (a.score ?? -Infinity))[0];
     if (top !== undefined) {
       run.summary.headline("best_model", `${top.best_model ?? "none"} on ${top.target}`);
