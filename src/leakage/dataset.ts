@@ -8,6 +8,7 @@ import type { TabularData } from "../models/family.js";
 import type { TargetSpec } from "../targets/spec.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
+import { sampledCells } from "../training/cv-data.js";
 import { foldCells, type Fold } from "../validation/splitters/index.js";
 import { purgeForTarget } from "../validation/splitters/purge.js";
 import { splitTimes } from "../validation/splitters/split.js";
@@ -27,35 +28,7 @@ export interface CvSetup {
 
 /** Timestamps with a finite target, sampled down (seeded) so their cells fit in `maxRows`. */
 function sampledValid(y: Float64Array, T: number, S: number, maxRows: number, seed: number): { valid: Uint8Array; times: Int32Array } {
-  const perTime = new Int32Array(T);
-  let total = 0;
-  for (let t = 0; t < T; t++) {
-    let n = 0;
-    for (let s = 0; s < S; s++) if (Number.isFinite(y[t * S + s])) n++;
-    perTime[t] = n;
-    total += n;
-  }
-  let keep = new Uint8Array(T);
-  for (let t = 0; t < T; t++) keep[t] = perTime[t] > 0 ? 1 : 0;
-  if (total > maxRows) {
-    // Visit timestamps in a seeded order and take them while they fit.
-    keep = new Uint8Array(T);
-    const order = new Rng(seed).fork("leakage:model-times").permutation(T);
-    let used = 0;
-    for (const t of order) {
-      if (perTime[t] === 0 || used + perTime[t] > maxRows) continue;
-      keep[t] = 1;
-      used += perTime[t];
-    }
-  }
-  const valid = new Uint8Array(T * S);
-  const times: number[] = [];
-  for (let t = 0; t < T; t++) {
-    if (!keep[t]) continue;
-    times.push(t);
-    for (let s = 0; s < S; s++) if (Number.isFinite(y[t * S + s])) valid[t * S + s] = 1;
-  }
-  return { valid, times: Int32Array.from(times) };
+  return sampledCells(y, T, S, { maxRows, seed, label: "leakage:model-times" });
 }
 
 /** Keeps at most `max` of `cells` (seeded), in their original order. */

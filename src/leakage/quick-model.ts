@@ -147,7 +147,8 @@ export async function cvPredict(
   return { pred, gain, trainRows, testRows };
 }
 
-function hasBothClasses(y: Float64Array): boolean {
+/** True when a binary label has both classes (a classifier cannot be fitted otherwise). */
+export function hasBothClasses(y: Float64Array): boolean {
   let pos = false;
   let neg = false;
   for (const v of y) {

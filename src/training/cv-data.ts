@@ -52,26 +52,26 @@ export interface CvData {
   readonly test: readonly Int32Array[];
 }
 
-export function makeCvData(o: CvDataOptions): CvData {
-  const { T, S, y, target } = o;
-  if (y.length !== T * S) throw new Error(`makeCvData: label grid has ${y.length} cells, expected ${T * S}`);
-  const purpose = o.purpose ?? "cv";
+/**
+ * Cells with a finite label (and inside `mask`), at whole timestamps sampled down (seeded, stream
+ * `label`) so that at most `maxRows` cells remain; every kept timestamp keeps its full cross-section.
+ */
+export function sampledCells(y: Float64Array, T: number, S: number, o: { maxRows?: number; seed: number; label: string; mask?: Uint8Array }): { valid: Uint8Array; times: Int32Array } {
+  const usable = (c: number) => Number.isFinite(y[c]) && (o.mask === undefined || o.mask[c] === 1);
   const perTime = new Int32Array(T);
   let total = 0;
   for (let t = 0; t < T; t++) {
     let n = 0;
-    for (let s = 0; s < S; s++) {
-      const c = t * S + s;
-      if (Number.isFinite(y[c]) && (o.mask === undefined || o.mask[c])) n++;
-    }
+    for (let s = 0; s < S; s++) if (usable(t * S + s)) n++;
     perTime[t] = n;
     total += n;
   }
   let keep = new Uint8Array(T);
   for (let t = 0; t < T; t++) keep[t] = perTime[t] > 0 ? 1 : 0;
   if (o.maxRows !== undefined && total > o.maxRows) {
+    // Visit timestamps in a seeded order and take them while they fit.
     keep = new Uint8Array(T);
-    const order = new Rng(o.seed).fork(`${purpose}:times`).permutation(T);
+    const order = new Rng(o.seed).fork(o.label).permutation(T);
     let used = 0;
     for (const t of order) {
       if (perTime[t] === 0 || used + perTime[t] > o.maxRows) continue;
@@ -84,16 +84,21 @@ export function makeCvData(o: CvDataOptions): CvData {
   for (let t = 0; t < T; t++) {
     if (!keep[t]) continue;
     times.push(t);
-    for (let s = 0; s < S; s++) {
-      const c = t * S + s;
-      if (Number.isFinite(y[c]) && (o.mask === undefined || o.mask[c])) valid[c] = 1;
-    }
+    for (let s = 0; s < S; s++) if (usable(t * S + s)) valid[t * S + s] = 1;
   }
+  return { valid, times: Int32Array.from(times) };
+}
+
+export function makeCvData(o: CvDataOptions): CvData {
+  const { T, S, y, target } = o;
+  if (y.length !== T * S) throw new Error(`makeCvData: label grid has ${y.length} cells, expected ${T * S}`);
+  const purpose = o.purpose ?? "cv";
+  const { valid, times } = sampledCells(y, T, S, { maxRows: o.maxRows, seed: o.seed, label: `${purpose}:times`, mask: o.mask });
   const minTimes = 4;
   if (times.length < minTimes) {
     throw new InputError(`target "${target.name}" has values at only ${times.length} timestamps, too few to cross-validate`, "use more data or a shorter horizon");
   }
-  const plan = splitTimes(o.splitter, Int32Array.from(times), o.purge);
+  const plan = splitTimes(o.splitter, times, o.purge);
   const rng = new Rng(o.seed).fork(`${purpose}:train-rows`);
   const train: Int32Array[] = [];
   const test: Int32Array[] = [];

@@ -11,7 +11,7 @@ import "../models/index.js";
 import type { FitContext, TabularData, TrainedModel } from "../models/family.js";
 import { getFamily } from "../models/registry.js";
 import { featureGridFromColumns, type FeatureGrid, type SequenceData } from "../models/nn/sequence-data.js";
-import { scorePredictions, type Score } from "../leakage/quick-model.js";
+import { hasBothClasses, scorePredictions, type Score } from "../leakage/quick-model.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
 import type { CvData } from "./cv-data.js";
@@ -136,17 +136,6 @@ export function validationTail(cells: Int32Array, S: number, fraction: number, w
     else if (t + window < cut) fit[nFit++] = c;
   }
   return { fit, valid };
-}
-
-function hasBothClasses(y: Float64Array): boolean {
-  let pos = false;
-  let neg = false;
-  for (const v of y) {
-    if (v === 1) pos = true;
-    else if (v === 0) neg = true;
-    if (pos && neg) return true;
-  }
-  return false;
 }
 
 function sequenceRows(grid: FeatureGrid, cells: Int32Array, y: Float64Array): SequenceData {
