@@ -68,8 +68,8 @@ export const SummarySchema = z.object({
   errors: z.array(ErrorEntry),
   /** What the run covered and its key figures, for the run registry (`foxml runs list | show | compare`). */
   targets: z.array(z.string()).optional(),
-  families: z.array(z.object({ name: z.string(), variant: z.string() })).optional(),
-  metrics: z.array(z.object({ stage: z.string(), target: z.string(), family: z.string(), key: z.string(), value: z.union([z.number(), z.string()]) })).optional(),
+  families: z.array(z.object({ name: z.string(), variant: z.string().default("") })).optional(),
+  metrics: z.array(z.object({ stage: z.string().default(""), target: z.string().default(""), family: z.string().default(""), key: z.string(), value: z.union([z.number(), z.string()]) })).optional(),
 });
 export type RunSummaryData = z.infer<typeof SummarySchema>;
 
