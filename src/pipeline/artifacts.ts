@@ -172,6 +172,8 @@ export interface LeakageSummaryFile {
     excluded: Array<{ feature: string; round: number; reason: string }>;
     suspicious: string[];
     report_path: string;
+    /** The gate's re-check on the target's selected features (targets that reached it). */
+    gate?: { status: string; verdict: string; excluded: Array<{ feature: string; round: number; reason: string }>; suspicious: string[]; report_path: string };
   }>;
   excluded: string[];
 }

@@ -69,7 +69,8 @@ export async function gateStage(
       const suspicious = Object.entries(report.features).filter(([, f]) => f.verdict === "SUSPICIOUS").map(([n]) => n);
       const excluded = report.excluded.map((e) => ({ feature: e.feature, round: e.round, reason: e.reason }));
       excludedTotal += excluded.length;
-      summary.targets.push({ target: `${name} (selected set)`, status: report.status, verdict: report.verdict, excluded, suspicious, report_path: path });
+      const row = summary.targets.find((t) => t.target === name);
+      if (row !== undefined) row.gate = { status: report.status, verdict: report.verdict, excluded, suspicious, report_path: path };
       for (const e of excluded) run.summary.warn(GATE_STAGE, `target ${name}: selected feature ${e.feature} excluded as leaking`, { reason: e.reason });
       for (const s of suspicious) run.summary.warn(GATE_STAGE, `suspicious selected feature kept for review: ${s}`, { target: name });
       ctx.status.add({
@@ -83,7 +84,7 @@ export async function gateStage(
       if (job.value.features.length === 0) continue;
       out.push({ built, features: job.value.features, leakage: { status: report.status, suspicious } });
     }
-    summary.excluded = [...new Set(summary.targets.flatMap((t) => t.excluded.map((e) => e.feature)))];
+    summary.excluded = [...new Set(summary.targets.flatMap((t) => [...t.excluded, ...(t.gate?.excluded ?? [])].map((e) => e.feature)))];
     run.writeJson(LEAKAGE_SUMMARY_FILE, summary);
     stage.finish({
       outcome: `${out.length} target(s) passed the gate on their selected features; ${excludedTotal} selected feature(s) excluded`,
