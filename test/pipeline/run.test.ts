@@ -88,6 +88,27 @@ describe("foxml run (main job)", () => {
     expect(hashes[0]).toBe(hashes[1]);
   });
 
+  it("`foxml select` stops after selection, and `foxml train --resume` continues that run folder", async () => {
+    const out = join(tmp, "sel");
+    const args = ["--data", "datasets/ohlcv_daily/ohlcv_daily_SPX_GOOG_MSFT_VIX.csv", "--set", "pipeline.data.min_bars=40", "--set", "targets=fwd_ret_5", "--log-level", "silent"];
+    const sets = ["--set", "pipeline.ranking.min_t_stat=0", "--set", "pipeline.selection.methods.boruta.enabled=false", "--set", "pipeline.selection.methods.stability.enabled=false"];
+    expect(await main(["select", "--out", out, ...args, ...sets], captureIo())).toBe(0);
+    const dir = onlyRunDir(out);
+    expect(existsSync(join(dir, "selection", "fwd_ret_5", "selection.json"))).toBe(true);
+    expect(existsSync(join(dir, "training"))).toBe(false);
+    const io = captureIo();
+    expect(await main(["train", "--resume", dir, "--log-level", "silent"], io)).toBe(0);
+    expect(io.stdout).toContain(dir);
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+    expect(summary.status).toBe("succeeded");
+    for (const stage of ["ranking", "selection", "gate", "training", "ensembling", "evaluation"]) expect(summary.stages[stage].status, stage).toBe("succeeded");
+    expect(existsSync(join(dir, "evaluation", "fwd_ret_5.json"))).toBe(true);
+    expect(existsSync(join(dir, "report.html"))).toBe(false);
+    // Ranking and selection were reused from the first command, not computed again.
+    const reused = readFileSync(join(dir, "logs.jsonl"), "utf8").split("\n").filter((l) => l.includes("job reused from an earlier attempt"));
+    expect(reused.length).toBeGreaterThanOrEqual(2);
+  }, 300_000);
+
   it("bad data fails with a clear message, exit code 2, and a run folder that says so", async () => {
     const out = join(tmp, "d");
     const io = captureIo();
