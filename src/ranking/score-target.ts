@@ -19,7 +19,7 @@ import type { CvData } from "../training/cv-data.js";
 import { cvFit, UnsupportedTaskError } from "../training/cv-fit.js";
 import { isFoxmlError } from "../util/errors.js";
 import type { RankingConfig, RankingFamilyEntry } from "./schema.js";
-import { blockSkills, blockStarts, predictionAgreement, symbolSkills, tOfMean } from "./skill.js";
+import { blockSkills, predictionAgreement, symbolSkills, testedBlockStarts, tOfMean } from "./skill.js";
 
 export type FamilyStatus = "ok" | "failed" | "unsupported";
 
@@ -280,22 +280,6 @@ function maxRowsPerTime(train: readonly Int32Array[], S: number): number {
     }
   }
   return best;
-}
-
-/** Blocks of time over the span the folds test (walk-forward tests only the later part). */
-function testedBlockStarts(data: CvData): Int32Array {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const cells of data.test) {
-    if (cells.length === 0) continue;
-    lo = Math.min(lo, Math.floor(cells[0] / data.S));
-    hi = Math.max(hi, Math.floor(cells[cells.length - 1] / data.S));
-  }
-  if (!(hi >= lo)) return Int32Array.of(0, data.T);
-  const L = hi - lo + 1;
-  const starts = blockStarts(timeBlocks(L, blockCount(L, data.target.window)));
-  for (let i = 0; i < starts.length; i++) starts[i] += lo;
-  return starts;
 }
 
 function errorText(e: unknown): string {

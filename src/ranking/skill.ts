@@ -10,7 +10,8 @@
  * sqrt(n - 2)) treat every cell as independent: with a 20-bar horizon and 30 symbols they
  * overstate the evidence many times over, which would favour long horizons and binary targets.
  */
-import { MIN_CROSS_SECTION, MIN_SYMBOL_PAIRS, crossSectionalRanks } from "../leakage/association.js";
+import { MIN_CROSS_SECTION, MIN_SYMBOL_PAIRS, blockCount, crossSectionalRanks, timeBlocks } from "../leakage/association.js";
+import type { CvData } from "../training/cv-data.js";
 import type { ModelTask } from "../leakage/quick-model.js";
 import { auc, CorrelationScratch, icSeries, pearsonN, spearman, spearmanScratch } from "../validation/metrics/index.js";
 
@@ -188,4 +189,28 @@ function centredRanks(v: Float64Array, T: number, S: number): Float64Array {
     }
   }
   return r;
+}
+
+/** Blocks of time over the span the folds test (walk-forward tests only the later part). */
+export function testedBlockStarts(data: Pick<CvData, "T" | "S" | "test" | "target">): Int32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const cells of data.test) {
+    if (cells.length === 0) continue;
+    lo = Math.min(lo, Math.floor(cells[0] / data.S));
+    hi = Math.max(hi, Math.floor(cells[cells.length - 1] / data.S));
+  }
+  if (!(hi >= lo)) return Int32Array.of(0, data.T);
+  const L = hi - lo + 1;
+  const starts = blockStarts(timeBlocks(L, blockCount(L, data.target.window)));
+  for (let i = 0; i < starts.length; i++) starts[i] += lo;
+  return starts;
+}
+
+/**
+ * The t-statistic of out-of-sample skill above no skill across blocks of the tested time: the one
+ * significance figure every stage uses, whatever the metric (see the file comment).
+ */
+export function skillT(pred: Float64Array, data: Pick<CvData, "T" | "S" | "y" | "task" | "test" | "target">): number {
+  return tOfMean(blockSkills(pred, data.y, data.T, data.S, data.task, testedBlockStarts(data)));
 }

@@ -13,6 +13,7 @@ import { getFamily } from "../models/registry.js";
 import { featureGridFromColumns, type FeatureGrid, type SequenceData } from "../models/nn/sequence-data.js";
 import { hasBothClasses, scorePredictions, type Score } from "../leakage/quick-model.js";
 import { InputError } from "../util/errors.js";
+import { skillT } from "../ranking/skill.js";
 import { Rng } from "../util/random.js";
 import type { CvData } from "./cv-data.js";
 
@@ -52,7 +53,7 @@ export interface CvFitResult {
   /** Out-of-fold predictions (T x S, NaN outside the tested cells). */
   oof: Float64Array;
   folds: FoldOutcome[];
-  /** Score of all out-of-fold predictions together. */
+  /** Score of all out-of-fold predictions together; its t is across blocks of tested time (skillT). */
   score: Score;
   /** Importance summed over folds (gain for trees, |coefficient| for linear), by feature. */
   importance: Record<string, number>;
@@ -201,7 +202,9 @@ export async function cvFit(input: CvFitInput): Promise<CvFitResult> {
   if (folds.length === 0) {
     throw new InputError(`family ${input.family} on target ${data.target.name}: no fold had enough training rows to fit`, "use more data or fewer folds");
   }
-  const score = scorePredictions(oof, data.y, T, S, data.task, data.target.window);
+  // The t-statistic comes from skill per block of tested time, whatever the metric: pooled AUC and
+  // rank correlations would count overlapping labels as independent evidence.
+  const score = { ...scorePredictions(oof, data.y, T, S, data.task, data.target.window), t: skillT(oof, data) };
   const out: CvFitResult = { family: input.family, oof, folds, score, importance, pruned, params };
   if (input.keepModels) out.models = models;
   return out;
