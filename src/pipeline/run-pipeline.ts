@@ -91,7 +91,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
         panel: inspection.panel,
         features: scan.features,
         targets,
-        jobs: new JobStore(run),
+        jobs: new JobStore(run, { data: run.manifest.data_fingerprint }),
         status,
         threads,
         seed: cfg.pipeline.determinism.seed,

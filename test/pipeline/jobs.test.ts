@@ -70,4 +70,14 @@ describe("JobStore", () => {
     await expect(store.run("ranking", "bad", {}, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
     expect(store.load("ranking", "bad", {})).toBeUndefined();
   });
+
+  it("reuses nothing when what every job depends on (the data) has changed", async () => {
+    const a = new JobStore(run, { data: "fingerprint-1" });
+    let calls = 0;
+    await a.run("selection", "t", { x: 1 }, async () => ++calls);
+    await new JobStore(run, { data: "fingerprint-1" }).run("selection", "t", { x: 1 }, async () => ++calls);
+    expect(calls).toBe(1);
+    await new JobStore(run, { data: "fingerprint-2" }).run("selection", "t", { x: 1 }, async () => ++calls);
+    expect(calls).toBe(2);
+  });
 });

@@ -31,7 +31,18 @@ export class JobStore {
   private reusedCount = 0;
   private computedCount = 0;
 
-  constructor(private readonly owner: Run) {}
+  /**
+   * `base` joins every job's fingerprint: what all jobs depend on beyond their own inputs (the
+   * data's fingerprint, so a data file changed between attempts invalidates every saved result).
+   */
+  constructor(
+    private readonly owner: Run,
+    private readonly base: unknown = null,
+  ) {}
+
+  private fingerprint(inputs: unknown): string {
+    return hashJson({ base: this.base, inputs });
+  }
 
   /** Path of a job's file, relative to the run folder. */
   relPath(stage: string, key: string): string {
@@ -48,7 +59,7 @@ export class JobStore {
     } catch {
       return undefined; // a damaged file is recomputed (writes are atomic, so this is rare)
     }
-    if (doc.format !== FORMAT || doc.fingerprint !== hashJson(inputs)) return undefined;
+    if (doc.format !== FORMAT || doc.fingerprint !== this.fingerprint(inputs)) return undefined;
     return doc.value as T;
   }
 
@@ -65,7 +76,7 @@ export class JobStore {
       return { value: saved, reused: true, seconds: (performance.now() - t0) / 1000 };
     }
     const value = await compute();
-    this.owner.writeFile(this.relPath(stage, key), encodeJson({ format: FORMAT, stage, key, fingerprint: hashJson(inputs), value }));
+    this.owner.writeFile(this.relPath(stage, key), encodeJson({ format: FORMAT, stage, key, fingerprint: this.fingerprint(inputs), value }));
     this.computedCount++;
     return { value, reused: false, seconds: (performance.now() - t0) / 1000 };
   }
