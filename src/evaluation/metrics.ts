@@ -10,6 +10,7 @@
  * the fold's cells alone).
  */
 import { standardize } from "../ensemble/standardize.js";
+import { skillT } from "../ranking/skill.js";
 import { MIN_CROSS_SECTION } from "../leakage/association.js";
 import { scorePredictions } from "../leakage/quick-model.js";
 import type { CvData } from "../training/cv-data.js";
@@ -65,12 +66,14 @@ export function overallMetrics(pred: Float64Array, data: CvData, forecast: boole
   const out = cellMetrics(pred, data, forecast, null);
   if (out.n === 0) return out;
   out.score = score.value;
-  out.scoreT = score.t;
+  // Significance across blocks of tested time, as every stage reports it (overlapping labels are
+  // not independent evidence; pooled AUC and rank-correlation t-statistics would count them so).
+  out.scoreT = skillT(pred, data);
   const p = summarizeSeries(ic.pearson);
   out.ic = p.mean;
   out.icir = p.ir;
   out.rankIc = summarizeSeries(ic.spearman).mean;
-  if (S >= MIN_CROSS_SECTION) out.icT = task.metric === "ic" ? score.t : scorePredictions(pred, data.y, T, S, { ...task, metric: "ic" }, window).t;
+  if (S >= MIN_CROSS_SECTION) out.icT = task.metric === "ic" ? out.scoreT : scorePredictions(pred, data.y, T, S, { ...task, metric: "ic" }, window).t;
   out.hitRate = hitRateOf(pred, data);
   return out;
 }

@@ -33,8 +33,11 @@ export function threadCount(setting: "auto" | number): number {
   return setting === "auto" ? Math.max(1, availableParallelism()) : setting;
 }
 
-/** Purge settings for a target given the features it will be fitted on. */
-export function purgeFor(ctx: PipelineContext, target: TargetSpec, featureNames: readonly string[]): PurgeSettings {
+/**
+ * Purge settings for a target given the features it will be fitted on. `windowBars` is the longest
+ * window of past bars a sequence model reads (its lookback), which extends the features' own.
+ */
+export function purgeFor(ctx: PipelineContext, target: TargetSpec, featureNames: readonly string[], windowBars = 1): PurgeSettings {
   const byName = new Map(ctx.features.specs.map((s) => [s.name, s]));
   let lookback = 0;
   for (const n of featureNames) {
@@ -42,7 +45,7 @@ export function purgeFor(ctx: PipelineContext, target: TargetSpec, featureNames:
     if (spec !== undefined) lookback = Math.max(lookback, historyRows(spec));
   }
   const leakage = ctx.cfg.pipeline.leakage;
-  return purgeForTarget(target, leakage, leakage.include_feature_lookback_in_purge ? lookback : undefined);
+  return purgeForTarget(target, leakage, leakage.include_feature_lookback_in_purge ? lookback + Math.max(0, windowBars - 1) : undefined);
 }
 
 /** Symbol names in panel order. */

@@ -14,6 +14,8 @@ import type { ResolvedConfig } from "../config/resolved-config.js";
 import { resolvedConfigSchema, type ResolvedConfigValue } from "../config/schema/resolved.js";
 import { createRun, openRun, type Run } from "../runs/run.js";
 import { readManifest, type RunManifest } from "../runs/manifest.js";
+import { softwareVersions } from "../runs/environment.js";
+import { BACKEND_ENV } from "../models/nn/runtime/backend.js";
 import type { SinkLevel } from "../log/levels.js";
 import type { CliIo } from "../cli/io.js";
 import { dataStage } from "./stages/data.js";
@@ -91,7 +93,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
         panel: inspection.panel,
         features: scan.features,
         targets,
-        jobs: new JobStore(run, { data: run.manifest.data_fingerprint }),
+        // What every job depends on besides its own inputs: the data, the code that computes, and
+        // the neural backend (a resumed run with another version or backend recomputes).
+        jobs: new JobStore(run, { data: run.manifest.data_fingerprint, code: softwareVersions(), nn_backend: process.env[BACKEND_ENV] ?? "auto" }),
         status,
         threads,
         seed: cfg.pipeline.determinism.seed,

@@ -163,6 +163,17 @@ export class RunSummary {
 
   stageStarted(stage: string): void {
     const s = this.stage(stage);
+    // A stage that runs again (a resumed run) reports afresh: its earlier warnings, errors and
+    // counts leave the totals, so nothing is counted twice or kept after it stopped being true.
+    this.data.warnings_total -= s.warnings.reduce((a, w) => a + w.count, 0) + s.other_warnings;
+    this.data.errors_total -= s.errors.length + s.other_errors;
+    s.warnings = [];
+    s.other_warnings = 0;
+    s.errors = [];
+    s.other_errors = 0;
+    s.counts = {};
+    s.figures = {};
+    s.outcome = null;
     s.status = "running";
     s.started_at = iso(this.now());
     s.finished_at = null;

@@ -12,7 +12,12 @@ const horizon = z
   .union([z.number().int().min(1), z.string().regex(/^\d+(m|h|d|w)?$/, 'a horizon is a number of bars (5) or a duration: 60m, 4h, 5d, 1w')])
   .describe("bars after the entry the label looks (or a duration such as 60m)");
 
-const name = z.string().min(1).optional().describe("name of the target column; default: the canonical short name");
+// Target names become file and folder names in the run (ranking/<name>.json, training/<name>/...).
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "target names are letters, digits, '.', '_' and '-' (they name files in the run folder)")
+  .optional()
+  .describe("name of the target column; default: the canonical short name");
 const volWindow = z.number().int().min(2).max(10_000).default(20).describe("bars of one-bar log returns in the past-only volatility estimate");
 const path = z.enum(["close", "high_low"]).default("close").describe("extremes of a bar: its close only, or its high and low");
 

@@ -212,6 +212,26 @@ describe("secrets in a run", () => {
 });
 
 describe("openRun", () => {
+  it("a stage that runs again after a resume reports afresh: its old warnings and errors leave the totals", () => {
+    const clock = fakeClock();
+    const first = createRun(options({ now: clock.now }));
+    first.summary.stageStarted("selection");
+    first.summary.warn("selection", "method boruta failed");
+    first.summary.error("selection", new Error("fwd_ret_5 failed"));
+    first.log.close();
+
+    const again = openRun(first.dir, { now: clock.now });
+    again.summary.stageStarted("selection");
+    again.summary.warn("selection", "method boruta failed");
+    again.summary.stageFinished("selection");
+    const s = readJson(join(first.dir, "summary.json"));
+    expect(s.warnings_total).toBe(1);
+    expect(s.errors_total).toBe(0);
+    expect(s.stages.selection.warnings).toEqual([{ message: "method boruta failed", count: 1 }]);
+    expect(s.stages.selection.errors).toEqual([]);
+    again.finish("succeeded");
+  });
+
   it("reopens a run: same id, log appended, summary resumed with interrupted stages", () => {
     const clock = fakeClock();
     const first = createRun(options({ now: clock.now }));

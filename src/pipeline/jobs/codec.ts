@@ -47,10 +47,9 @@ export function encodeValue(value: unknown, path = "$"): unknown {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) throw new TypeError(`job result at ${path}: ${(value as object).constructor?.name ?? "object"} is not plain data`);
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (k.startsWith("$")) throw new TypeError(`job result at ${path}: key "${k}" starts with "$", which the codec reserves`);
-      out[k] = encodeValue(v, `${path}.${k}`);
-    }
+    // Keys starting with "$" (a data column may be called "$flow") are escaped by doubling the "$",
+    // so they never read as the codec's tags.
+    for (const [k, v] of Object.entries(value)) define(out, k.startsWith("$") ? `$${k}` : k, encodeValue(v, `${path}.${k}`));
     return out;
   }
   throw new TypeError(`job result at ${path}: a ${typeof value} is not plain data`);
@@ -71,8 +70,13 @@ export function decodeValue(json: unknown): unknown {
     return new ctor(copy.buffer, 0, bytes.length / ctor.BYTES_PER_ELEMENT) as AnyTyped;
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) out[k] = decodeValue(v);
+  for (const [k, v] of Object.entries(o)) define(out, k.startsWith("$$") ? k.slice(1) : k, decodeValue(v));
   return out;
+}
+
+/** Sets an own property whatever its name ("__proto__" included, which plain assignment would not keep). */
+function define(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
 export function encodeJson(value: unknown): string {

@@ -24,6 +24,7 @@ export async function evaluationStage(
   const { run, cfg } = ctx;
   return run.summary.runStage(EVALUATION_STAGE, async (stage) => {
     const confidence: TargetConfidence[] = [];
+    const noSkill = new Map<string, number>();
     const metrics: Array<{ stage: string; target: string; family: string; key: string; value: number | string }> = [];
     for (const r of rankings.targets) if (r.composite !== null) metrics.push({ stage: "ranking", target: r.target, family: "", key: "composite", value: r.composite });
     for (const t of trained) {
@@ -59,6 +60,7 @@ export async function evaluationStage(
           thresholds: cfg.pipeline.evaluation.confidence,
         });
         confidence.push(conf);
+        noSkill.set(name, file.no_skill);
         const bt = file.models.find((m) => m.name === file.best)?.backtests[0];
         run.log.forStage(EVALUATION_STAGE).with({ target: name }).info("target evaluated", { best: file.best, tier: conf.tier, sharpe: bt?.sharpe ?? null, deflated_sharpe: bt?.deflated_sharpe ?? null });
       } catch (e) {
@@ -72,7 +74,9 @@ export async function evaluationStage(
       families: cfg.families.map((f) => ({ name: f.name, variant: f.variant })),
       metrics,
     });
-    const top = confidence.slice().sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || (b.score ?? -Infinity) - (a.score ?? -Infinity))[0];
+    // Skill above no skill, so an AUC near 0.5 does not outrank an IC of 0.05.
+    const skill = (c: TargetConfidence) => (c.score === null ? -Infinity : c.score - (noSkill.get(c.target) ?? 0));
+    const top = confidence.slice().sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || skill(b) - skill(a))[0];
     if (top !== undefined) {
       run.summary.headline("best_model", `${top.best_model ?? "none"} on ${top.target}`);
       if (top.score !== null) run.summary.headline("best_score", Number(top.score.toPrecision(4)));

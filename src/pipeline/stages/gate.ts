@@ -59,10 +59,15 @@ export async function gateStage(
       const features = subset(ctx.features, chosen);
       const log = run.log.forStage(GATE_STAGE).with({ target: name });
       const t0 = performance.now();
-      const job = await ctx.jobs.run(GATE_STAGE, name, { features: features.names, target: built.target.canonical, leakage: cfg.pipeline.leakage, seed: ctx.seed }, async () => {
-        const gate = await leakageGate({ panel: ctx.panel, features, target: built.target, targetGrid: built.grid, leakage: cfg.pipeline.leakage, seed: ctx.seed, log });
-        return { report: gate.report, features: [...gate.features.names] };
-      });
+      let job: Awaited<ReturnType<typeof gateJob>>;
+      try {
+        job = await gateJob(ctx, built, features, log);
+      } catch (e) {
+        // The selected set could not be checked: the target does not go on to training unverified.
+        ctx.status.fail({ stage: "leakage", target: name, seconds: (performance.now() - t0) / 1000 }, e);
+        run.summary.error(GATE_STAGE, e, { target: name });
+        continue;
+      }
       const report = job.value.report as LeakageReport;
       const path = `${GATE_STAGE}/${name}/leakage_report.json`;
       run.writeJson(path, report);
@@ -79,7 +84,7 @@ export async function gateStage(
         status: job.value.features.length > 0 ? "succeeded" : "failed",
         error: job.value.features.length > 0 ? null : { type: "LeakageGate", message: "every selected feature was excluded as leaking" },
         score: report.rounds[report.rounds.length - 1]?.model?.score ?? null,
-        seconds: (performance.now() - t0) / 1000,
+        seconds: job.reused ? null : (performance.now() - t0) / 1000,
       });
       if (job.value.features.length === 0) continue;
       out.push({ built, features: job.value.features, leakage: { status: report.status, suspicious } });
@@ -91,5 +96,13 @@ export async function gateStage(
       figures: { targets: out.length, excluded: excludedTotal },
     });
     return out;
+  });
+}
+
+function gateJob(ctx: PipelineContext, built: BuiltTarget, features: LeakageFeatures, log: ReturnType<PipelineContext["run"]["log"]["forStage"]>) {
+  const leakage = ctx.cfg.pipeline.leakage;
+  return ctx.jobs.run(GATE_STAGE, built.target.name, { features: features.names, target: built.target.canonical, leakage, seed: ctx.seed }, async () => {
+    const gate = await leakageGate({ panel: ctx.panel, features, target: built.target, targetGrid: built.grid, leakage, seed: ctx.seed, log });
+    return { report: gate.report, features: [...gate.features.names] };
   });
 }

@@ -61,7 +61,7 @@ export async function rankingStage(ctx: PipelineContext): Promise<RankingOutcome
               stage: "ranking",
               target: target.name,
               family: f.family,
-              status: f.status === "ok" ? (f.skill > 0 ? "succeeded" : "no_signal") : f.status === "unsupported" ? "skipped" : "failed",
+              status: f.status === "ok" ? (f.skill > 0 && f.score.t >= rc.min_t_stat ? "succeeded" : "no_signal") : f.status === "unsupported" ? "skipped" : "failed",
               error: f.status === "ok" ? null : { type: f.status === "unsupported" ? "UnsupportedTask" : "FamilyError", message: f.error ?? "" },
               score: Number.isFinite(f.score.value) ? f.score.value : null,
               seconds: f.seconds,

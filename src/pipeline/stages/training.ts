@@ -6,6 +6,8 @@
  * recorded and the run goes on.
  */
 import type { FitContext } from "../../models/family.js";
+import { getFamily } from "../../models/registry.js";
+import { skillT } from "../../ranking/skill.js";
 import type { FoxLogger } from "../../log/logger.js";
 import { trainFamily, trainingCvData, importanceRows, type FamilyTrainResult } from "../../training/train-family.js";
 import { cascadeCv, multiTaskCv } from "../../training/strategies/index.js";
@@ -58,11 +60,19 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
     if (families.length === 0 && strategy.kind === "single") {
       run.summary.warn(TRAINING_STAGE, "no model families configured: nothing to train (list families in the experiment, e.g. lightgbm and ridge)");
     }
-    const out: TrainedTarget[] = gated.map((g) => ({
-      gated: g,
-      data: trainingCvData({ T: ctx.panel.T, S: ctx.panel.S, target: g.built.target, y: g.built.grid, purge: purgeFor(ctx, g.built.target, g.features), seed: ctx.seed }, tc),
-      members: [],
-    }));
+    // Sequence families read windows of past bars: the purge must cover the longest window too.
+    const windowBars = Math.max(1, ...families.filter((f) => getFamily(f.name).kind === "sequence").map((f) => Number(f.hyperparameters.lookback ?? 1)));
+    const out: TrainedTarget[] = [];
+    for (const g of gated) {
+      try {
+        const data = trainingCvData({ T: ctx.panel.T, S: ctx.panel.S, target: g.built.target, y: g.built.grid, purge: purgeFor(ctx, g.built.target, g.features, windowBars), seed: ctx.seed }, tc);
+        out.push({ gated: g, data, members: [] });
+      } catch (e) {
+        // A target whose folds cannot be cut (too short a history for its horizon) is dropped alone.
+        ctx.status.fail({ stage: "training", target: g.built.target.name }, e);
+        run.summary.error(TRAINING_STAGE, e, { target: g.built.target.name });
+      }
+    }
     const jobsPerTarget = families.length + (strategy.kind === "cascade" ? 1 : 0);
     const total = out.length * jobsPerTarget + (strategy.kind === "multi_task" ? 1 : 0);
     let succeeded = 0;
@@ -109,9 +119,10 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
               return { oof: r.oof, score: r.score, folds: r.folds.map((f) => ({ index: f.index, trainRows: f.trainRows, testRows: f.testRows, score: f.score })), importance: r.regressor.importance, params: r.params, metric: r.metric };
             });
             const r = job.value;
-            const file = strategyFile(target.name, "cascade", r.metric, r.score, r.folds, r.importance, r.params, (performance.now() - t0) / 1000, tc.no_signal.min_t_stat, t.data.task.noSkill);
+            const file = strategyFile(target.name, "cascade", r.metric, { value: r.score.value, t: skillT(r.oof, t.data) }, r.folds, r.importance, r.params, (performance.now() - t0) / 1000, tc.no_signal.min_t_stat, t.data.task.noSkill);
             run.writeJson(`${TRAINING_STAGE}/${target.name}/cascade.json`, file);
             t.members.push({ name: "cascade", oof: r.oof, file, trials: 1, trialScores: [r.score.value] });
+            succeeded++;
             ctx.status.add({ stage: "training", target: target.name, family: "cascade", status: file.status, score: file.score, top_feature: file.importance[0]?.feature ?? null, seconds: file.seconds });
           } catch (e) {
             failed++;
@@ -122,11 +133,15 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
         }
       }
       if (strategy.kind === "multi_task") {
-        await multiTask(ctx, out, strategy);
+        const ok = await multiTask(ctx, out, strategy, windowBars);
+        if (ok === true) succeeded++;
+        else if (ok === false) failed++;
         progress.tick();
       }
     });
-    const best = out.flatMap((t) => t.members.map((m) => ({ t: t.gated.built.target.name, m }))).sort((a, b) => (b.m.file.score ?? -Infinity) - (a.m.file.score ?? -Infinity))[0];
+    // Skill above no skill, so an AUC near 0.5 does not outrank an IC of 0.05.
+    const skill = (f: TrainingFile) => (f.score === null ? -Infinity : f.score - (f.metric === "auc" ? 0.5 : 0));
+    const best = out.flatMap((t) => t.members.map((m) => ({ t: t.gated.built.target.name, m }))).sort((a, b) => skill(b.m.file) - skill(a.m.file))[0];
     if (best !== undefined) run.summary.headline("best_family", `${best.m.name} on ${best.t} (${best.m.file.metric} ${best.m.file.score?.toFixed(4) ?? "n/a"})`);
     stage.finish({
       outcome: `${succeeded} family job(s) trained on ${out.length} target(s), ${failed} failed`,
@@ -179,21 +194,32 @@ function strategyFile(
   };
 }
 
-async function multiTask(ctx: PipelineContext, out: TrainedTarget[], strategy: Extract<PipelineContext["cfg"]["pipeline"]["training"]["strategy"], { kind: "multi_task" }>): Promise<void> {
+/** True when the network trained, false when it failed, undefined when skipped. */
+async function multiTask(
+  ctx: PipelineContext,
+  out: TrainedTarget[],
+  strategy: Extract<PipelineContext["cfg"]["pipeline"]["training"]["strategy"], { kind: "multi_task" }>,
+  windowBars: number,
+): Promise<boolean | undefined> {
   const { run } = ctx;
   const chosen = strategy.targets === undefined ? out : out.filter((t) => strategy.targets!.includes(t.gated.built.target.name));
   if (chosen.length < 2) {
     run.summary.warn(TRAINING_STAGE, "multi_task needs at least two targets after ranking and the gate; skipped", { targets: chosen.map((t) => t.gated.built.target.name).join(", ") });
     ctx.status.add({ stage: "training", family: "multi_task", status: "skipped", error: { type: "Skipped", message: "fewer than two targets" } });
-    return;
+    return undefined;
   }
-  // One network reads one feature set: the union of the targets' selected features, in a fixed order.
+  // One network reads one feature set: the union of the targets' selected features, in a fixed
+  // order; every target's folds are purged for that union (its longest lookback), not its own set.
   const features = [...new Set(chosen.flatMap((t) => t.gated.features))].sort();
+  const tc = ctx.cfg.pipeline.training;
   const t0 = performance.now();
   try {
     const job = await ctx.jobs.run(TRAINING_STAGE, "multi_task", { targets: chosen.map((t) => t.gated.built.target.canonical), features, strategy, training: ctx.cfg.pipeline.training, seed: ctx.seed }, async () => {
+      const datas = chosen.map((t) =>
+        trainingCvData({ T: ctx.panel.T, S: ctx.panel.S, target: t.gated.built.target, y: t.gated.built.grid, purge: purgeFor(ctx, t.gated.built.target, features, windowBars), seed: ctx.seed }, tc),
+      );
       const r = await multiTaskCv({
-        datas: chosen.map((t) => t.data),
+        datas,
         features,
         grids: ctx.features.grids,
         config: strategy,
@@ -208,13 +234,15 @@ async function multiTask(ctx: PipelineContext, out: TrainedTarget[], strategy: E
     for (const r of job.value.targets) {
       const t = chosen.find((c) => c.gated.built.target.name === r.target);
       if (t === undefined) continue;
-      const file = strategyFile(r.target, "multi_task", r.metric, r.score, r.folds, {}, job.value.params, seconds, ctx.cfg.pipeline.training.no_signal.min_t_stat, t.data.task.noSkill);
+      const file = strategyFile(r.target, "multi_task", r.metric, { value: r.score.value, t: skillT(r.oof, t.data) }, r.folds, {}, job.value.params, seconds, ctx.cfg.pipeline.training.no_signal.min_t_stat, t.data.task.noSkill);
       run.writeJson(`${TRAINING_STAGE}/${r.target}/multi_task.json`, file);
       t.members.push({ name: "multi_task", oof: r.oof, file, trials: 1, trialScores: [r.score.value] });
       ctx.status.add({ stage: "training", target: r.target, family: "multi_task", status: file.status, score: file.score, seconds });
     }
+    return true;
   } catch (e) {
     ctx.status.fail({ stage: "training", family: "multi_task", seconds: (performance.now() - t0) / 1000 }, e);
     run.summary.error(TRAINING_STAGE, e, { family: "multi_task" });
+    return false;
   }
 }
