@@ -39,6 +39,11 @@ export async function evaluationStage(
         ];
         const trials = t.members.reduce((a, m) => a + m.trials, 0) + ens.length;
         const file = evaluateTarget({ data: t.data, panel: ctx.panel, models, trials, config: cfg.pipeline.evaluation });
+        if (cfg.pipeline.ranking.enabled || cfg.pipeline.selection.enabled) {
+          file.notes.push(
+            "the target and its features were chosen (ranking, selection) with labels from every period, not inside each training fold: out-of-fold scores carry that selection's optimism, and the deflated Sharpe counts only the configurations trained here",
+          );
+        }
         run.writeJson(`${EVALUATION_STAGE}/${name}.json`, file);
         const seconds = (performance.now() - t0) / 1000;
         for (const m of file.models) {
