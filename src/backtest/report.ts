@@ -4,6 +4,7 @@ import type { Benchmark } from "./benchmark.js";
 import type { Simulation } from "./engine.js";
 import { activeStats, annualizeReturn, compoundedReturn, positiveShare, maxDrawdown, meanOver } from "./metrics.js";
 import type { BacktestConfig, BacktestTiming, StrategyConfig } from "./schema.js";
+import { finiteOrNull as num } from "../util/finite.js";
 
 /**
  * The backtest report: one JSON document (snake_case keys in a fixed order, null where a figure is
@@ -89,7 +90,6 @@ export interface ReportContext {
   trials?: { nTrials: number; trialSharpeVariance: number };
 }
 
-const num = (x: number): Num => (Number.isFinite(x) ? x : null);
 
 export function buildBacktestReport(sim: Simulation, ctx: ReportContext): BacktestReport {
   const { start, end, series } = sim;

@@ -13,6 +13,7 @@ import { foldMetrics, modelIcSeries, overallMetrics, type ResearchMetrics } from
 import type { EvaluationConfig } from "./schema.js";
 import { rollingIcSeries } from "./series.js";
 import { resolveStrategies, tradeDirection } from "./strategies.js";
+import { finiteOrNull as num } from "../util/finite.js";
 
 export interface EvaluationModelInput {
   name: string;
@@ -64,7 +65,6 @@ export type EvaluationFileOut = Omit<EvaluationFile, "models"> & {
   notes: string[];
 };
 
-const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /** Assignable to the artifact shape (a compile-time check that the additions only add). */
 export const asEvaluationFile = (f: EvaluationFileOut): EvaluationFile => f;

@@ -3,8 +3,8 @@
  * curves, each at most `maxPoints` long so that a 20-year daily run stays a small file.
  */
 import type { TimeSeriesData } from "../pipeline/artifacts.js";
+import { finiteOrNull } from "../util/finite.js";
 
-const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
  * Rolling mean of the last `window` finite values of `ic` (a length-T series, NaN where the

@@ -15,7 +15,7 @@ import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
 import { auc, icSeries, regressionMetrics, spearman } from "../validation/metrics/index.js";
 import { blockCount, crossSectionalRanks, MIN_CROSS_SECTION, timeBlocks } from "./association.js";
-import { cellsOfSymbols, tabular, type CvSetup } from "./dataset.js";
+import { cellsOfSymbols, tabularRows, type CvSetup } from "./dataset.js";
 import type { LeakageConfig } from "./types.js";
 
 export type ScoreMetric = "ic" | "auc" | "rank_correlation";
@@ -133,10 +133,10 @@ export async function cvPredict(
     const trainCells = opts.trainSymbols ? cellsOfSymbols(setup.train[k], S, opts.trainSymbols) : setup.train[k];
     const testCells = opts.testSymbols ? cellsOfSymbols(setup.test[k], S, opts.testSymbols) : setup.test[k];
     if (trainCells.length < 2 * leakage.quick_model.min_data_in_leaf || testCells.length === 0) continue;
-    const train = tabular(trainCells, names, grids, y);
+    const train = tabularRows(trainCells, names, grids, y);
     if (task.objective === "binary" && !hasBothClasses(train.y)) continue;
     const model = await family.fit(train, params, { seed: rng.fork(k).nextUint32(), threads: opts.threads });
-    const test = tabular(testCells, names, grids, y);
+    const test = tabularRows(testCells, names, grids, y);
     const p = model.predict(test.X, test.nRows);
     for (let i = 0; i < testCells.length; i++) pred[testCells[i]] = p[i];
     const imp = model.importance?.("gain") ?? {};

@@ -9,7 +9,8 @@ import { historyRows } from "../features/spec.js";
 import type { LeakageFeatures } from "../leakage/types.js";
 import type { Run } from "../runs/run.js";
 import type { TargetSpec } from "../targets/spec.js";
-import { purgeForTarget, type PurgeSettings } from "../validation/splitters/index.js";
+import { purgeForTarget, type PurgeSettings, type SplitterConfig } from "../validation/splitters/index.js";
+import { makeCvData, type CvData } from "../training/cv-data.js";
 import type { JobStore } from "./jobs/job-store.js";
 import type { BuiltTarget } from "./stages/targets.js";
 import type { StatusTracker } from "./status.js";
@@ -46,6 +47,32 @@ export function purgeFor(ctx: PipelineContext, target: TargetSpec, featureNames:
   }
   const leakage = ctx.cfg.pipeline.leakage;
   return purgeForTarget(target, leakage, leakage.include_feature_lookback_in_purge ? lookback + Math.max(0, windowBars - 1) : undefined);
+}
+
+/** The row and fold settings a stage's config block carries (pipeline.ranking, .selection, .training). */
+export interface CvSettings {
+  splitter: SplitterConfig;
+  max_rows: number;
+  max_train_rows: number;
+}
+
+/**
+ * A target cut into purged folds for one stage: the stage's splitter and row caps, purged for the
+ * features it will fit on (and the longest sequence window, when there is one).
+ */
+export function stageCvData(ctx: PipelineContext, built: BuiltTarget, features: readonly string[], settings: CvSettings, purpose: string, windowBars = 1): CvData {
+  return makeCvData({
+    T: ctx.panel.T,
+    S: ctx.panel.S,
+    target: built.target,
+    y: built.grid,
+    splitter: settings.splitter,
+    purge: purgeFor(ctx, built.target, features, windowBars),
+    seed: ctx.seed,
+    maxRows: settings.max_rows,
+    maxTrainRows: settings.max_train_rows,
+    purpose,
+  });
 }
 
 /** Symbol names in panel order. */

@@ -8,14 +8,18 @@
  * gru, transformer) get windows gathered from one bar-major grid of the same features.
  */
 import "../models/index.js";
-import type { FitContext, TabularData, TrainedModel } from "../models/family.js";
+import type { FitContext, TrainedModel } from "../models/family.js";
 import { getFamily } from "../models/registry.js";
 import { featureGridFromColumns, type FeatureGrid, type SequenceData } from "../models/nn/sequence-data.js";
 import { hasBothClasses, scorePredictions, type Score } from "../leakage/quick-model.js";
+import { tabularRows } from "../leakage/dataset.js";
 import { InputError } from "../util/errors.js";
 import { skillT } from "../ranking/skill.js";
 import { Rng } from "../util/random.js";
 import type { CvData } from "./cv-data.js";
+
+// Row building lives with the quick model's, so there is one copy; stages import it from here.
+export { tabularRows };
 
 /** A family that cannot learn this target's task (e.g. ridge on a binary target). */
 export class UnsupportedTaskError extends InputError {}
@@ -89,21 +93,6 @@ function probeAcceptsObjective(schema: { safeParse(v: unknown): { success: boole
   return r.success && typeof r.data === "object" && r.data !== null && "objective" in (r.data as object);
 }
 
-/** Row-major float32 rows of the given cells (labels NaN without a label grid, for prediction). */
-export function tabularRows(cells: Int32Array, names: readonly string[], grids: ReadonlyMap<string, Float32Array>, y?: Float64Array): TabularData {
-  const F = names.length;
-  const n = cells.length;
-  const X = new Float32Array(n * F);
-  for (let f = 0; f < F; f++) {
-    const g = grids.get(names[f]);
-    if (g === undefined) throw new Error(`feature "${names[f]}" has no grid`);
-    for (let i = 0, o = f; i < n; i++, o += F) X[o] = g[cells[i]];
-  }
-  const yy = new Float64Array(n);
-  if (y === undefined) yy.fill(NaN);
-  else for (let i = 0; i < n; i++) yy[i] = y[cells[i]];
-  return { nRows: n, nFeatures: F, featureNames: [...names], X, y: yy };
-}
 
 /**
  * Splits time-major training cells into an earlier part and a validation tail (the latest

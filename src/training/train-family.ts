@@ -18,6 +18,7 @@ import { checkSearchSpace, resolveSearchSpace, type SearchSpace } from "./hpo/sp
 import { runStudy, type Objective, type StudyResult } from "./hpo/study.js";
 import type { TrainingConfig } from "./schema.js";
 import { Rng } from "../util/random.js";
+import { finiteOrNull } from "../util/finite.js";
 
 export interface FamilySpec {
   name: string;
@@ -203,9 +204,6 @@ function rejection(parse: () => unknown): string | undefined {
   }
 }
 
-function finiteOrNull(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
-}
 
 /** A JSON-plain copy (no undefined members, no functions), as the job store and the file need. */
 function plain(v: unknown): unknown {

@@ -5,10 +5,9 @@
  * kept targets continue.
  */
 import { rankingsCsv, rankTargets, scoreTarget, type TargetScore, type UnscoredTarget } from "../../ranking/index.js";
-import { makeCvData } from "../../training/cv-data.js";
 import { withProgress } from "../../util/progress.js";
 import type { TargetRankingsFile } from "../artifacts.js";
-import { purgeFor, symbolNames, type PipelineContext } from "../context.js";
+import { stageCvData, symbolNames, type PipelineContext } from "../context.js";
 import { errorInfo } from "../status.js";
 import type { BuiltTarget } from "./targets.js";
 
@@ -34,23 +33,13 @@ export async function rankingStage(ctx: PipelineContext): Promise<RankingOutcome
     const scores: TargetScore[] = [];
     const unscored: UnscoredTarget[] = [];
     await withProgress({ label: "ranking", total: ctx.targets.length, out: ctx.progress }, async (progress) => {
-      for (const { target, grid } of ctx.targets) {
+      for (const built of ctx.targets) {
+        const { target } = built;
         const log = run.log.forStage(RANKING_STAGE).with({ target: target.name });
         const inputs = { target: target.canonical, features: ctx.features.names, ranking: rc, seed: ctx.seed, leakage: ctx.cfg.pipeline.leakage };
         try {
           const job = await ctx.jobs.run(RANKING_STAGE, target.name, inputs, async () => {
-            const data = makeCvData({
-              T: ctx.panel.T,
-              S: ctx.panel.S,
-              target,
-              y: grid,
-              splitter: rc.splitter,
-              purge: purgeFor(ctx, target, ctx.features.names),
-              seed: ctx.seed,
-              maxRows: rc.max_rows,
-              maxTrainRows: rc.max_train_rows,
-              purpose: `ranking:${target.name}`,
-            });
+            const data = stageCvData(ctx, built, ctx.features.names, rc, `ranking:${target.name}`);
             return scoreTarget({ data, features: ctx.features.names, grids: ctx.features.grids, symbols, config: rc, seed: ctx.seed, threads: ctx.threads, log });
           });
           const score = job.value;

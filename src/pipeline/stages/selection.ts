@@ -4,10 +4,9 @@
  * `selection/<target>/selection.json`.
  */
 import { selectFeatures } from "../../selection/select.js";
-import { makeCvData } from "../../training/cv-data.js";
 import { withProgress } from "../../util/progress.js";
 import type { SelectionFile } from "../artifacts.js";
-import { purgeFor, symbolNames, type PipelineContext } from "../context.js";
+import { stageCvData, symbolNames, type PipelineContext } from "../context.js";
 import type { BuiltTarget } from "./targets.js";
 
 export const SELECTION_STAGE = "selection";
@@ -23,24 +22,14 @@ export async function selectionStage(ctx: PipelineContext, kept: readonly BuiltT
   return run.summary.runStage(SELECTION_STAGE, async (stage) => {
     const symbols = symbolNames(ctx.panel);
     await withProgress({ label: "selection", total: kept.length, out: ctx.progress }, async (progress) => {
-      for (const { target, grid } of kept) {
+      for (const built of kept) {
+        const { target } = built;
         const log = run.log.forStage(SELECTION_STAGE).with({ target: target.name });
         const t0 = performance.now();
         try {
           const inputs = { target: target.canonical, features: ctx.features.names, selection: sc, seed: ctx.seed, leakage: ctx.cfg.pipeline.leakage };
           const job = await ctx.jobs.run(SELECTION_STAGE, target.name, inputs, async () => {
-            const data = makeCvData({
-              T: ctx.panel.T,
-              S: ctx.panel.S,
-              target,
-              y: grid,
-              splitter: sc.splitter,
-              purge: purgeFor(ctx, target, ctx.features.names),
-              seed: ctx.seed,
-              maxRows: sc.max_rows,
-              maxTrainRows: sc.max_train_rows,
-              purpose: `selection:${target.name}`,
-            });
+            const data = stageCvData(ctx, built, ctx.features.names, sc, `selection:${target.name}`);
             return selectFeatures({ data, features: ctx.features.names, grids: ctx.features.grids, symbols, config: sc, seed: ctx.seed, threads: ctx.threads, log });
           });
           const file = job.value;

@@ -9,12 +9,13 @@ import type { FitContext } from "../../models/family.js";
 import { getFamily } from "../../models/registry.js";
 import { skillT } from "../../ranking/skill.js";
 import type { FoxLogger } from "../../log/logger.js";
-import { trainFamily, trainingCvData, importanceRows, type FamilyTrainResult } from "../../training/train-family.js";
+import { trainFamily, importanceRows, type FamilyTrainResult } from "../../training/train-family.js";
 import { cascadeCv, multiTaskCv } from "../../training/strategies/index.js";
 import type { CvData } from "../../training/cv-data.js";
 import { withProgress } from "../../util/progress.js";
+import { finiteOrNull } from "../../util/finite.js";
 import type { TrainingFile } from "../artifacts.js";
-import { purgeFor, type PipelineContext } from "../context.js";
+import { stageCvData, type PipelineContext } from "../context.js";
 import type { GatedTarget } from "./gate.js";
 
 export const TRAINING_STAGE = "training";
@@ -65,7 +66,7 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
     const out: TrainedTarget[] = [];
     for (const g of gated) {
       try {
-        const data = trainingCvData({ T: ctx.panel.T, S: ctx.panel.S, target: g.built.target, y: g.built.grid, purge: purgeFor(ctx, g.built.target, g.features, windowBars), seed: ctx.seed }, tc);
+        const data = stageCvData(ctx, g.built, g.features, tc, "training", windowBars);
         out.push({ gated: g, data, members: [] });
       } catch (e) {
         // A target whose folds cannot be cut (too short a history for its horizon) is dropped alone.
@@ -176,7 +177,6 @@ function strategyFile(
   minT: number,
   noSkill: number,
 ): TrainingFile {
-  const fin = (x: number) => (Number.isFinite(x) ? x : null);
   const signal = Number.isFinite(score.t) && score.t >= minT && score.value > noSkill;
   return {
     target,
@@ -185,9 +185,9 @@ function strategyFile(
     status: signal ? "succeeded" : "no_signal",
     params,
     metric,
-    score: fin(score.value),
-    t_stat: fin(score.t),
-    folds: folds.map((f) => ({ fold: f.index, train_rows: f.trainRows, test_rows: f.testRows, score: fin(f.score.value) })),
+    score: finiteOrNull(score.value),
+    t_stat: finiteOrNull(score.t),
+    folds: folds.map((f) => ({ fold: f.index, train_rows: f.trainRows, test_rows: f.testRows, score: finiteOrNull(f.score.value) })),
     importance: importanceRows(importance),
     model_path: null,
     seconds,
@@ -216,7 +216,7 @@ async function multiTask(
   try {
     const job = await ctx.jobs.run(TRAINING_STAGE, "multi_task", { targets: chosen.map((t) => t.gated.built.target.canonical), features, strategy, training: ctx.cfg.pipeline.training, seed: ctx.seed }, async () => {
       const datas = chosen.map((t) =>
-        trainingCvData({ T: ctx.panel.T, S: ctx.panel.S, target: t.gated.built.target, y: t.gated.built.grid, purge: purgeFor(ctx, t.gated.built.target, features, windowBars), seed: ctx.seed }, tc),
+        stageCvData(ctx, t.gated.built, features, tc, "training", windowBars),
       );
       const r = await multiTaskCv({
         datas,
