@@ -9,7 +9,10 @@ import { gapReport, type GapReport } from "./gaps.js";
 import { buildPanel, panelMemoryReport, type PanelMemoryReport } from "./panel.js";
 import { alignDailyStamps, dailyStampGroups } from "./panel/stamps.js";
 import type { DataOptions } from "./options.js";
-import type { Panel, StandardInterval } from "./types.js";
+import type { Panel, StandardInterval, SymbolSeries } from "./types.js";
+import { formatTickReport, tickReport, type TickReport } from "./ticks/stats.js";
+import type { TickSeries } from "./ticks/checks.js";
+import { InputError } from "../util/errors.js";
 
 export interface SymbolInspection {
   symbol: string;
@@ -33,6 +36,7 @@ export interface InspectReport {
   end: string;
   /** The panel's bar size: "1d", "30m", ... or "irregular". */
   interval: StandardInterval | "irregular";
+  /** config: pipeline.data.interval, or pipeline.data.resample for resampled ticks. */
   intervalSource: "detected" | "config";
   intervalDetail: Pick<IntervalDetection, "medianSpacingMs" | "dominantShare" | "reason" | "disagreement">;
   intervalWarnings: string[];
@@ -41,15 +45,34 @@ export interface InspectReport {
   missingStandardColumns: string[];
   checks: CheckReport;
   gaps: Omit<GapReport, "symbols">;
-  panel: PanelMemoryReport & { alignment: DataOptions["alignment"] };
+  /** Null for tick data that are not resampled (pipeline.data.resample: off): ticks make no panel. */
+  panel: (PanelMemoryReport & { alignment: DataOptions["alignment"] }) | null;
+  /** Tick files only: tick counts and rates, spreads, the suggested resample interval. */
+  ticks?: TickReport;
 }
 
 export interface Inspection {
   loaded: LoadedData;
   interval: PanelIntervalDetection;
   gaps: GapReport;
-  panel: Panel;
+  /** Null for tick data that are not resampled. */
+  panel: Panel | null;
   report: InspectReport;
+}
+
+/** An inspection that made a panel (bars, or resampled ticks): what the pipeline continues with. */
+export type BarInspection = Inspection & { panel: Panel; report: InspectReport & { panel: NonNullable<InspectReport["panel"]> } };
+
+/** The inspection as a BarInspection, or an InputError for ticks that were not resampled. */
+export function requirePanel(inspection: Inspection): BarInspection {
+  const r = inspection.report;
+  if (inspection.panel === null || r.panel === null) {
+    throw new InputError(
+      `${r.path} holds ticks (${r.ticks?.kind.replace(/_/g, " ") ?? "quotes or trades"}), not bars: set pipeline.data.resample to resample them into bars`,
+      `suggested: --set pipeline.data.resample=${r.ticks?.suggestedResample ?? "5m"} (${r.ticks?.suggestion ?? "see foxml data inspect"})`,
+    );
+  }
+  return inspection as BarInspection;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -57,28 +80,38 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Loads, checks and aligns the data that `options` name, and describes it. */
 export async function inspectData(options: DataOptions, opts: { baseDir?: string } = {}): Promise<Inspection> {
   const loaded = await loadData(options, opts);
-  const interval = detectPanelInterval(loaded.series, options);
-  const gaps = gapReport(loaded.series, interval.overall);
+  const ticks = loaded.ticks;
+  if (ticks?.resample && options.interval !== "auto" && options.interval !== ticks.resample) {
+    throw new InputError(
+      `pipeline.data.interval is ${options.interval}, but the ticks are resampled to ${ticks.resample} bars (pipeline.data.resample)`,
+      "leave pipeline.data.interval at auto for tick data: the resampled bars have the resample interval",
+    );
+  }
+  // Unresampled ticks are described by their distinct times (several ticks may share one); they make no panel.
+  const series: SymbolSeries[] = ticks && !ticks.resample ? ticks.series.map(distinctTimes) : loaded.series;
+  const interval = detectPanelInterval(series, ticks?.resample ? { ...options, interval: ticks.resample } : options);
+  const gaps = gapReport(series, interval.overall);
   // Daily bars stamped at different times of day (exchanges in other zones, closes vs midnights)
   // would put one trading day on several panel rows: restamp each at 00:00 UTC of its trading date.
-  const restamp = interval.overall.interval === "1d" && dailyStampGroups(loaded.series).length > 1;
+  const restamp = !ticks && interval.overall.interval === "1d" && dailyStampGroups(series).length > 1;
   if (restamp) interval.warnings.push("the panel restamps every daily bar at 00:00 UTC of its trading date");
-  const panel = buildPanel(restamp ? alignDailyStamps(loaded.series) : loaded.series, { alignment: options.alignment, interval: interval.overall });
+  const panel = ticks && !ticks.resample ? null : buildPanel(restamp ? alignDailyStamps(series) : series, { alignment: options.alignment, interval: interval.overall });
+  const tickCount = new Map(ticks?.series.map((t) => [t.symbol, t.ts.length]) ?? []);
   const gapBySymbol = new Map(gaps.symbols.map((g) => [g.symbol, g]));
   const spacingBySymbol = new Map(interval.symbols.map((s) => [s.symbol, s]));
 
   let rows = 0;
   let start = Infinity;
   let end = -Infinity;
-  const perSymbol: SymbolInspection[] = loaded.series.map((s) => {
-    rows += s.ts.length;
+  const perSymbol: SymbolInspection[] = series.map((s) => {
+    rows += ticks && !ticks.resample ? tickCount.get(s.symbol)! : s.ts.length;
     start = Math.min(start, s.ts[0]);
     end = Math.max(end, s.ts[s.ts.length - 1]);
     const spacing = spacingBySymbol.get(s.symbol);
     const g = gapBySymbol.get(s.symbol);
     return {
       symbol: s.symbol,
-      bars: s.ts.length,
+      bars: ticks && !ticks.resample ? tickCount.get(s.symbol)! : s.ts.length,
       first: iso(s.ts[0]),
       last: iso(s.ts[s.ts.length - 1]),
       interval: spacing?.detected ?? null,
@@ -94,7 +127,7 @@ export async function inspectData(options: DataOptions, opts: { baseDir?: string
     layout: loaded.layout,
     files: loaded.files,
     fingerprint: loaded.fingerprint,
-    symbols: loaded.series.length,
+    symbols: series.length,
     rows,
     start: iso(start),
     end: iso(end),
@@ -112,9 +145,18 @@ export async function inspectData(options: DataOptions, opts: { baseDir?: string
     missingStandardColumns: loaded.missingStandardColumns,
     checks: loaded.report,
     gaps: gapSummary,
-    panel: { ...panelMemoryReport(panel), alignment: options.alignment },
+    panel: panel === null ? null : { ...panelMemoryReport(panel), alignment: options.alignment },
   };
+  if (ticks) report.ticks = tickReport(ticks.kind, ticks.series, ticks.resample);
   return { loaded, interval, gaps, panel, report };
+}
+
+/** One tick series' distinct timestamps, for interval detection and the gap report. */
+function distinctTimes(t: TickSeries): SymbolSeries {
+  let n = 0;
+  const ts = new Float64Array(t.ts.length);
+  for (let i = 0; i < t.ts.length; i++) if (n === 0 || t.ts[i] !== ts[n - 1]) ts[n++] = t.ts[i];
+  return { symbol: t.symbol, ts: ts.slice(0, n), columns: new Map(), sources: t.sources };
 }
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MiB`;
@@ -168,6 +210,12 @@ export function formatInspectReport(r: InspectReport): string {
   if (findings.length === 0) out.push("  no findings");
   else for (const l of findings) out.push(`  ${l}`);
 
-  out.push("", `panel: ${r.panel.T} times x ${r.panel.S} symbols (${r.panel.alignment}), ${(r.panel.density * 100).toFixed(1)}% filled, ${mb(r.panel.bytes)}`);
+  if (r.ticks) out.push("", ...formatTickReport(r.ticks));
+  out.push(
+    "",
+    r.panel === null
+      ? `panel: none (tick data: set pipeline.data.resample, e.g. ${r.ticks?.suggestedResample ?? "5m"}, to resample them into bars)`
+      : `panel: ${r.panel.T} times x ${r.panel.S} symbols (${r.panel.alignment}), ${(r.panel.density * 100).toFixed(1)}% filled, ${mb(r.panel.bytes)}`,
+  );
   return out.join("\n") + "\n";
 }

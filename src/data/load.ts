@@ -25,8 +25,10 @@ import { classifyColumns, type ColumnKind } from "./read/classify.js";
 import { groupBySymbol, type SymbolRows } from "./read/assemble.js";
 import type { ReaderContext } from "./read/context.js";
 import type { RawTable } from "./read/table.js";
+import { loadTicks, type LoadedTicks } from "./ticks/load.js";
 
 export type { ColumnKind } from "./read/classify.js";
+export type { LoadedTicks } from "./ticks/load.js";
 export type { CheckReport, CheckResult, CheckExample, CheckName } from "./checks/report.js";
 export { formatCheckReport } from "./checks/report.js";
 
@@ -66,6 +68,8 @@ export interface LoadedData {
   layout: Layout;
   /** Bar size named by an `interval=...` folder the data was read from. */
   partitionInterval?: string;
+  /** Set for tick files: the checked ticks, and `series` holds them resampled (empty when pipeline.data.resample is off). */
+  ticks?: LoadedTicks;
 }
 
 /**
@@ -104,6 +108,25 @@ export async function loadData(options: DataOptions, opts: { baseDir?: string } 
     throw new InputError(`no data rows in ${options.path} (${tables.length} file${tables.length === 1 ? "" : "s"}, all empty)`, "point pipeline.data.path at files with bars");
   }
 
+  const tickTables = live.filter((t) => !t.columns.some((c) => c.key === "close"));
+  if (tickTables.length > 0) {
+    const bars = live.find((t) => t.columns.some((c) => c.key === "close"));
+    if (bars) {
+      throw new InputError(
+        `${options.path} mixes bar files and tick files: ${bars.file.display} has bars (a close column), ${tickTables[0].file.display} ticks (bid/ask or price)`,
+        "load bars and ticks separately: pipeline.data.path names one kind",
+      );
+    }
+    const ticks = loadTicks(live, options, checks);
+    return { ...ticks, report: checks.report(), files, fingerprint, layout: found.layout, partitionInterval: found.partitionInterval };
+  }
+  if (options.resample !== "off") {
+    throw new InputError(
+      `pipeline.data.resample is ${options.resample}, but ${options.path} holds bars (a close column), not ticks`,
+      "resampling turns quote and trade ticks into bars; set pipeline.data.resample: off for bar data (pipeline.data.interval names its bar size)",
+    );
+  }
+
   const classes = classifyColumns(live, options.extra_columns);
   const loadedKeys = classes.filter((c) => c.kind === "standard" || c.kind === "extra-feature" || c.kind === "extra-target").map((c) => c.key);
   const loaded = new Set(loadedKeys);
@@ -111,17 +134,7 @@ export async function loadData(options: DataOptions, opts: { baseDir?: string } 
   for (const t of live) checkFileValues(t, (k) => loaded.has(k), wanted, checks);
 
   const grouped = groupBySymbol(live, loadedKeys, wanted);
-  if (wanted) {
-    const have = new Set(grouped.map((g) => g.symbol));
-    const absent = options.symbols!.filter((s) => !have.has(s));
-    if (absent.length > 0) {
-      const all = groupBySymbol(live, [], null).map((g) => g.symbol);
-      throw new InputError(
-        `symbol${absent.length === 1 ? "" : "s"} ${absent.join(", ")} named in pipeline.data.symbols ${absent.length === 1 ? "is" : "are"} not in the data`,
-        `the data has ${all.length} symbols: ${all.slice(0, 20).join(", ")}${all.length > 20 ? ", ..." : ""}`,
-      );
-    }
-  }
+  checkWantedSymbols(grouped, live, options);
 
   const checked: SymbolRows[] = [];
   for (const g of grouped) {
@@ -177,7 +190,21 @@ export async function loadData(options: DataOptions, opts: { baseDir?: string } 
   };
 }
 
-function countPresent(v: Float64Array): number {
+/** With pipeline.data.symbols set, every symbol named must be in the data. */
+export function checkWantedSymbols(grouped: readonly SymbolRows[], live: readonly RawTable[], options: DataOptions): void {
+  if (!options.symbols) return;
+  const have = new Set(grouped.map((g) => g.symbol));
+  const absent = options.symbols.filter((s) => !have.has(s));
+  if (absent.length > 0) {
+    const all = groupBySymbol(live, [], null).map((g) => g.symbol);
+    throw new InputError(
+      `symbol${absent.length === 1 ? "" : "s"} ${absent.join(", ")} named in pipeline.data.symbols ${absent.length === 1 ? "is" : "are"} not in the data`,
+      `the data has ${all.length} symbols: ${all.slice(0, 20).join(", ")}${all.length > 20 ? ", ..." : ""}`,
+    );
+  }
+}
+
+export function countPresent(v: Float64Array): number {
   let n = 0;
   for (let i = 0; i < v.length; i++) if (v[i] === v[i]) n++;
   return n;

@@ -46,6 +46,16 @@ export function describeFinding(check: CheckName, e: CheckExample): string {
       return `${at}: ${e.detail ?? `symbol ${e.symbol} has too few bars`}`;
     case "unparseable_timestamp":
       return e.value === "" || e.value === undefined ? `${at}: the timestamp is empty${sym(e)}` : `${at}: ${quoted(e.value)} is not a timestamp${sym(e)}`;
+    case "incomplete_tick":
+      return `${at}: ${e.detail ?? "the row has neither a price nor both bid and ask"}${sym(e)}`;
+    case "crossed_quote":
+      return `${at}: crossed quote, ${e.detail ?? "ask below bid"}${sym(e)}`;
+    case "locked_quote":
+      return `${at}: locked quote, ${e.detail ?? "ask equal to bid"}${sym(e)}`;
+    case "duplicate_ticks":
+      return `${at}: symbol ${e.symbol} repeats the tick at ${e.value}${e.detail ? ` (${e.detail})` : ""}`;
+    case "same_time_ticks":
+      return `${at}: symbol ${e.symbol} has another tick at ${e.value}${e.detail ? ` (${e.detail})` : ""}`;
   }
 }
 
@@ -78,5 +88,15 @@ export function hintFor(check: CheckName): string {
       return `lower pipeline.data.min_bars, ${setting(check, "fix")} to drop such symbols, or ${setting(check, "warn")} to keep them`;
     case "unparseable_timestamp":
       return `${TIMESTAMP_FORMATS_HINT}; or ${setting(check, "fix")} to drop such rows`;
+    case "incomplete_tick":
+      return `fill in the price, or bid and ask, or ${setting(check, "fix")} to drop such rows`;
+    case "crossed_quote":
+      return `correct the quote, ${setting(check, "fix")} to drop crossed quotes, or ${setting(check, "warn")} to keep them`;
+    case "locked_quote":
+      return `${setting(check, "warn")} to keep locked quotes (zero spread), or ${setting(check, "fix")} to drop them`;
+    case "duplicate_ticks":
+      return `remove the repeated rows, or ${setting(check, "fix")} to drop exact repeats`;
+    case "same_time_ticks":
+      return `${setting(check, "warn")} to keep ticks sharing a timestamp in file order, or ${setting(check, "fix")} to keep the last of each`;
   }
 }

@@ -18,7 +18,7 @@ export interface SeriesCheckOptions {
 const PRICES = ["open", "high", "low", "close"] as const;
 
 /** Findings of one check for one symbol, counted per file and recorded together. */
-class Batch {
+export class Batch {
   private readonly perFile = new Map<string, { count: number; examples: CheckExample[] }>();
   constructor(
     private readonly check: CheckName,
@@ -37,21 +37,9 @@ class Batch {
 
 /** Runs the checks on one symbol; returns the (possibly repaired) rows, or null when the symbol is dropped. */
 export function checkSeries(s: SymbolRows, tables: readonly RawTable[], opts: SeriesCheckOptions, checks: CheckCollector): SymbolRows | null {
-  const at = (i: number, column?: string, value?: string) => exampleAt(tables[s.tableIdx[i]], s.row[i], column, value);
-  const timeCol = (i: number) => tables[s.tableIdx[i]].timeColumn;
-  let rows = s;
-
-  // Time order.
-  const unsorted = new Batch("unsorted", s.symbol);
-  for (let i = 1; i < rows.ts.length; i++) {
-    if (rows.ts[i] < rows.ts[i - 1]) {
-      const e = at(i, timeCol(i), formatTimestamp(rows.ts[i]));
-      e.detail = `${formatTimestamp(rows.ts[i])} comes after ${formatTimestamp(rows.ts[i - 1])}; rows are not in time order`;
-      unsorted.add(e);
-    }
-  }
-  unsorted.flush(checks);
-  if (!isSorted(rows.ts)) rows = permute(rows, stableOrder(rows.ts));
+  let rows = sortRows(s, tables, checks);
+  const at = (i: number, column?: string, value?: string) => exampleAt(tables[rows.tableIdx[i]], rows.row[i], column, value);
+  const timeCol = (i: number) => tables[rows.tableIdx[i]].timeColumn;
 
   // Duplicate times: keep the last row of each run (file order is kept by the stable sort).
   const dup = new Batch("duplicate_timestamps", s.symbol);
@@ -118,6 +106,20 @@ export function checkSeries(s: SymbolRows, tables: readonly RawTable[], opts: Se
   return rows;
 }
 
+/** Reports rows out of time order (check `unsorted`) and returns the rows stably sorted by time (equal times keep their reading order). */
+export function sortRows(s: SymbolRows, tables: readonly RawTable[], checks: CheckCollector): SymbolRows {
+  const unsorted = new Batch("unsorted", s.symbol);
+  for (let i = 1; i < s.ts.length; i++) {
+    if (s.ts[i] < s.ts[i - 1]) {
+      const e = exampleAt(tables[s.tableIdx[i]], s.row[i], tables[s.tableIdx[i]].timeColumn, formatTimestamp(s.ts[i]));
+      e.detail = `${formatTimestamp(s.ts[i])} comes after ${formatTimestamp(s.ts[i - 1])}; rows are not in time order`;
+      unsorted.add(e);
+    }
+  }
+  unsorted.flush(checks);
+  return isSorted(s.ts) ? s : permute(s, stableOrder(s.ts));
+}
+
 /** What is wrong with one bar, or null. Comparisons skip missing values. */
 export function ohlcProblem(o: number, h: number, l: number, c: number, tol: number): { column: string; detail: string } | null {
   if (h < l - tol * Math.max(Math.abs(h), Math.abs(l))) return { column: "high", detail: `high ${h} is below low ${l}` };
@@ -131,19 +133,19 @@ export function ohlcProblem(o: number, h: number, l: number, c: number, tol: num
   return null;
 }
 
-function isSorted(ts: Float64Array): boolean {
+export function isSorted(ts: Float64Array): boolean {
   for (let i = 1; i < ts.length; i++) if (ts[i] < ts[i - 1]) return false;
   return true;
 }
 
 /** Indices that sort ts ascending, ties in their original order. */
-function stableOrder(ts: Float64Array): Uint32Array {
+export function stableOrder(ts: Float64Array): Uint32Array {
   const idx = new Uint32Array(ts.length);
   for (let i = 0; i < idx.length; i++) idx[i] = i;
   return idx.sort((a, b) => ts[a] - ts[b] || a - b);
 }
 
-function permute(s: SymbolRows, order: Uint32Array): SymbolRows {
+export function permute(s: SymbolRows, order: Uint32Array): SymbolRows {
   const n = order.length;
   const ts = new Float64Array(n);
   const tableIdx = new Int32Array(n);
@@ -163,7 +165,7 @@ function permute(s: SymbolRows, order: Uint32Array): SymbolRows {
   return { symbol: s.symbol, ts, columns, tableIdx, row };
 }
 
-function compact(s: SymbolRows, keep: Uint8Array): SymbolRows {
+export function compact(s: SymbolRows, keep: Uint8Array): SymbolRows {
   const idx: number[] = [];
   for (let i = 0; i < keep.length; i++) if (keep[i]) idx.push(i);
   return permute(s, Uint32Array.from(idx));

@@ -7,7 +7,7 @@ import type { RawTable } from "./table.js";
  * feature, a user target, or excluded (by pattern, or because it holds text or nothing).
  */
 
-export type ColumnKind = "standard" | "extra-feature" | "extra-target" | "excluded" | "timestamp" | "symbol";
+export type ColumnKind = "standard" | "extra-feature" | "extra-target" | "excluded" | "timestamp" | "symbol" | "tick";
 
 export interface ColumnClass {
   key: string;

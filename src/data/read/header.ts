@@ -2,6 +2,7 @@ import { InputError } from "../../util/errors.js";
 import { STANDARD_COLUMNS, type StandardColumn } from "../types.js";
 import type { CheckCollector } from "../checks/report.js";
 import type { DataFileRef } from "./table.js";
+import { tickColumnOf, tickLayoutOf, TICK_COLUMNS_HINT, type TickColumn } from "../ticks/columns.js";
 
 /**
  * Decides what each column of a file is: the time column, the symbol column, a standard OHLCV
@@ -24,6 +25,8 @@ export interface ColumnPlan {
   ignored: (PlannedColumn & { reason: string })[];
   /** The symbol all rows get when there is no symbol column. */
   impliedSymbol?: string;
+  /** "ticks" for a file without close but with bid/ask or price (see ticks/columns.ts); its tick columns are keyed by their canonical names. */
+  layout: "bars" | "ticks";
 }
 
 export interface HeaderOptions {
@@ -85,7 +88,7 @@ export function planColumns(rawNames: readonly string[], file: DataFileRef, opts
   }
 
   const symIdx = findColumn(names, opts.symbolColumn);
-  const plan: ColumnPlan = { time: { index: timeIdx, name: names[timeIdx] }, symbol: null, numeric: [], ignored: [] };
+  const plan: ColumnPlan = { time: { index: timeIdx, name: names[timeIdx] }, symbol: null, numeric: [], ignored: [], layout: "bars" };
   if (symIdx >= 0 && symIdx !== timeIdx) plan.symbol = { index: symIdx, name: names[symIdx] };
   else if (file.impliedSymbol !== undefined) plan.impliedSymbol = file.impliedSymbol;
   else {
@@ -122,10 +125,25 @@ export function planColumns(rawNames: readonly string[], file: DataFileRef, opts
     }
   });
   if (!standardAt.has("close")) {
-    throw new InputError(
-      `${file.display}: no "close" column; the columns are ${listNames(names)}`,
-      "close is required (open, high, low and volume are optional): rename the closing-price column to close",
-    );
+    // No bars: a tick file when its columns say quotes or trades; tick columns take canonical keys.
+    const tickAt = new Map<TickColumn, string>();
+    for (const c of plan.numeric) {
+      const t = tickColumnOf(c.name);
+      if (t === null) continue;
+      const prev = tickAt.get(t);
+      if (prev !== undefined) throw new InputError(`${file.display}: columns "${prev}" and "${c.name}" both name the ${t} column`, "keep one of them or rename the other");
+      tickAt.set(t, c.name);
+      c.key = t;
+      c.standard = null;
+    }
+    const layout = tickLayoutOf(new Set(tickAt.keys()));
+    if (!layout.quotes && !layout.trades) {
+      throw new InputError(
+        `${file.display}: neither bars nor ticks: no "close" column, and no "bid" and "ask" or "price" column; the columns are ${listNames(names)}`,
+        `${TICK_COLUMNS_HINT}: rename the columns accordingly`,
+      );
+    }
+    plan.layout = "ticks";
   }
   return plan;
 }

@@ -1,17 +1,17 @@
 import type { Run } from "../../runs/run.js";
 import type { DataOptions } from "../../data/options.js";
-import { inspectData, type Inspection } from "../../data/inspect.js";
+import { inspectData, requirePanel, type BarInspection } from "../../data/inspect.js";
 import { CHECK_NAMES } from "../../data/checks/report.js";
 
 /**
  * Stage "data": read and check the bars, detect the bar size, report gaps, align the Panel.
  * Writes data/inspect.json (the full `foxml data inspect` report) and records the fingerprint.
  */
-export async function dataStage(run: Run, options: DataOptions, baseDir: string): Promise<Inspection> {
+export async function dataStage(run: Run, options: DataOptions, baseDir: string): Promise<BarInspection> {
   return run.summary.runStage("data", async (stage) => {
     const log = run.log.forStage("data");
     log.info("loading data", { path: options.path });
-    const inspection = await inspectData(options, { baseDir });
+    const inspection = requirePanel(await inspectData(options, { baseDir }));
     const r = inspection.report;
     run.setDataFingerprint(r.fingerprint);
     run.writeJson("data/inspect.json", r);
@@ -30,6 +30,7 @@ export async function dataStage(run: Run, options: DataOptions, baseDir: string)
     run.summary.headline("symbols", r.symbols);
     run.summary.headline("bars", r.rows);
     run.summary.headline("interval", r.interval);
+    if (r.ticks) run.summary.headline("ticks", r.ticks.ticks);
     run.summary.headline("date_range", `${r.start.slice(0, 10)}..${r.end.slice(0, 10)}`);
     log.info("panel aligned", { T: r.panel.T, S: r.panel.S, bytes: r.panel.bytes, density: Number(r.panel.density.toFixed(4)) });
     stage.finish({

@@ -1,5 +1,5 @@
 import type { Run } from "../../runs/run.js";
-import type { Inspection } from "../../data/inspect.js";
+import type { BarInspection } from "../../data/inspect.js";
 import { buildFeatures, historyRows, type FeatureSet } from "../../features/index.js";
 
 /**
@@ -7,7 +7,7 @@ import { buildFeatures, historyRows, type FeatureSet } from "../../features/inde
  * candidate features) on the Panel. Writes features/features.json: every feature computed with
  * its declaration, and every one left out with the reason.
  */
-export async function featuresStage(run: Run, inspection: Inspection): Promise<FeatureSet> {
+export async function featuresStage(run: Run, inspection: BarInspection): Promise<FeatureSet> {
   return run.summary.runStage("features", async (stage) => {
     const log = run.log.forStage("features");
     const userColumns = inspection.loaded.columns.filter((c) => c.kind === "extra-feature").map((c) => c.name);
