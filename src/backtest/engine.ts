@@ -11,7 +11,8 @@ import type { WeightingStrategy } from "./strategies.js";
  *  1. at a rebalance bar, positions in symbols that never trade again are closed at their last
  *     price, then the strategy sets targets from signal[t - delay] and tradable[t]; untradable
  *     symbols keep their position. turnover[t] = sum |w_after - w_before|, cost[t] = turnover x
- *     (cost_bps + slippage_bps) / 1e4, paid out of cash, as a fraction of equity at the close of t;
+ *     (cost_bps + slippage_bps) / 1e4 + sum_s |w_after - w_before|_s x halfSpread[t, s] (when
+ *     given), paid out of cash, as a fraction of equity at the close of t;
  *  2. gross[t] = sum_s w[t,s] returns[t,s] (a NaN return counts as 0: the position keeps its last
  *     price), net[t] = gross[t] - cost[t], equity *= 1 + net[t];
  *  3. every position is marked to its new value: w <- w (1 + r) / (1 + net).
@@ -30,6 +31,8 @@ export interface SimulationSettings {
   delay: number;
   /** Cost per unit of traded notional (fraction, e.g. 5 bps = 0.0005). */
   costRate: number;
+  /** Per symbol and bar (T x S): extra cost per unit traded, half the relative spread; NaN = none. */
+  halfSpread?: ArrayLike<number>;
   /** First rebalance bar; default: the first bar whose decision bar (t - delay) has a prediction. */
   start?: number;
   recordWeights?: boolean;
@@ -41,8 +44,10 @@ export interface BacktestSeries {
   net: Float64Array;
   /** Return before costs. */
   gross: Float64Array;
-  /** Trading cost paid at the close of t, as a fraction of equity. */
+  /** Trading cost paid at the close of t, as a fraction of equity (spread cost included). */
   cost: Float64Array;
+  /** Of which half-spread cost (0 without a spread grid). */
+  spreadCost: Float64Array;
   /** Two-sided traded notional / equity at the close of t (buying 100% and selling 100% = 2). */
   turnover: Float64Array;
   /** Equity (starting at 1) at the close of t + 1, after bar t's return. */
@@ -111,7 +116,7 @@ export function simulationSpan(inp: BacktestInputs, step: number, delay: number,
 
 export function simulate(inp: BacktestInputs, tradable: Uint8Array, strategy: WeightingStrategy, settings: SimulationSettings): Simulation {
   const { T, S, signal, returns } = inp;
-  const { step, delay, costRate } = settings;
+  const { step, delay, costRate, halfSpread } = settings;
   if (!Number.isInteger(step) || step < 1) throw new Error(`backtest: step must be a positive integer, got ${step}`);
   if (!Number.isInteger(delay) || delay < 0) throw new Error(`backtest: delay must be a non-negative integer, got ${delay}`);
   const { start, end } = simulationSpan(inp, step, delay, settings.start);
@@ -124,6 +129,7 @@ export function simulate(inp: BacktestInputs, tradable: Uint8Array, strategy: We
     net: nanSeries(),
     gross: nanSeries(),
     cost: nanSeries(),
+    spreadCost: nanSeries(),
     turnover: nanSeries(),
     nav: nanSeries(),
     drawdown: nanSeries(),
@@ -146,6 +152,7 @@ export function simulate(inp: BacktestInputs, tradable: Uint8Array, strategy: We
   for (let t = start; t <= end; t++) {
     const row = t * S;
     let turnover = 0;
+    let spreadCost = 0;
     if ((t - start) % step === 0) {
       for (let s = 0; s < S; s++) {
         book[s] = w[s];
@@ -164,11 +171,16 @@ export function simulate(inp: BacktestInputs, tradable: Uint8Array, strategy: We
         target.set(book);
       }
       for (let s = 0; s < S; s++) {
-        turnover += Math.abs(target[s] - w[s]);
+        const traded = Math.abs(target[s] - w[s]);
+        turnover += traded;
+        if (halfSpread !== undefined && traded > 0) {
+          const h = halfSpread[row + s];
+          if (h > 0) spreadCost += traded * h;
+        }
         w[s] = target[s];
       }
     }
-    const cost = turnover * costRate;
+    const cost = turnover * costRate + spreadCost;
     let gross = 0;
     let grossExp = 0;
     let netExp = 0;
@@ -189,6 +201,7 @@ export function simulate(inp: BacktestInputs, tradable: Uint8Array, strategy: We
     const growth = 1 + net;
     series.gross[t] = gross;
     series.cost[t] = cost;
+    series.spreadCost[t] = spreadCost;
     series.turnover[t] = turnover;
     series.net[t] = net;
     series.grossExposure[t] = grossExp;

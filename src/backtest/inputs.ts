@@ -27,6 +27,12 @@ export interface BacktestInputs {
   times?: ArrayLike<number>;
   /** Symbol names, length S: to resolve a {symbol} benchmark and name things in messages. */
   symbols?: readonly string[];
+  /**
+   * Half the relative bid-ask spread at the close of t (T x S, a fraction): the cost of crossing
+   * half the spread per unit of notional traded in that symbol at t, charged on top of the flat
+   * rate unless the configuration's spread_cost is off. NaN or absent = no spread cost.
+   */
+  halfSpread?: ArrayLike<number>;
   /** A benchmark given directly: one-bar forward returns of length T (same timing as `returns`). */
   benchmarkReturns?: { name: string; returns: ArrayLike<number> };
 }
@@ -40,6 +46,7 @@ export function checkInputs(inp: BacktestInputs): void {
     ["signal", inp.signal],
     ["returns", inp.returns],
     ["tradable", inp.tradable],
+    ["halfSpread", inp.halfSpread],
   ];
   for (const [name, g] of grids) {
     if (g !== undefined && g.length !== n) throw new Error(`backtest: ${name} grid must have T*S = ${n} values, got ${g.length}`);
@@ -63,6 +70,24 @@ export function checkInputs(inp: BacktestInputs): void {
       throw new Error(`backtest: return ${r[i]} at bar ${t}, symbol ${inp.symbols?.[s] ?? s} is not a simple return of positive prices`);
     }
   }
+}
+
+/**
+ * Half the relative spread grid from a panel's rel_spread grid (mean (ask - bid) / mid per bar):
+ * a bar without quotes takes its symbol's last known spread (known at that close, so no
+ * look-ahead); before the first quote the cost is unknown (NaN, charged as 0).
+ */
+export function halfSpreadFromRelative(relSpread: ArrayLike<number>, T: number, S: number): Float64Array {
+  const out = new Float64Array(T * S).fill(NaN);
+  for (let s = 0; s < S; s++) {
+    let last = NaN;
+    for (let t = 0; t < T; t++) {
+      const v = relSpread[t * S + s];
+      if (v === v && v >= 0) last = v / 2;
+      out[t * S + s] = last;
+    }
+  }
+  return out;
 }
 
 /** The tradable mask: the caller's, or finite returns. Uint8Array of length T * S. */

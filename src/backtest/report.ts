@@ -25,7 +25,16 @@ export interface BacktestReport {
   format: "foxml.backtest-report";
   format_version: 1;
   strategy: StrategyConfig & { description: string };
-  settings: { step: number; delay_bars: number; min_symbols: number; cost_bps: number; slippage_bps: number; benchmark: string | null };
+  settings: {
+    step: number;
+    delay_bars: number;
+    min_symbols: number;
+    cost_bps: number;
+    slippage_bps: number;
+    /** True when half the relative spread was charged per unit traded (spread_cost auto and spread data present). */
+    spread_cost: boolean;
+    benchmark: string | null;
+  };
   period: { start: BarPoint; end: BarPoint; bars: number; years: number; bars_per_year: number };
   performance: {
     total_return: Num;
@@ -68,6 +77,8 @@ export interface BacktestReport {
     annualized_turnover: Num;
     /** Sum of per-bar costs as fractions of equity (including the initial build). */
     total_cost: Num;
+    /** Of which half-spread costs (0 when spread_cost is not charged). */
+    total_spread_cost: Num;
     cost_drag_annualized: Num;
     average_gross_exposure: Num;
     average_net_exposure: Num;
@@ -88,6 +99,8 @@ export interface ReportContext {
   times?: ArrayLike<number>;
   benchmark: Benchmark | null;
   trials?: { nTrials: number; trialSharpeVariance: number };
+  /** Whether a half-spread cost was charged. */
+  spreadCharged?: boolean;
 }
 
 
@@ -134,9 +147,11 @@ export function buildBacktestReport(sim: Simulation, ctx: ReportContext): Backte
 
   let totalTurnover = 0;
   let totalCost = 0;
+  let totalSpread = 0;
   for (let t = start; t <= end; t++) {
     totalTurnover += series.turnover[t];
     totalCost += series.cost[t];
+    totalSpread += series.spreadCost[t];
   }
   const nReb = sim.rebalanceBars.length;
   const initial = nReb > 0 ? series.turnover[sim.rebalanceBars[0]] : 0;
@@ -166,6 +181,7 @@ export function buildBacktestReport(sim: Simulation, ctx: ReportContext): Backte
       min_symbols: config.min_symbols,
       cost_bps: config.cost_bps,
       slippage_bps: config.slippage_bps,
+      spread_cost: ctx.spreadCharged ?? false,
       benchmark: ctx.benchmark?.name ?? null,
     },
     period: { start: point(start)!, end: point(end + 1)!, bars, years, bars_per_year: ppy },
@@ -199,6 +215,7 @@ export function buildBacktestReport(sim: Simulation, ctx: ReportContext): Backte
       average_turnover: nReb > 1 ? afterBuild / (nReb - 1) : null,
       annualized_turnover: num(afterBuild / years),
       total_cost: num(totalCost),
+      total_spread_cost: num(totalSpread),
       cost_drag_annualized: num(totalCost / years),
       average_gross_exposure: num(meanOver(series.grossExposure, start, end)),
       average_net_exposure: num(meanOver(series.netExposure, start, end)),

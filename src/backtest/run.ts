@@ -61,10 +61,12 @@ export function runBacktest(inputs: BacktestInputs, config: BacktestConfig, opts
     step: timing.step,
     delay: timing.delay,
     costRate: (config.cost_bps + config.slippage_bps) / 10_000,
+    halfSpread: config.spread_cost === "off" ? undefined : inputs.halfSpread,
     start: opts.start,
     recordWeights: opts.recordWeights,
   });
   const benchmark = resolveBenchmark(inputs, tradable, config.benchmark, configKey + ".benchmark");
-  const report = buildBacktestReport(sim, { config, timing, description: strategy.description, barsPerYear: ppy, times: inputs.times, benchmark, trials: opts.trials });
+  const spreadCharged = config.spread_cost !== "off" && inputs.halfSpread !== undefined;
+  const report = buildBacktestReport(sim, { config, timing, description: strategy.description, barsPerYear: ppy, times: inputs.times, benchmark, trials: opts.trials, spreadCharged });
   return { report, series: sim.series, rebalanceBars: sim.rebalanceBars, weights: sim.weights };
 }

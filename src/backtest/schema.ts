@@ -80,6 +80,12 @@ export const backtestSchema = z.strictObject({
     .max(10_000)
     .default(0)
     .describe("fixed half-spread and impact in basis points of traded notional, on top of cost_bps"),
+  spread_cost: z
+    .enum(["auto", "off"])
+    .default("auto")
+    .describe(
+      "auto: when the data has a rel_spread column (tick data resampled from quotes), also charge half the bar's mean relative spread per unit of traded notional, per symbol (then keep slippage_bps for impact only); off: never",
+    ),
   benchmark: benchmarkSchema
     .default("equal_weight")
     .describe('"equal_weight": the mean one-bar return of the tradable symbols; "none": cash; or {symbol: SPY}'),

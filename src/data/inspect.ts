@@ -81,15 +81,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export async function inspectData(options: DataOptions, opts: { baseDir?: string } = {}): Promise<Inspection> {
   const loaded = await loadData(options, opts);
   const ticks = loaded.ticks;
-  if (ticks?.resample && options.interval !== "auto" && options.interval !== ticks.resample) {
-    throw new InputError(
-      `pipeline.data.interval is ${options.interval}, but the ticks are resampled to ${ticks.resample} bars (pipeline.data.resample)`,
-      "leave pipeline.data.interval at auto for tick data: the resampled bars have the resample interval",
-    );
-  }
   // Unresampled ticks are described by their distinct times (several ticks may share one); they make no panel.
   const series: SymbolSeries[] = ticks && !ticks.resample ? ticks.series.map(distinctTimes) : loaded.series;
   const interval = detectPanelInterval(series, ticks?.resample ? { ...options, interval: ticks.resample } : options);
+  // Resampled bars have the resample interval; a configured bar size (an experiment's, say) describes other data.
+  if (ticks?.resample && options.interval !== "auto" && options.interval !== ticks.resample) {
+    interval.warnings.push(`pipeline.data.interval (${options.interval}) is not used: the ticks are resampled to ${ticks.resample} bars (pipeline.data.resample)`);
+  }
   const gaps = gapReport(series, interval.overall);
   // Daily bars stamped at different times of day (exchanges in other zones, closes vs midnights)
   // would put one trading day on several panel rows: restamp each at 00:00 UTC of its trading date.

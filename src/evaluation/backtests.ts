@@ -13,7 +13,7 @@
  * the families of one target share features and folds, so their Sharpe ratios are far more alike
  * than independent trials would be, and their spread alone would under-deflate.
  */
-import { returnsFromClose, tradableMask, type BacktestInputs } from "../backtest/inputs.js";
+import { halfSpreadFromRelative, returnsFromClose, tradableMask, type BacktestInputs } from "../backtest/inputs.js";
 import { resolveBenchmark, type Benchmark } from "../backtest/benchmark.js";
 import type { BacktestReport } from "../backtest/report.js";
 import { runBacktest } from "../backtest/run.js";
@@ -44,6 +44,8 @@ export interface BacktestSetup {
   S: number;
   returns: Float64Array;
   tradable: Uint8Array;
+  /** Half the relative spread per bar and symbol, when the panel has rel_spread and spread_cost is auto. */
+  halfSpread: Float64Array | null;
   times: Float64Array;
   symbols: readonly string[];
   benchmark: Benchmark | null;
@@ -66,7 +68,8 @@ export function backtestSetup(
   const { returns, tradable } = returnsFromClose(panel.column("close"), T, S);
   const base: BacktestInputs = { T, S, signal: returns, returns, tradable, times: panel.times, symbols: panel.symbols };
   const benchmark = resolveBenchmark(base, tradableMask(base), config.backtest.benchmark, `${configKey}.backtest.benchmark`);
-  return { T, S, returns, tradable, times: panel.times, symbols: panel.symbols, benchmark, strategies, backtest: config.backtest, target, direction, configKey };
+  const halfSpread = config.backtest.spread_cost === "auto" && panel.has("rel_spread") ? halfSpreadFromRelative(panel.column("rel_spread"), T, S) : null;
+  return { T, S, returns, tradable, halfSpread, times: panel.times, symbols: panel.symbols, benchmark, strategies, backtest: config.backtest, target, direction, configKey };
 }
 
 /** Backtests of one model's predictions with every strategy; empty when it predicted nothing. */
@@ -82,6 +85,7 @@ export function runModelBacktests(setup: BacktestSetup, oof: Float64Array): RawB
     signal,
     returns: setup.returns,
     tradable: setup.tradable,
+    halfSpread: setup.halfSpread ?? undefined,
     times: setup.times,
     symbols: setup.symbols,
     benchmarkReturns: setup.benchmark ?? undefined,

@@ -36,7 +36,7 @@ describe("foxml data inspect on the bundled real datasets", () => {
     // About nine US holidays a year over ten years.
     expect(r.gaps.marketClosures.length).toBeGreaterThan(80);
     expect(r.gaps.marketClosures.length).toBeLessThan(110);
-    expect(r.panel.T * r.panel.S).toBe(2529 * 30);
+    expect(r.panel!.T * r.panel!.S).toBe(2529 * 30);
   });
 
   it("OHLCV file: four symbols with staggered coverage, the Sep 2001 closure, VIX without volume", async () => {
@@ -53,8 +53,8 @@ describe("foxml data inspect on the bundled real datasets", () => {
     expect(volume?.symbolsWithoutValues).toEqual(["VIX"]);
     expect(r.missingStandardColumns).toEqual([]);
     // Union alignment: the panel spans SPX's whole history, sparse for the others.
-    expect(r.panel.T).toBe(5105);
-    expect(r.panel.density).toBeLessThan(0.5);
+    expect(r.panel!.T).toBe(5105);
+    expect(r.panel!.density).toBeLessThan(0.5);
   });
 
   it("prints a readable summary by default", async () => {
@@ -94,8 +94,8 @@ describe("foxml data inspect on the bundled real datasets", () => {
     writeFileSync(path, ["timestamp,symbol,close", ...rows].join("\n") + "\n");
     const r = await inspectJson(path, "--set", "pipeline.data.min_bars=2");
     expect(r.interval).toBe("1d");
-    expect(r.panel.T).toBe(5);
-    expect(r.panel.density).toBe(1);
+    expect(r.panel!.T).toBe(5);
+    expect(r.panel!.density).toBe(1);
     expect(r.intervalWarnings.join(" ")).toContain("restamps");
   });
 });

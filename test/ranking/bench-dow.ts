@@ -5,7 +5,7 @@
  */
 import { loadavg } from "node:os";
 import { leakageSchema } from "../../src/config/schema/leakage.js";
-import { inspectData } from "../../src/data/inspect.js";
+import { inspectData, requirePanel } from "../../src/data/inspect.js";
 import { dataOptionsSchema } from "../../src/data/options.js";
 import { buildFeatures, historyRows } from "../../src/features/index.js";
 import { rankingSchema, rankTargets, scoreTarget } from "../../src/ranking/index.js";
@@ -16,7 +16,7 @@ import { purgeForTarget } from "../../src/validation/splitters/index.js";
 const threads = Number(process.argv[2] ?? 1);
 const names = (process.argv[3] ?? "fwd_ret_1,fwd_ret_5,fwd_ret_20").split(",");
 const inspection = await inspectData(dataOptionsSchema.parse({}), { baseDir: new URL("../..", import.meta.url).pathname });
-const panel = inspection.panel;
+const panel = requirePanel(inspection).panel;
 const fs = buildFeatures(panel, {});
 const cfg = rankingSchema.parse({});
 const lookback = Math.max(...fs.specs.map(historyRows));

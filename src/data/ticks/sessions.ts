@@ -20,11 +20,14 @@ export interface TickSessions {
   day: Int32Array;
 }
 
+/** A quiet stretch of the day shorter than this is not a break (sparse ticks leave short quiet bins). */
+export const MIN_BREAK_MS = 30 * 60_000;
+
 export function tickSessions(ts: Float64Array): TickSessions {
   const n = ts.length;
   if (n === 0) return { starts: new Int32Array(0), day: new Int32Array(0) };
   const cal = symbolCalendar(ts, "intraday", SESSION_BIN_MS);
-  const open = cal.open!;
+  const open = breakFree(cal.open!);
   const starts: number[] = [0];
   const day: number[] = [cal.keys[0]];
   for (let i = 1; i < n; i++) {
@@ -34,6 +37,25 @@ export function tickSessions(ts: Float64Array): TickSessions {
     }
   }
   return { starts: Int32Array.from(starts), day: Int32Array.from(day) };
+}
+
+/** The open mask with closed runs shorter than MIN_BREAK_MS reopened (runs wrap around midnight). */
+function breakFree(open: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(open);
+  const minRun = MIN_BREAK_MS / SESSION_BIN_MS;
+  const first = open.indexOf(1);
+  if (first < 0) return out;
+  let run = 0;
+  for (let step = 1; step <= BINS; step++) {
+    const i = (first + step) % BINS;
+    if (!open[i]) {
+      run++;
+      continue;
+    }
+    if (run > 0 && run < minRun) for (let k = 1; k <= run; k++) out[(i - k + BINS) % BINS] = 1;
+    run = 0;
+  }
+  return out;
 }
 
 /** True when a time-of-day bin strictly between the bins of a and b (same trading day) is closed. */
