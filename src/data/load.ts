@@ -45,6 +45,8 @@ export interface ColumnInfo {
   note?: string;
   /** Loaded columns only: symbols that have no value at all in this column (e.g. no volume for an index). */
   symbolsWithoutValues?: string[];
+  /** Candidate features whose history is known (columns resampled from ticks: one bar, known at its close). */
+  feature?: { lookback: number; lag: number; description: string };
 }
 
 export interface DataFileInfo {

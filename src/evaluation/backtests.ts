@@ -119,6 +119,10 @@ export type EvaluatedBacktest = EvaluatedModel["backtests"][number] & {
   step: number;
   delay_bars: number;
   total_cost: number | null;
+  /** True when half the relative spread was charged per unit traded (data with rel_spread, spread_cost auto). */
+  spread_cost: boolean;
+  /** Of total_cost, the half-spread part. */
+  total_spread_cost: number | null;
   description: string;
 };
 
@@ -175,6 +179,8 @@ function shape(b: RawBacktest, psr: number, dsr: number, dsrBenchmark: number, v
     step: r.settings.step,
     delay_bars: r.settings.delay_bars,
     total_cost: num(r.trading.total_cost),
+    spread_cost: r.settings.spread_cost,
+    total_spread_cost: num(r.trading.total_spread_cost),
     description: r.strategy.description,
   };
 }

@@ -28,6 +28,11 @@ export interface LoadedTicks {
 
 /** Columns of resampled bars that become candidate features (subject to pipeline.data.extra_columns). */
 const DERIVED = ["ticks", "spread", "rel_spread"] as const;
+const DESCRIPTIONS: Record<(typeof DERIVED)[number], string> = {
+  ticks: "price ticks (trades, or quotes for quote-only symbols) in the bar, from the tick file",
+  spread: "mean quoted spread (ask - bid) over the bar's quotes, from the tick file",
+  rel_spread: "mean relative quoted spread (ask - bid) / mid over the bar's quotes, from the tick file",
+};
 
 export function loadTicks(live: readonly RawTable[], options: DataOptions, checks: CheckCollector): Omit<LoadedData, "report" | "files" | "fingerprint" | "layout"> {
   const present = TICK_COLUMNS.filter((k) => live.some((t) => t.columns.some((c) => c.key === k)));
@@ -107,6 +112,7 @@ export function loadTicks(live: readonly RawTable[], options: DataOptions, check
       const excluded = exclude.some((r) => r.test(name)) || !feature.some((r) => r.test(name));
       c.kind = excluded ? "excluded" : "extra-feature";
       if (excluded) c.note = `${note}; excluded by pipeline.data.extra_columns`;
+      else c.feature = { lookback: 1, lag: 0, description: DESCRIPTIONS[name as (typeof DERIVED)[number]] };
     }
     if (without.length > 0) c.symbolsWithoutValues = without;
     columns.push(c);

@@ -4,7 +4,8 @@ import { DAY_MS, symbolCalendar } from "../panel/sessions.js";
  * Trading sessions of one symbol's ticks, from the calendar the data layer learns from times of
  * day (panel/sessions.ts, the same one the gap report uses): a session ends where the trading
  * day turns over (overnight, weekends, holidays) or where the ticks cross a time of day in
- * which the symbol does not trade (a lunch break). Resampling cuts bars inside sessions only, so
+ * which the symbol does not trade on any day (a lunch break: a quiet stretch of at least 30 minutes,
+ * learned from at least 5 trading days, so one quiet afternoon is not a closure). Resampling cuts bars inside sessions only, so
  * no bar spans a closure. The calendar sees the whole file (which times of day are quiet), not
  * the ticks' values; a bar itself only reads the ticks inside it.
  */
@@ -20,6 +21,8 @@ export interface TickSessions {
   day: Int32Array;
 }
 
+/** Breaks within a day are learned from at least this many trading days; with fewer, only the day's turnover splits sessions. */
+export const MIN_DAYS_FOR_BREAKS = 5;
 /** A quiet stretch of the day shorter than this is not a break (sparse ticks leave short quiet bins). */
 export const MIN_BREAK_MS = 30 * 60_000;
 
@@ -27,11 +30,13 @@ export function tickSessions(ts: Float64Array): TickSessions {
   const n = ts.length;
   if (n === 0) return { starts: new Int32Array(0), day: new Int32Array(0) };
   const cal = symbolCalendar(ts, "intraday", SESSION_BIN_MS);
-  const open = breakFree(cal.open!);
+  let days = 1;
+  for (let i = 1; i < n && days < MIN_DAYS_FOR_BREAKS; i++) if (cal.keys[i] !== cal.keys[i - 1]) days++;
+  const open = days >= MIN_DAYS_FOR_BREAKS ? breakFree(cal.open!) : null;
   const starts: number[] = [0];
   const day: number[] = [cal.keys[0]];
   for (let i = 1; i < n; i++) {
-    if (cal.keys[i] !== cal.keys[i - 1] || crossesClosedBin(ts[i - 1], ts[i], open)) {
+    if (cal.keys[i] !== cal.keys[i - 1] || (open !== null && crossesClosedBin(ts[i - 1], ts[i], open))) {
       starts.push(i);
       day.push(cal.keys[i]);
     }

@@ -13,7 +13,12 @@ export async function featuresStage(run: Run, inspection: BarInspection): Promis
     const userColumns = inspection.loaded.columns.filter((c) => c.kind === "extra-feature").map((c) => c.name);
     const set = buildFeatures(inspection.panel, {
       // The data config decides which extra columns are features (pipeline.data.extra_columns).
-      userColumns: { include: userColumns, exclude: [] },
+      // Columns whose history the data layer knows (resampled from ticks) are declared with it.
+      userColumns: {
+        include: userColumns,
+        exclude: [],
+        declared: inspection.loaded.columns.flatMap((c) => (c.kind === "extra-feature" && c.feature ? [{ column: c.name, ...c.feature }] : [])),
+      },
       logger: { info: (obj, msg) => log.debug(msg ?? "feature plan", obj as Record<string, unknown>) },
     });
     run.writeJson("features/features.json", {
