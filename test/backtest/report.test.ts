@@ -184,6 +184,7 @@ describe("configuration", () => {
       min_symbols: 5,
       cost_bps: 5,
       slippage_bps: 0,
+      spread_cost: "auto",
       benchmark: "equal_weight",
     });
     expect(backtestSchema.parse({ strategy: { kind: "topk_dropout" } }).strategy).toEqual({ kind: "topk_dropout", top_k: 10, n_drop: 2 });

@@ -8,7 +8,7 @@ import { InputError } from "../../src/util/errors.js";
 describe("evaluation config", () => {
   it("parses {} to the documented defaults and rejects keys in the wrong place", () => {
     const c = evaluationSchema.parse({});
-    expect(c.backtest).toEqual({ min_symbols: 5, cost_bps: 5, slippage_bps: 0, benchmark: "equal_weight" });
+    expect(c.backtest).toEqual({ min_symbols: 5, cost_bps: 5, slippage_bps: 0, spread_cost: "auto", benchmark: "equal_weight" });
     expect(c.strategies).toEqual([
       { kind: "long_short", quantile: 0.2, weighting: "equal" },
       { kind: "topk_dropout", top_k: "auto", n_drop: "auto" },
