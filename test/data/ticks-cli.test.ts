@@ -76,6 +76,25 @@ describe("foxml data inspect on ticks", () => {
   });
 });
 
+describe("foxml data synth --ticks", () => {
+  it("writes a tick file the readers take, the same for the same seed", async () => {
+    const texts: string[] = [];
+    for (const name of ["s1", "s2"]) {
+      const io = captureIo();
+      expect(await main(["data", "synth", join(tmp, name), "--ticks", "--seed", "3", "--symbols", "AAA,BBB", "--days", "2"], io)).toBe(0);
+      expect(io.stdout).toMatch(/^wrote \d+ ticks of 2 symbols to .*ticks\.csv\n$/);
+      texts.push(readFileSync(join(tmp, name, "ticks.csv"), "utf8"));
+    }
+    expect(texts[0]).toBe(texts[1]);
+    const io = captureIo();
+    expect(await main(["data", "inspect", join(tmp, "s1", "ticks.csv"), "--json"], io)).toBe(0);
+    expect(JSON.parse(io.stdout).ticks.perSymbol.map((p: { symbol: string }) => p.symbol)).toEqual(["AAA", "BBB"]);
+    const bad = captureIo();
+    expect(await main(["data", "synth", join(tmp, "s3"), "--ticks", "--interval", "5m"], bad)).toBe(2);
+    expect(bad.stderr).toContain("--interval does not go with --ticks");
+  });
+});
+
 describe("foxml run on ticks", () => {
   it("refuses unresampled ticks, naming the setting and the suggestion", async () => {
     const io = captureIo();

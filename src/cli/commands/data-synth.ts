@@ -8,6 +8,9 @@ import { readSynthConfigFile } from "../../data/synth/config-file.js";
 import { parseSynthConfig, type IssuePath, type Locator } from "../../data/synth/config-errors.js";
 import { SYNTH_FORMATS, SYNTH_INTERVALS, SYNTH_LAYOUTS, type SynthConfig } from "../../data/synth/config.js";
 import type { GroundTruth } from "../../data/synth/truth.js";
+import { generateTicks, writeTicksCsv } from "../../data/synth/ticks.js";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 
 interface SynthOptions {
   config?: string;
@@ -23,6 +26,8 @@ interface SynthOptions {
   plantLeaks?: boolean;
   force?: boolean;
   printConfig?: boolean;
+  ticks?: boolean;
+  days?: string;
 }
 
 type Raw = Record<string, unknown>;
@@ -125,9 +130,16 @@ export function addSynthCommand(data: Command, ctx: CommandContext): void {
     .addOption(new Option("--layout <layout>", "one long file, symbol=SYM/SYM.<format> folders, or a folder of SYM.csv").choices([...SYNTH_LAYOUTS]))
     .option("--plant-signals", "add signal columns (sig_*) that predict known forward returns, and pure-noise columns (noise_*)")
     .option("--plant-leaks", "add columns that contain future information (leak_*)")
+    .option("--ticks", "write quote and trade ticks instead of bars: OUT/ticks.csv, NYSE sessions, Poisson arrivals (with --seed, --symbols, --start, --days)")
+    .option("--days <n>", "with --ticks: trading days (default 15)")
     .option("--force", "replace OUT if it exists")
     .option("--print-config", "print the resolved settings (defaults, --config, flags) as YAML and exit")
     .action(async (out: string | undefined, o: SynthOptions) => {
+      if (o.ticks) {
+        ctx.io.out(writeTickMarket(out, o));
+        return;
+      }
+      if (o.days !== undefined) throw new InputError("--days goes with --ticks", "bars take --bars or --end");
       const config = resolveOptions(o);
       if (o.printConfig) {
         ctx.io.out(stringify(config));
@@ -147,4 +159,31 @@ export function addSynthCommand(data: Command, ctx: CommandContext): void {
       ];
       ctx.io.out(`${lines.join("\n")}\n`);
     });
+}
+
+/** `foxml data synth OUT --ticks`: one long CSV of quotes and trades (src/data/synth/ticks.ts). */
+function writeTickMarket(out: string | undefined, o: SynthOptions): string {
+  for (const [flag, v] of [["--bars", o.bars], ["--end", o.end], ["--interval", o.interval], ["--format", o.format], ["--layout", o.layout], ["--config", o.config], ["--plant-signals", o.plantSignals], ["--plant-leaks", o.plantLeaks]] as const) {
+    if (v !== undefined) throw new InputError(`${flag} does not go with --ticks`, "ticks take --seed, --symbols, --start and --days");
+  }
+  if (out === undefined) throw new InputError("missing the output folder", "usage: foxml data synth OUT --ticks [options]");
+  const names = o.symbols?.split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const count = names && names.length === 1 && /^\d+$/.test(names[0]) ? integerOption("--symbols", names[0], 1) : null;
+  const symbols = count !== null ? Array.from({ length: count }, (_, i) => `T${String(i + 1).padStart(2, "0")}`) : names;
+  const start = o.start;
+  if (start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new InputError(`--start must be a date like 2024-03-04, got '${start}'`);
+  if (existsSync(out)) {
+    if (!o.force) throw new InputError(`${out} exists`, "choose another folder, or pass --force to replace it");
+    rmSync(out, { recursive: true, force: true });
+  }
+  mkdirSync(out, { recursive: true });
+  const rows = generateTicks({
+    seed: o.seed !== undefined ? integerOption("--seed", o.seed, -Number.MAX_SAFE_INTEGER) : 1,
+    symbols,
+    start,
+    tradingDays: o.days !== undefined ? integerOption("--days", o.days, 1) : undefined,
+  });
+  const path = join(out, "ticks.csv");
+  writeTicksCsv(path, rows);
+  return `wrote ${rows.length} ticks of ${new Set(rows.map((r) => r.symbol)).size} symbols to ${path}\n`;
 }
