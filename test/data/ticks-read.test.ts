@@ -59,6 +59,18 @@ describe("reading tick files", () => {
     expect(Array.from(s.values.price).map((v) => (Number.isNaN(v) ? null : v))).toEqual([null, 5.01]);
   });
 
+  it("reads vendor header spellings: kdb+ camelCase and Dukascopy exports", async () => {
+    const kdb = await load(csv("time,sym,bidPrice,askPrice,bidSize,askSize\n2024-03-04T14:30:00Z,X,1.1,1.2,5,6\n"), { symbol_column: "sym" });
+    expect(kdb.columns.filter((c) => c.kind === "tick").map((c) => c.name)).toEqual(["bid", "ask", "bid_size", "ask_size"]);
+    const duka = await load(csv("Time (UTC),Ask,Bid,AskVolume,BidVolume\n2024.03.04 14:30:00.123,1.08512,1.08509,1.2,0.9\n"), { time_column: "Time (UTC)", checks: { missing_columns: "fix" } }).catch((e) => e);
+    // Dukascopy's dotted dates are not ISO: the reader names the value and the accepted formats
+    expect(String(duka.message ?? "")).toMatch(/"2024.03.04 14:30:00.123" is not a timestamp/);
+    const iso = await load(csv("Time (UTC),Ask,Bid,AskVolume,BidVolume\n2024-03-04 14:30:00.123,1.08512,1.08509,1.2,0.9\n"), { time_column: "Time (UTC)", checks: { missing_columns: "fix" } });
+    expect(iso.ticks?.kind).toBe("quotes");
+    expect(iso.ticks!.series[0].values.bid[0]).toBe(1.08509);
+    expect(iso.ticks!.series[0].values.ask_size[0]).toBe(1.2);
+  });
+
   it("reads Parquet tick files", async () => {
     const p = join(tmp, "q.parquet");
     pl.DataFrame({ ts: [Date.UTC(2024, 2, 4, 14, 30), Date.UTC(2024, 2, 4, 14, 31)], symbol: ["A", "A"], bid: [1, 1.1], ask: [1.2, 1.3] }).writeParquet(p);

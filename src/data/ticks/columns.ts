@@ -9,26 +9,36 @@
 export const TICK_COLUMNS = ["bid", "ask", "bid_size", "ask_size", "price", "size"] as const;
 export type TickColumn = (typeof TICK_COLUMNS)[number];
 
+/**
+ * Header names by their normalized form (lower case, letters and digits only, so `bid_size`,
+ * `bidSize` and `Bid Size` are one name), as vendors write them: kdb+ tick schemas (bidSize,
+ * bsize), Polygon-style bid_price / ask_price, Dukascopy exports (Ask, Bid, AskVolume, BidVolume).
+ */
 const ALIASES: Record<string, TickColumn> = {
   bid: "bid",
-  bid_price: "bid",
   bidprice: "bid",
+  bidpx: "bid",
   ask: "ask",
-  ask_price: "ask",
   askprice: "ask",
+  askpx: "ask",
   offer: "ask",
-  bid_size: "bid_size",
+  offerprice: "ask",
   bidsize: "bid_size",
-  bid_qty: "bid_size",
-  ask_size: "ask_size",
+  bidqty: "bid_size",
+  bidvolume: "bid_size",
+  bsize: "bid_size",
   asksize: "ask_size",
-  ask_qty: "ask_size",
-  offer_size: "ask_size",
+  askqty: "ask_size",
+  askvolume: "ask_size",
+  asize: "ask_size",
+  offersize: "ask_size",
   price: "price",
-  trade_price: "price",
+  tradeprice: "price",
   last: "price",
+  lastprice: "price",
   size: "size",
-  trade_size: "size",
+  tradesize: "size",
+  lastsize: "size",
   qty: "size",
   quantity: "size",
   volume: "size",
@@ -36,7 +46,7 @@ const ALIASES: Record<string, TickColumn> = {
 
 /** The tick column a header name stands for, or null. */
 export function tickColumnOf(name: string): TickColumn | null {
-  return ALIASES[name.trim().toLowerCase()] ?? null;
+  return ALIASES[name.toLowerCase().replace(/[^a-z0-9]/g, "")] ?? null;
 }
 
 /** What a set of tick columns can describe. */
