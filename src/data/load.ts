@@ -253,6 +253,7 @@ function columnInfos(
   return out;
 }
 
-function unique(values: string[]): string {
+/** Distinct values sorted and joined with "|" (the dtype of a column read from several files). */
+export function unique(values: string[]): string {
   return [...new Set(values)].sort().join("|");
 }

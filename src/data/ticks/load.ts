@@ -5,7 +5,7 @@ import type { CheckCollector } from "../checks/report.js";
 import { checkFileValues } from "../checks/values.js";
 import { groupBySymbol } from "../read/assemble.js";
 import type { RawTable } from "../read/table.js";
-import { checkWantedSymbols, countPresent, type ColumnInfo, type LoadedData } from "../load.js";
+import { checkWantedSymbols, countPresent, unique, type ColumnInfo, type LoadedData } from "../load.js";
 import { STANDARD_COLUMNS, type SymbolSeries } from "../types.js";
 import { checkTicks, isQuote, isTrade, type TickSeries } from "./checks.js";
 import { TICK_COLUMNS, type TickColumn } from "./columns.js";
@@ -123,8 +123,4 @@ export function loadTicks(live: readonly RawTable[], options: DataOptions, check
   for (const s of bars) for (const d of dropped) s.columns.delete(d);
   const missingStandardColumns = STANDARD_COLUMNS.filter((c) => !barColumns.includes(c));
   return { series: bars, columns, missingStandardColumns, ticks: info };
-}
-
-function unique(values: string[]): string {
-  return [...new Set(values)].sort().join("|");
 }
