@@ -79,7 +79,7 @@ export const backtestSchema = z.strictObject({
     .min(0)
     .max(10_000)
     .default(0)
-    .describe("fixed half-spread and impact in basis points of traded notional, on top of cost_bps"),
+    .describe("fixed half-spread and impact in basis points of traded notional, on top of cost_bps (impact only when spread_cost charges the data's quoted spread)"),
   spread_cost: z
     .enum(["auto", "off"])
     .default("auto")
