@@ -5,7 +5,8 @@ import { DAY_MS, symbolCalendar } from "../panel/sessions.js";
  * day (panel/sessions.ts, the same one the gap report uses): a session ends where the trading
  * day turns over (overnight, weekends, holidays) or where the ticks cross a time of day in
  * which the symbol does not trade on any day (a lunch break: a quiet stretch of at least 30 minutes,
- * learned from at least 5 trading days, so one quiet afternoon is not a closure). Resampling cuts bars inside sessions only, so
+ * learned from at least 5 trading days of dense enough ticks, so one quiet afternoon is not a
+ * closure). Resampling cuts bars inside sessions only, so
  * no bar spans a closure. The calendar sees the whole file (which times of day are quiet), not
  * the ticks' values; a bar itself only reads the ticks inside it.
  */
@@ -23,6 +24,8 @@ export interface TickSessions {
 
 /** Breaks within a day are learned from at least this many trading days; with fewer, only the day's turnover splits sessions. */
 export const MIN_DAYS_FOR_BREAKS = 5;
+/** Breaks within a day are learned only when the symbol's open 5-minute bins hold at least this many ticks on average (over all days). */
+export const MIN_TICKS_PER_OPEN_BIN = 5;
 /** A quiet stretch of the day shorter than this is not a break (sparse ticks leave short quiet bins). */
 export const MIN_BREAK_MS = 30 * 60_000;
 
@@ -32,7 +35,11 @@ export function tickSessions(ts: Float64Array): TickSessions {
   const cal = symbolCalendar(ts, "intraday", SESSION_BIN_MS);
   let days = 1;
   for (let i = 1; i < n && days < MIN_DAYS_FOR_BREAKS; i++) if (cal.keys[i] !== cal.keys[i - 1]) days++;
-  const open = days >= MIN_DAYS_FOR_BREAKS ? breakFree(cal.open!) : null;
+  let openBins = 0;
+  for (let b = 0; b < BINS; b++) openBins += cal.open![b];
+  // Sparse ticks leave bins empty by chance: learn breaks only when an open bin holds several ticks on average.
+  const dense = n >= MIN_TICKS_PER_OPEN_BIN * openBins;
+  const open = days >= MIN_DAYS_FOR_BREAKS && dense ? breakFree(cal.open!) : null;
   const starts: number[] = [0];
   const day: number[] = [cal.keys[0]];
   for (let i = 1; i < n; i++) {
