@@ -75,6 +75,23 @@ describe("resampling known answers", () => {
     expect(d.missingStandardColumns).toEqual([]);
   });
 
+  it("bad ticks dropped by the checks never reach a bar; kept with warn they do", async () => {
+    const text = `timestamp,symbol,bid,ask
+2024-03-04T14:30:01Z,A,10.00,10.02
+2024-03-04T14:31:00Z,A,99.00,10.04
+2024-03-04T14:32:00Z,A,0,10.04
+2024-03-04T14:33:00Z,A,10.02,10.04
+`;
+    const d = await load(file(text), "5m");
+    expect(col(d.series[0], "high")).toEqual([10.03]);
+    expect(col(d.series[0], "ticks")).toEqual([2]);
+    expect(d.report.checks.crossed_quote.examples[0].row).toBe(3);
+    expect(d.report.checks.non_positive_price.examples[0].row).toBe(4);
+    const kept = await load(file(text), "5m", { checks: { crossed_quote: "warn" } });
+    expect(col(kept.series[0], "high")[0]).toBeCloseTo(54.52, 12);
+    expect(col(kept.series[0], "spread")[0]).toBeLessThan(0);
+  });
+
   it("extra_columns.exclude_patterns keeps derived columns out", async () => {
     const d = await load(file(TINY), "5m", { extra_columns: { exclude_patterns: ["ticks"] } });
     expect(d.series[0].columns.has("ticks")).toBe(false);
