@@ -41,6 +41,7 @@ export const dataChecksSchema = z.strictObject({
   // Tick files only (quotes and trades; see pipeline.data.resample).
   incomplete_tick: repairAction.default("fix").describe("ticks: a row with neither a price nor both bid and ask (fix: drop the row)"),
   crossed_quote: checkAction.default("fix").describe("ticks: ask below bid (fix: drop the row; warn: keep it, with its negative spread)"),
+  negative_size: checkAction.default("fix").describe("ticks: a negative size (bid_size, ask_size, size) (fix: set it to missing; warn: keep it)"),
   locked_quote: checkAction.default("warn").describe("ticks: ask equal to bid, a zero spread (fix: drop the row; warn: keep it)"),
   duplicate_ticks: repairAction.default("fix").describe("ticks: a row repeating the previous tick of its symbol exactly, time and values (fix: drop the repeat)"),
   same_time_ticks: checkAction

@@ -110,6 +110,7 @@ const BAD = `timestamp,symbol,bid,ask,price,size
 2024-03-04T14:30:05Z,AAA,10.00,,,
 2024-03-04T14:30:07Z,AAA,,,10.01,-
 2024-03-04T14:30:06Z,AAA,10.00,10.02,,
+2024-03-04T14:30:08Z,AAA,,,10.02,-50
 `;
 
 describe("bad ticks are reported by row", () => {
@@ -130,13 +131,15 @@ describe("bad ticks are reported by row", () => {
     expect(lines("unsorted")).toEqual([11]);
     // "-" is text where a size belongs: reported, set missing; the trade itself is kept
     expect(lines("non_numeric")).toEqual([10]);
+    expect(lines("negative_size")).toEqual([12]);
+    expect(Number.isNaN(d.ticks!.series[0].values.size[d.ticks!.series[0].ts.length - 1])).toBe(true);
     for (const e of c.crossed_quote.examples) expect(e.file).toMatch(/t\d+\.csv$/);
 
     // Defaults: crossed, zero, repeated and incomplete rows dropped; locked and same-time kept.
     const s = d.ticks!.series[0];
     const t = (iso: string) => Date.parse(iso);
     expect(Array.from(s.ts)).toEqual(
-      ["00", "02", "04", "04", "06", "07"].map((x) => t(`2024-03-04T14:30:${x}Z`)),
+      ["00", "02", "04", "04", "06", "07", "08"].map((x) => t(`2024-03-04T14:30:${x}Z`)),
     );
     expect(Array.from(s.values.bid).slice(0, 4)).toEqual([10, 10.01, 10, 10.01]);
   });
@@ -159,6 +162,7 @@ describe("bad ticks are reported by row", () => {
     ["same_time_ticks", /line 8: symbol AAA has another tick at 2024-03-04T14:30:04/],
     ["incomplete_tick", /line 9, column "ask": ask is missing/],
     ["unsorted", /line 11, column "timestamp"/],
+    ["negative_size", /line 12, column "size": size -50 is negative \(symbol AAA\)/],
   ])("with %s: error the load stops naming the line", async (check, message) => {
     const err = await load(csv(BAD), { checks: { [check]: "error" } }).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);

@@ -52,6 +52,8 @@ export function describeFinding(check: CheckName, e: CheckExample): string {
       return `${at}: crossed quote, ${e.detail ?? "ask below bid"}${sym(e)}`;
     case "locked_quote":
       return `${at}: locked quote, ${e.detail ?? "ask equal to bid"}${sym(e)}`;
+    case "negative_size":
+      return `${at}: size ${e.value} is negative${sym(e)}`;
     case "duplicate_ticks":
       return `${at}: symbol ${e.symbol} repeats the tick at ${e.value}${e.detail ? ` (${e.detail})` : ""}`;
     case "same_time_ticks":
@@ -94,6 +96,8 @@ export function hintFor(check: CheckName): string {
       return `correct the quote, ${setting(check, "fix")} to drop crossed quotes, or ${setting(check, "warn")} to keep them`;
     case "locked_quote":
       return `${setting(check, "warn")} to keep locked quotes (zero spread), or ${setting(check, "fix")} to drop them`;
+    case "negative_size":
+      return `correct the size, ${setting(check, "fix")} to turn negative sizes into missing values, or ${setting(check, "warn")} to keep them`;
     case "duplicate_ticks":
       return `remove the repeated rows, or ${setting(check, "fix")} to drop exact repeats`;
     case "same_time_ticks":

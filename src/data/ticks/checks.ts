@@ -9,7 +9,7 @@ import { TICK_COLUMNS, type TickColumn } from "./columns.js";
 /**
  * Checks on one symbol's ticks once all its rows are together, each finding reported with the
  * file and line (or Parquet row) it came from: rows out of time order (sorted, equal times keep
- * their file order), rows without a usable price, zero or negative prices, crossed quotes (ask <
+ * their file order), rows without a usable price, negative sizes, zero or negative prices, crossed quotes (ask <
  * bid), locked quotes (ask = bid), exact repeats, and distinct ticks sharing a timestamp. A row
  * a check drops is never used; a row a `warn` keeps is used as it is.
  */
@@ -60,6 +60,12 @@ export function checkTicks(input: SymbolRows, tables: readonly RawTable[], check
       batch("incomplete_tick").add(e);
       if (drops("incomplete_tick")) keep[i] = 0;
       continue;
+    }
+    for (const k of ["bid_size", "ask_size", "size"] as const) {
+      if (v[k][i] < 0) {
+        batch("negative_size").add(at(i, k, String(v[k][i])));
+        if (drops("negative_size")) v[k][i] = NaN;
+      }
     }
     let bad = false;
     for (const k of ["bid", "ask", "price"] as const) {
