@@ -103,6 +103,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): ResolvedConfig {
       continue;
     }
     const setSource: Source = { kind: "set", arg };
+    // `data.x` is the experiment file's shorthand for `pipeline.data.x`; --set takes it too.
+    if (a.path[0] === "data") a.path = ["pipeline", ...a.path];
     if (a.path[0] === "families") {
       const target = familySetTarget(a, tree);
       if ("message" in target) {

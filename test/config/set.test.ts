@@ -33,6 +33,11 @@ describe("--set: the value is read as the schema's type at that path", () => {
     expect(withSet("pipeline.leakage.thresholds.target_correlation=1e-1").get("pipeline.leakage.thresholds.target_correlation")).toBe(0.1);
   });
 
+  it("data.x is the experiment's shorthand for pipeline.data.x", () => {
+    expect(withSet("data.resample=30m").get("pipeline.data.resample")).toBe("30m");
+    expect(setErrors("data.resample=7m")[0]).toMatch(/^--set pipeline\.data\.resample: expected/);
+  });
+
   it("an integer path rejects 1.5; ranges are checked", () => {
     expect(setErrors("pipeline.leakage.purge_buffer_bars=1.5")).toEqual(["--set pipeline.leakage.purge_buffer_bars: expected an integer, got 1.5"]);
     expect(setErrors("pipeline.leakage.purge_buffer_bars=-2")).toEqual(["--set pipeline.leakage.purge_buffer_bars: out of range: must be >= 0, got -2"]);

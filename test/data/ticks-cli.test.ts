@@ -103,7 +103,7 @@ describe("foxml run on ticks", () => {
     expect(io.stderr).toContain("--set pipeline.data.resample=4h");
   });
 
-  it("--set pipeline.data.resample=30m completes end to end; spread is a feature and a cost", async () => {
+  it("--set data.resample=30m (the shorthand for pipeline.data.resample) completes end to end; spread is a feature and a cost", async () => {
     const exp = join(tmp, "exp.yaml");
     const { writeFileSync } = await import("node:fs");
     writeFileSync(
@@ -126,7 +126,7 @@ pipeline:
     );
     const out = join(tmp, "runs");
     const io = captureIo();
-    const code = await main(["run", "--data", ticks, "--experiment", exp, "--set", "pipeline.data.resample=30m", "--out", out, "--log-level", "silent"], io);
+    const code = await main(["run", "--data", ticks, "--experiment", exp, "--set", "data.resample=30m", "--out", out, "--log-level", "silent"], io);
     expect(io.stderr).toBe("");
     expect(code).toBe(0);
     const dir = join(out, readdirSync(out).filter((f) => !f.startsWith("registry"))[0]);
