@@ -61,9 +61,7 @@ function modelLines(scan: TargetScan, quickModel: boolean): string[] {
   const lines: string[] = [];
   const m = scan.model;
   if (m !== null) {
-    lines.push(
-      `quick model: ${m.family} on ${m.features} feature(s), ${m.folds} purged folds: ${m.metric} ${figure(m.score)} (the lagged target alone: ${figure(m.baseline)})`,
-    );
+    lines.push(...wrap(`quick model: ${m.family} on ${m.features} feature(s), ${m.folds} purged folds: ${m.metric} ${figure(m.score)} (the lagged target alone: ${figure(m.baseline)})`, WIDTH, "", "  "));
   } else if (scan.model_skipped !== null) {
     lines.push(...wrap(`quick model: not run: ${scan.model_skipped}`, WIDTH, "", "  "));
   } else if (!quickModel) lines.push("quick model: off (pipeline.leakage.quick_model.enabled: false)");
