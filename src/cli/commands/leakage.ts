@@ -70,8 +70,13 @@ export function registerLeakageCommand(program: Command, ctx: CommandContext): v
       const features = candidates(candidateFeatures(inspection, { without: [target.name] }), flags.features);
       const log: LeakageLogger | undefined = flags.verbose ? verboseLog(ctx) : undefined;
       const { scan } = await scanTarget({ panel: inspection.panel, features, target, leakage: cfg.pipeline.leakage, seed: cfg.pipeline.determinism.seed, log });
-      if (flags.json) ctx.io.out(`${JSON.stringify(scanJson(scan))}\n`);
-      else ctx.io.out(formatTargetScan(scan, { seconds: (performance.now() - started) / 1000, quickModel: cfg.pipeline.leakage.quick_model.enabled }));
+      if (flags.json) {
+        ctx.io.out(`${JSON.stringify(scanJson(scan))}\n`);
+        // What the quick model and the sentinels found is about the feature set, not one feature:
+        // the JSON has no place for it, the table shows it.
+        for (const c of [...scan.model_checks, ...scan.sentinels]) if (!c.passed) ctx.io.err(`warning: ${c.name} ${c.verdict}: ${c.explanation}\n`);
+        if (scan.model_skipped !== null) ctx.io.err(`warning: the quick model was not run: ${scan.model_skipped}\n`);
+      } else ctx.io.out(formatTargetScan(scan, { seconds: (performance.now() - started) / 1000, quickModel: cfg.pipeline.leakage.quick_model.enabled }));
     });
 }
 
