@@ -31,7 +31,8 @@ interface LeakageFlags {
 
 const EXAMPLES = `
 The target is a column of the data (by its exact name: a label you computed) or a target name of
-the config grammar (${TARGET_GRAMMAR.slice(0, 3).join(", ")}, ...), computed from the prices.
+the config grammar (fwd_ret_5, fwd_logret_60m, fwd_sign_1, tb_5_2_1, mdd_20, ...), computed from
+the prices; a name of the experiment's targets also works.
 The candidates are the ones \`foxml run\` would check: the feature library and every extra column
 of the file that pipeline.data.extra_columns classes as a feature. The scan is the pipeline's
 (rules, pre-scan, quick model, sentinels, auto-fix rounds), with the thresholds in
