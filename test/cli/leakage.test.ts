@@ -149,6 +149,14 @@ describe("foxml leakage on planted leaks", () => {
     expect(named.target).toBe("fwd_ret_1");
   }, 180_000);
 
+  it("the same data, target and seed give the same JSON", async () => {
+    const argv = ["--data", base, "--target", "fwd_ret_1", "--features", SUBSET, "--seed", "5", "--json"];
+    const a = await leakage(...argv);
+    const b = await leakage(...argv);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+  }, 120_000);
+
   it("prints a table sorted by severity, within 100 columns", async () => {
     const r = await leakage("--data", base, "--target", "fwd_ret_1", "--features", SUBSET);
     expect(r.code).toBe(0);
