@@ -190,6 +190,7 @@ describe("foxml leakage on bad input", () => {
     ["a column target without a horizon", ["--target", "noise_1"], /its name does not say how many bars ahead/],
     ["a horizon for a grammar target", ["--target", "fwd_ret_5", "--horizon", "3"], /--horizon is for target columns/],
     ["a bad seed", ["--target", "fwd_ret_1", "--seed", "-3"], /--seed must be a whole number >= 0/],
+    ["a bad horizon", ["--target", "noise_1", "--horizon", "0"], /--horizon must be a whole number >= 1/],
     ["a bad setting", ["--target", "fwd_ret_1", "--set", "pipeline.leakage.thresholds.target_correlation=2"], /target_correlation/],
   ];
   for (const [what, argv, message] of bad) {

@@ -64,9 +64,8 @@ export function registerLeakageCommand(program: Command, ctx: CommandContext): v
     .action(async (flags: LeakageFlags) => {
       const started = performance.now();
       const cfg = configFor(flags);
-      const data = dataOptionsSchema.parse({ ...cfg.pipeline.data, path: flags.data });
-      const inspection = await inspectData(data);
       const horizon = flags.horizon === undefined ? undefined : wholeNumber("--horizon", flags.horizon, 1);
+      const inspection = await inspectData(dataOptionsSchema.parse({ ...cfg.pipeline.data, path: flags.data }));
       const target = resolveTarget(flags.target, inspection, cfg, horizon);
       const features = candidates(candidateFeatures(inspection, { without: [target.name] }), flags.features);
       const log: LeakageLogger | undefined = flags.verbose ? verboseLog(ctx) : undefined;
