@@ -26,3 +26,11 @@ export function captureIo(): CliIo & { stdout: string; stderr: string } {
   };
   return io;
 }
+
+/**
+ * A message for stderr as one complete line (or lines): trailing whitespace dropped, exactly one
+ * newline after it, so the shell prompt never lands on the message and no blank line follows.
+ */
+export function messageLine(text: string): string {
+  return `${text.replace(/\s+$/, "")}\n`;
+}

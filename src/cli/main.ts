@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { processIo, type CliIo } from "./io.js";
+import { messageLine, processIo, type CliIo } from "./io.js";
 import type { CommandContext, RegisterCommand } from "./program.js";
 import { isFoxmlError } from "../util/errors.js";
 import { registerConfigCommands } from "./commands/config.js";
@@ -8,8 +8,9 @@ import { registerDataCommands } from "./commands/data.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerRunsCommands } from "./commands/runs.js";
 import { registerReportCommand } from "./commands/report.js";
+import { registerLeakageCommand } from "./commands/leakage.js";
 
-const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerDataCommands, registerConfigCommands, registerInitCommand];
+const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerLeakageCommand, registerDataCommands, registerConfigCommands, registerInitCommand];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("foxml");
@@ -18,22 +19,28 @@ export function buildProgram(ctx: CommandContext): Command {
     .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.io.out(s),
-      writeErr: (s) => ctx.io.err(s),
-    });
+    .configureOutput(output(ctx));
   for (const register of registrations) register(program, ctx);
   // Every sub-command (at any depth) inherits the root's output handling and exit behaviour.
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {
       sub.exitOverride();
-      sub.configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+      sub.configureOutput(output(ctx));
       sub.showHelpAfterError("(run with --help for usage)");
       inherit(sub);
     }
   };
   inherit(program);
   return program;
+}
+
+/** Where commander writes; its error messages (usage mistakes) end with a newline like ours. */
+function output(ctx: CommandContext) {
+  return {
+    writeOut: (s: string) => ctx.io.out(s),
+    writeErr: (s: string) => ctx.io.err(s),
+    outputError: (s: string, write: (s: string) => void) => write(messageLine(s)),
+  };
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code; never throws. */
@@ -56,13 +63,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return 2;
     }
     if (isFoxmlError(e)) {
-      io.err(`error: ${e.message}\n`);
-      if (e.hint) io.err(`hint: ${e.hint}\n`);
+      io.err(messageLine(`error: ${e.message}`));
+      if (e.hint) io.err(messageLine(`hint: ${e.hint}`));
       return e.exitCode;
     }
     const err = e as Error;
-    io.err(`error: ${err?.message ?? String(e)}\n`);
-    if (process.env.FOXML_DEBUG) io.err(`${err?.stack ?? ""}\n`);
+    io.err(messageLine(`error: ${err?.message ?? String(e)}`));
+    if (process.env.FOXML_DEBUG) io.err(messageLine(err?.stack ?? ""));
     else io.err("hint: this is an internal error; set FOXML_DEBUG=1 to see the stack trace and report it.\n");
     return 1;
   }

@@ -10,3 +10,4 @@ export { equalWeightMarket, proxyMarket, type Market } from "./kernels/market.js
 export { forwardReturns, oneBarLogReturns } from "./kernels/returns.js";
 export { zigzagPivotLabels } from "./kernels/zigzag.js";
 export { demeanCrossSection, quantileBucketsCrossSection, signInPlace } from "./kernels/cross-section.js";
+export * from "./column.js";

@@ -1,6 +1,25 @@
 import type { Run } from "../../runs/run.js";
 import type { BarInspection } from "../../data/inspect.js";
-import { buildFeatures, historyRows, type FeatureSet } from "../../features/index.js";
+import { buildFeatures, historyRows, type FeatureLogger, type FeatureSet } from "../../features/index.js";
+
+/**
+ * The candidate features of the inspected data: the standard library and the extra columns the
+ * data layer classed as candidate features (pipeline.data.extra_columns), less the columns in
+ * `without` (a column used as the target is not its own feature). Columns whose history the data
+ * layer knows (resampled from ticks) are declared with it. `foxml leakage` scans the same set.
+ */
+export function candidateFeatures(inspection: BarInspection, opts: { without?: readonly string[]; logger?: FeatureLogger } = {}): FeatureSet {
+  const without = new Set(opts.without ?? []);
+  const extra = inspection.loaded.columns.filter((c) => c.kind === "extra-feature" && !without.has(c.name));
+  return buildFeatures(inspection.panel, {
+    userColumns: {
+      include: extra.map((c) => c.name),
+      exclude: [],
+      declared: extra.flatMap((c) => (c.feature ? [{ column: c.name, ...c.feature }] : [])),
+    },
+    logger: opts.logger,
+  });
+}
 
 /**
  * Stage "features": the standard library (and the users' own columns the data layer classed as
@@ -10,17 +29,8 @@ import { buildFeatures, historyRows, type FeatureSet } from "../../features/inde
 export async function featuresStage(run: Run, inspection: BarInspection): Promise<FeatureSet> {
   return run.summary.runStage("features", async (stage) => {
     const log = run.log.forStage("features");
-    const userColumns = inspection.loaded.columns.filter((c) => c.kind === "extra-feature").map((c) => c.name);
-    const set = buildFeatures(inspection.panel, {
-      // The data config decides which extra columns are features (pipeline.data.extra_columns).
-      // Columns whose history the data layer knows (resampled from ticks) are declared with it.
-      userColumns: {
-        include: userColumns,
-        exclude: [],
-        declared: inspection.loaded.columns.flatMap((c) => (c.kind === "extra-feature" && c.feature ? [{ column: c.name, ...c.feature }] : [])),
-      },
-      logger: { info: (obj, msg) => log.debug(msg ?? "feature plan", obj as Record<string, unknown>) },
-    });
+    const set = candidateFeatures(inspection, { logger: { info: (obj, msg) => log.debug(msg ?? "feature plan", obj as Record<string, unknown>) } });
+    const userColumns = inspection.loaded.columns.filter((c) => c.kind === "extra-feature").length;
     run.writeJson("features/features.json", {
       decision_time: set.convention,
       warmup_rows: set.warmupRows,
@@ -32,7 +42,7 @@ export async function featuresStage(run: Run, inspection: BarInspection): Promis
     run.summary.headline("features", set.names.length);
     stage.finish({
       outcome: `${set.names.length} features computed, ${set.skipped.length} left out`,
-      figures: { features: set.names.length, skipped: set.skipped.length, user_columns: userColumns.length, mib: Number((set.memoryBytes() / 1_048_576).toFixed(2)) },
+      figures: { features: set.names.length, skipped: set.skipped.length, user_columns: userColumns, mib: Number((set.memoryBytes() / 1_048_576).toFixed(2)) },
     });
     return set;
   });
