@@ -145,6 +145,35 @@ describe("significance gate: tests", () => {
     expect(shadow.summary.tests).toEqual([{ test: "shadow", status: "ok", rounds: 14, shadow: cfg.shadow.shadow }]);
   }, 240_000);
 
+  it("reuses the Boruta method's shadow test when their settings agree (the defaults)", () => {
+    const boruta = base.methods.find((m) => m.method === "boruta") as { details?: { hits: Record<string, number>; shadow: string } };
+    expect(boruta.details?.shadow).toBe("rotate");
+    for (const r of base.consensus) expect(r.gate!.hits).toBe(boruta.details!.hits[r.feature]);
+  });
+
+  it("rotated shadows keep slow noise from beating them by persistence alone", async () => {
+    // AR(1) 0.98 and 0.99 columns fit overlapping labels by chance; an i.i.d. shuffle of them is the
+    // easier yardstick. Summed over four markets (one market alone can go either way).
+    const cfg = selectionSchema.parse({}).significance;
+    const total = { rotate: 0, permute: 0 };
+    let maxRotate = 0;
+    for (const seed of [21, 22, 23, 24]) {
+      const m = market(seed, SIGNALS2, 6);
+      const ctx = { data: m.data, features: m.names, grids: m.grids, seed: 1, threads: 1 };
+      for (const shadow of ["rotate", "permute"] as const) {
+        const g = await significanceGate(ctx, { ...cfg, tests: ["shadow"], shadow: { ...cfg.shadow, shadow } });
+        for (const n of ["noise_5", "noise_6"]) {
+          const h = g.rows[m.names.indexOf(n)].hits!;
+          total[shadow] += h;
+          if (shadow === "rotate") maxRotate = Math.max(maxRotate, h);
+        }
+      }
+    }
+    expect(total.rotate).toBeLessThan(0.75 * total.permute);
+    // P(X >= 10) for X ~ Binomial(14, 1/2) is 0.09: never a discovery
+    expect(maxRotate).toBeLessThan(10);
+  }, 240_000);
+
   it("refuses bad settings, naming the key", () => {
     expect(() => selectionSchema.parse({ significance: { alpha: 2 } })).toThrow(/alpha/);
     expect(() => selectionSchema.parse({ significance: { tests: [] } })).toThrow();

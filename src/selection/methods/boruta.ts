@@ -7,9 +7,9 @@
  * lower tail is, tentative otherwise (tests corrected across features). The hit rates are the
  * method's scores.
  *
- * Shadows (`shadow`): permute shuffles each symbol's values across time (the original Boruta);
- * rotate rotates each symbol's series by a random offset, which keeps its autocorrelation (see
- * shadow-test.ts). (On the synthetic market, 40 symbols, six seeds, 3000 rows per iteration, the
+ * Shadows (`shadow`): rotate (the default) rotates each symbol's series by a random offset, which
+ * keeps its autocorrelation, so slow noise cannot beat its shadow by persistence alone (see
+ * shadow-test.ts); permute shuffles each symbol's values across time (the original Boruta). (On the synthetic market, 40 symbols, six seeds, 3000 rows per iteration, the
  * AR(1) 0.95 noise column's hit rate was about the same either way, 0.07-0.36, against 0.71-1.0
  * for the planted signal; noise at 0.98-0.99 beats permuted shadows far more often.)
  *
@@ -42,8 +42,8 @@ export const borutaParamsSchema = z.strictObject({
   max_rows: z.number().int().min(100).default(5000).describe("training cells per iteration at most (seeded subsample of one fold's training cells)"),
   shadow: z
     .enum(SHADOW_KINDS)
-    .default("permute")
-    .describe("how a shadow is made from the feature within each symbol: shuffle its values across time (the original Boruta) or rotate its series by a random offset (keeps autocorrelation)"),
+    .default("rotate")
+    .describe("how a shadow is made from the feature within each symbol: rotate its series by a random offset (keeps autocorrelation) or shuffle its values across time (the original Boruta)"),
   alpha: z.number().gt(0).lt(1).default(0.05).describe("significance level of the binomial tests"),
   correction: z
     .enum(["fdr_bh", "bonferroni", "none"])
