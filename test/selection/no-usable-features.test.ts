@@ -22,7 +22,6 @@ families:
 pipeline:
   ranking:
     top_n: 1
-    min_t_stat: -1000
   selection:
     methods:
       boruta: { iterations: 6 }
@@ -41,7 +40,7 @@ describe("a target with no usable features", () => {
     const out = join(tmp, "out");
     const io = captureIo();
     const code = await main(["run", "--data", data, "--experiment", experiment, "--out", out, "--log-level", "silent"], io);
-    expect(io.stderr).toBe("");
+    expect(io.stderr, io.stderr).toBe("");
     expect(code).toBe(0);
     const dir = join(out, readdirSync(out).filter((f) => !f.startsWith("registry.sqlite"))[0]);
     const sel = JSON.parse(readFileSync(join(dir, "selection", "fwd_ret_5", "selection.json"), "utf8")) as SelectionFile;

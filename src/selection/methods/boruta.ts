@@ -9,9 +9,10 @@
  *
  * Shadows (`shadow`): rotate (the default) rotates each symbol's series by a random offset, which
  * keeps its autocorrelation, so slow noise cannot beat its shadow by persistence alone (see
- * shadow-test.ts); permute shuffles each symbol's values across time (the original Boruta). (On the synthetic market, 40 symbols, six seeds, 3000 rows per iteration, the
- * AR(1) 0.95 noise column's hit rate was about the same either way, 0.07-0.36, against 0.71-1.0
- * for the planted signal; noise at 0.98-0.99 beats permuted shadows far more often.)
+ * shadow-test.ts); permute shuffles each symbol's values across time (the original Boruta). (On
+ * the synthetic market, 40 symbols, six seeds, 3000 rows per iteration, the AR(1) 0.95 noise
+ * column's hit rate was about the same either way, 0.07-0.36, against 0.71-1.0 for the planted
+ * signal; noise at 0.98-0.99 beats permuted shadows far more often.)
  *
  * Unlike the original, which refits on all rows until every feature is decided, the iterations are
  * fixed and each uses a seeded subsample of one fold's training cells (folds in turn), so the cost is
