@@ -16,6 +16,7 @@ import { historyRows } from "../../src/features/index.js";
 import { makeCvData, type CvData } from "../../src/training/cv-data.js";
 import { purgeForTarget } from "../../src/validation/splitters/index.js";
 import { features, leakageConfig, memoryLog, syntheticPanel } from "../leakage/helpers.js";
+import { fixture, NOISE } from "./helpers.js";
 
 const NOISE6 = ["noise_1", "noise_2", "noise_3", "noise_4", "noise_5", "noise_6"];
 const PERSISTENCE = [0, 0.5, 0.9, 0.95, 0.98, 0.99];
@@ -172,6 +173,16 @@ describe("significance gate: tests", () => {
     expect(total.rotate).toBeLessThan(0.75 * total.permute);
     // P(X >= 10) for X ~ Binomial(14, 1/2) is 0.09: never a discovery
     expect(maxRotate).toBeLessThan(10);
+  }, 240_000);
+
+  it("judges a binary target too (the shadow test fits classifiers)", async () => {
+    const fx = fixture();
+    const off = { enabled: false };
+    const config = selectionSchema.parse({ methods: { tree_shap: off, permutation: off, stability: off, lasso_path: off } });
+    const f = await selectFeatures({ data: fx.cv("fwd_sign_5"), features: fx.names, grids: fx.grids, symbols: fx.symbols, config, seed: 1, threads: 1 });
+    expect(f.significance?.tests?.every((t) => t.status === "ok")).toBe(true);
+    expect(f.selected).toContain("sig_h5");
+    for (const n of NOISE) expect(f.selected).not.toContain(n);
   }, 240_000);
 
   it("refuses bad settings, naming the key", () => {
