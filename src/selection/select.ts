@@ -155,9 +155,10 @@ function noFeaturesReason(F: number, ranking: ReturnType<typeof consensusRanking
   if (gate.summary.enabled && passing.length === 0) {
     let best = -1;
     for (let f = 0; f < F; f++) if (best < 0 || (gate.rows[f].q ?? 1) < (gate.rows[best].q ?? 1)) best = f;
-    return `no usable features: none of the ${F} candidates beats noise at the significance gate (q <= ${config.significance.alpha}, ${config.significance.correction}); the closest, ${features[best]}, has q ${gate.rows[best].q ?? "n/a"}`;
+    return `no usable features: none of the ${F} candidates beats noise at the significance gate (q <= ${config.significance.alpha}, ${config.significance.correction}); the closest, ${features[best]}, has q ${gate.rows[best].q?.toPrecision(2) ?? "n/a"}`;
   }
-  return `no usable features: no candidate that passes the significance gate has a consensus score above min_score ${config.min_score}`;
+  const which = gate.summary.enabled ? "no candidate that passes the significance gate" : "no candidate";
+  return `no usable features: ${which} has a consensus score above min_score ${config.min_score}`;
 }
 
 async function runMethods(input: SelectFeaturesInput): Promise<MethodRun[]> {
