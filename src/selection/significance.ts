@@ -18,8 +18,8 @@
  * signal").
  *
  * With the boruta and univariate methods at the gate's settings (the defaults), the gate reuses
- * their computations: the shadow test is shared by key, the univariate test is a few passes over
- * the grids.
+ * their computations (both tests are shared by key while the CvData lives), so it costs nothing
+ * extra; otherwise it runs them itself (a config with gain importance alone still stops at noise).
  */
 import type { MethodContext } from "./method.js";
 import { univariateTests } from "./methods/univariate.js";

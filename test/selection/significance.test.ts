@@ -11,6 +11,7 @@ import type { SelectionFile } from "../../src/pipeline/artifacts.js";
 import { selectFeatures } from "../../src/selection/select.js";
 import { selectionSchema } from "../../src/selection/schema.js";
 import { significanceGate } from "../../src/selection/significance.js";
+import { univariateTests } from "../../src/selection/methods/univariate.js";
 import { buildTarget } from "../../src/targets/index.js";
 import { historyRows } from "../../src/features/index.js";
 import { makeCvData, type CvData } from "../../src/training/cv-data.js";
@@ -146,10 +147,17 @@ describe("significance gate: tests", () => {
     expect(shadow.summary.tests).toEqual([{ test: "shadow", status: "ok", rounds: 14, shadow: cfg.shadow.shadow }]);
   }, 240_000);
 
-  it("reuses the Boruta method's shadow test when their settings agree (the defaults)", () => {
+  it("reuses the Boruta and univariate methods' tests when their settings agree (the defaults)", () => {
     const boruta = base.methods.find((m) => m.method === "boruta") as { details?: { hits: Record<string, number>; shadow: string } };
+    const uni = base.methods.find((m) => m.method === "univariate") as { details?: { t: Record<string, number | null> } };
     expect(boruta.details?.shadow).toBe("rotate");
-    for (const r of base.consensus) expect(r.gate!.hits).toBe(boruta.details!.hits[r.feature]);
+    for (const r of base.consensus) {
+      expect(r.gate!.hits).toBe(boruta.details!.hits[r.feature]);
+      expect(r.gate!.t).toBe(uni.details!.t[r.feature]);
+    }
+    const ctx = { data: planted.data, features: planted.names, grids: planted.grids };
+    expect(univariateTests(ctx, "auto")).toBe(univariateTests(ctx, "auto"));
+    expect(univariateTests(ctx, 10)).not.toBe(univariateTests(ctx, "auto"));
   });
 
   it("rotated shadows keep slow noise from beating them by persistence alone", async () => {

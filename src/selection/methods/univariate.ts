@@ -75,11 +75,25 @@ export interface UnivariateTests {
   q: Float64Array;
 }
 
+const testCache = new WeakMap<CvData, WeakMap<object, Map<string, UnivariateTests>>>();
+
 /**
  * Every feature's rank IC with the fitted target on the training cells and its t-test across
- * blocks of time (see the file's comment); also used by the significance gate.
+ * blocks of time (see the file's comment); also used by the significance gate. The same data,
+ * grids, features and blocks give the same (shared, read-only) result while the CvData lives.
  */
 export function univariateTests(ctx: Pick<MethodContext, "data" | "features" | "grids" | "signal">, blocks: UnivariateParams["blocks"]): UnivariateTests {
+  let byGrids = testCache.get(ctx.data);
+  if (byGrids === undefined) testCache.set(ctx.data, (byGrids = new WeakMap()));
+  let map = byGrids.get(ctx.grids);
+  if (map === undefined) byGrids.set(ctx.grids, (map = new Map()));
+  const key = JSON.stringify([blocks, ctx.features]);
+  let hit = map.get(key);
+  if (hit === undefined) map.set(key, (hit = univariateTestsNow(ctx, blocks)));
+  return hit;
+}
+
+function univariateTestsNow(ctx: Pick<MethodContext, "data" | "features" | "grids" | "signal">, blocks: UnivariateParams["blocks"]): UnivariateTests {
   const { data, features, grids } = ctx;
   const { T, S } = data;
   const mask = trainingMask(data);
