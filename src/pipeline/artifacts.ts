@@ -3,6 +3,7 @@
  * that produce them, the report that draws them, and the registry and CLI that read them. Paths
  * are relative to the run folder. Every number that may be undefined is `null` (JSON has no NaN).
  */
+import type { GateRow, GateSummary } from "../selection/significance.js";
 
 /** `target_rankings.json` (and the same rows as `target_rankings.csv`). */
 export interface TargetRankingsFile {
@@ -54,15 +55,22 @@ export interface SelectionFile {
     /** Per method: normalized importance in [0, 1] (null when the method failed or skipped it). */
     by_method: Record<string, number | null>;
     cluster: number;
-    /** True when it is its cluster's representative and within the top M. */
+    /** True when it is its cluster's representative, passes the significance gate and is within the top M. */
     selected: boolean;
     reason: string;
+    /** The significance gate's figures for the feature (absent when the gate is off). */
+    gate?: GateRow;
   }>;
   /** Correlated-feature clusters: representative first. */
   clusters: Array<{ id: number; members: string[]; representative: string }>;
   /** Spearman correlation between the methods' rankings: matrix[i][j] for methods[i], methods[j]. */
   agreement: { methods: string[]; matrix: Array<Array<number | null>> };
+  /** The significance gate: settings, its tests' status, how many candidates passed (absent with selection off). */
+  significance?: GateSummary;
+  /** At most top_m features; empty when none beats noise. */
   selected: string[];
+  /** Set when nothing is selected: why the target has no usable features (it is not trained). */
+  no_usable_features?: string;
 }
 
 /** `training/<target>/<family>.json` (the out-of-fold predictions stay in the job store). */
@@ -141,7 +149,7 @@ export interface StatusRecord {
   family: string | null;
   symbol: string | null;
   status: "succeeded" | "failed" | "no_signal" | "skipped";
-  /** For failures: error class and message. */
+  /** For failures: error class and message; for no signal and skips, the reason (e.g. NoUsableFeatures). */
   error: { type: string; message: string } | null;
   score: number | null;
   top_feature: string | null;

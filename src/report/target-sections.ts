@@ -70,12 +70,14 @@ async function selection(s: SelectionFile | null, charts: ChartRenderer, file: s
     const shown = others.slice(0, 12).join(", ");
     return [c.id, c.representative, count(c.members.length), others.length > 12 ? `${shown}, and ${others.length - 12} more` : shown];
   });
-  return html`<p>${count(s.candidates)} candidate feature(s) after the leakage gate's exclusions; ${count(s.selected.length)} selected.</p>
+  const sig = s.significance;
+  const gate = sig?.enabled === true ? html` ${count(sig.passed ?? 0)} beat noise at the significance gate (q &lt;= ${sig.alpha}, ${sig.correction});` : "";
+  return html`<p>${count(s.candidates)} candidate feature(s) after the leakage gate's exclusions;${gate} ${count(s.selected.length)} selected.</p>
 ${methods}
 ${consensus}
 ${agreement}
 <h4>Selected features</h4>
-${selectedRows.length > 0 ? table([{ label: "Feature" }, { label: "Rank", num: true }, { label: "Score", num: true }, { label: "Cluster", num: true }, { label: "Why" }], selectedRows) : html`<p class="na">No feature was selected.</p>`}
+${selectedRows.length > 0 ? table([{ label: "Feature" }, { label: "Rank", num: true }, { label: "Score", num: true }, { label: "Cluster", num: true }, { label: "Why" }], selectedRows) : html`<p class="na">${s.no_usable_features ?? "No feature was selected."}</p>`}
 <h4>Correlated clusters</h4>
 ${clusterRows.length > 0 ? table([{ label: "Cluster", num: true }, { label: "Representative" }, { label: "Members", num: true }, { label: "Others" }], clusterRows) : html`<p class="note">Every feature is its own cluster.</p>`}`;
 }

@@ -1,11 +1,14 @@
 /**
  * Feature selection for one target: every enabled method scores the candidates on the target's
  * purged folds, the scores are combined into a weighted consensus, correlated features are
- * clustered, and the best representatives of the top clusters continue (pipeline.selection.top_m).
+ * clustered, and the best representatives of the top clusters that pass the significance gate
+ * (significance.ts: the feature beats shadow copies of itself or has a significant rank IC, corrected
+ * across candidates) continue. pipeline.selection.top_m is a maximum: fewer, or no, features are
+ * selected when fewer beat noise; with none the file says why (`no_usable_features`).
  *
- * A method that throws is recorded as failed and the others go on; selection fails only when fewer
- * than min_methods weighted methods succeed. The result is the selection.json artifact
- * (SelectionFile), plain data throughout.
+ * A method that throws is recorded as failed and the others go on; selection fails (throws) only
+ * when fewer than min_methods weighted methods succeed or every test of the gate fails. The result
+ * is the selection.json artifact (SelectionFile), plain data throughout.
  */
 import type { SelectionFile } from "../pipeline/artifacts.js";
 import { subsampleCells } from "../leakage/dataset.js";
@@ -18,6 +21,7 @@ import { consensusRanking, methodVector, type ConsensusInput } from "./consensus
 import type { MethodContext, MethodResult } from "./method.js";
 import { METHODS, METHOD_NAMES, type MethodName } from "./methods/index.js";
 import type { SelectionConfig } from "./schema.js";
+import { gateText, significanceGate, type GateResult } from "./significance.js";
 
 export interface SelectFeaturesInput {
   data: CvData;
@@ -85,18 +89,26 @@ export async function selectFeatures(input: SelectFeaturesInput): Promise<Select
     corr = absCorrelations(features, grids, cells, config.cluster.correlation);
     labels = clusterFeatures(corr, F, config.cluster.threshold, config.cluster.method);
   }
-  const { clusterId, representative, members } = rankClusters(labels, ranking.order);
+  let gate: GateResult;
+  try {
+    gate = await significanceGate({ data, features, grids, seed: input.seed, threads: input.threads, signal: input.signal, log: input.log }, config.significance);
+  } catch (err) {
+    if (input.signal?.aborted) throw err;
+    throw new SelectionFailedError(`feature selection for target "${target}": ${err instanceof Error ? err.message : String(err)}`, "see pipeline.selection.significance, or turn the gate off with pipeline.selection.significance.enabled: false");
+  }
+  const passes = (f: number) => gate.rows[f].passed;
+  const { clusterId, representative, members } = rankClusters(labels, ranking.order, passes);
 
   const selected: string[] = [];
   const isSelected = new Uint8Array(F);
   for (const f of ranking.order) {
     if (selected.length >= config.top_m) break;
-    if (representative[clusterId[f]] !== f || !(ranking.score[f] > config.min_score)) continue;
+    if (representative[clusterId[f]] !== f || !(ranking.score[f] > config.min_score) || !passes(f)) continue;
     isSelected[f] = 1;
     selected.push(features[f]);
   }
 
-  const ctx = { features, ranking, clusterId, representative, members, corr, isSelected, config, vectors };
+  const ctx = { features, ranking, clusterId, representative, members, corr, isSelected, config, vectors, gate };
   const consensus = Array.from(ranking.order, (f) => ({
     feature: features[f],
     rank: ranking.rank[f],
@@ -105,6 +117,7 @@ export async function selectFeatures(input: SelectFeaturesInput): Promise<Select
     cluster: clusterId[f],
     selected: isSelected[f] === 1,
     reason: reasonFor(f, ctx),
+    ...(gate.summary.enabled ? { gate: gate.rows[f] } : {}),
   }));
   const clusters = members.map((m, id) => ({ id, members: m.map((f) => features[f]), representative: features[representative[id]] }));
   const agreement = agreementMatrix(vectors);
@@ -112,6 +125,7 @@ export async function selectFeatures(input: SelectFeaturesInput): Promise<Select
     target,
     candidates: F,
     selected: selected.length,
+    passed_gate: gate.summary.passed ?? F,
     clusters: clusters.length,
     methods: runs.map((r) => `${r.name}:${r.status}`).join(" "),
   });
@@ -129,8 +143,22 @@ export async function selectFeatures(input: SelectFeaturesInput): Promise<Select
     consensus,
     clusters,
     agreement,
+    significance: gate.summary,
     selected,
+    ...(selected.length === 0 ? { no_usable_features: noFeaturesReason(F, ranking, gate, config, features) } : {}),
   };
+}
+
+/** Why no candidate was selected, in one sentence for the status file and the summary. */
+function noFeaturesReason(F: number, ranking: ReturnType<typeof consensusRanking>, gate: GateResult, config: SelectionConfig, features: readonly string[]): string {
+  const passing = ranking.order.filter((f) => gate.rows[f].passed);
+  if (gate.summary.enabled && passing.length === 0) {
+    let best = -1;
+    for (let f = 0; f < F; f++) if (best < 0 || (gate.rows[f].q ?? 1) < (gate.rows[best].q ?? 1)) best = f;
+    return `no usable features: none of the ${F} candidates beats noise at the significance gate (q <= ${config.significance.alpha}, ${config.significance.correction}); the closest, ${features[best]}, has q ${gate.rows[best].q?.toPrecision(2) ?? "n/a"}`;
+  }
+  const which = gate.summary.enabled ? "no candidate that passes the significance gate" : "no candidate";
+  return `no usable features: ${which} has a consensus score above min_score ${config.min_score}`;
 }
 
 async function runMethods(input: SelectFeaturesInput): Promise<MethodRun[]> {
@@ -202,8 +230,12 @@ function checkResult(name: string, result: MethodResult, features: readonly stri
   if (missing.length > 0) log?.warn(`selection method ${name} gave no finite score to ${missing.length} features; they are skipped by it`, { method: name, features: missing.slice(0, 10) });
 }
 
-/** Cluster ids 0, 1, ... in the order of their best feature's consensus rank (0 = the cluster of the top feature). */
-function rankClusters(labels: Int32Array, order: Int32Array): { clusterId: Int32Array; representative: number[]; members: number[][] } {
+/**
+ * Cluster ids 0, 1, ... in the order of their best feature's consensus rank (0 = the cluster of the
+ * top feature). A cluster's representative is its best feature that passes the gate (its best
+ * feature when none does); members are listed representative first, then in consensus order.
+ */
+function rankClusters(labels: Int32Array, order: Int32Array, passes: (f: number) => boolean): { clusterId: Int32Array; representative: number[]; members: number[][] } {
   const F = labels.length;
   const idOfLabel = new Map<number, number>();
   const clusterId = new Int32Array(F);
@@ -219,6 +251,12 @@ function rankClusters(labels: Int32Array, order: Int32Array): { clusterId: Int32
     }
     clusterId[f] = id;
     members[id].push(f);
+  }
+  for (let id = 0; id < members.length; id++) {
+    const best = members[id].find(passes);
+    if (best === undefined || best === representative[id]) continue;
+    representative[id] = best;
+    members[id] = [best, ...members[id].filter((g) => g !== best)];
   }
   return { clusterId, representative, members };
 }
@@ -238,6 +276,7 @@ interface ReasonContext {
   isSelected: Uint8Array;
   config: SelectionConfig;
   vectors: ReadonlyArray<ConsensusInput>;
+  gate: GateResult;
 }
 
 function reasonFor(f: number, c: ReasonContext): string {
@@ -248,8 +287,10 @@ function reasonFor(f: number, c: ReasonContext): string {
   const rep = c.representative[id];
   const score = ranking.score[f].toFixed(3);
   const corrWith = (g: number) => (c.corr ? c.corr[f * F + g].toFixed(2) : "?");
+  const gate = c.gate.summary.enabled ? gateText(c.gate.rows[f], c.gate.summary) : "";
   if (rep !== f) {
-    return `clustered with ${features[rep]} (|corr| ${corrWith(rep)}), which ranks higher (${ranking.rank[rep]} vs ${ranking.rank[f]}); one feature per cluster continues`;
+    const why = ranking.rank[rep] < ranking.rank[f] ? `which ranks higher (${ranking.rank[rep]} vs ${ranking.rank[f]})` : `which passes the significance gate while this does not (${gate})`;
+    return `clustered with ${features[rep]} (|corr| ${corrWith(rep)}), ${why}; one feature per cluster continues`;
   }
   const strongest = c.vectors
     .filter((m) => m.weight > 0 && Number.isFinite(m.values[f]))
@@ -258,7 +299,9 @@ function reasonFor(f: number, c: ReasonContext): string {
     .map((m) => `${m.name} ${m.values[f].toFixed(2)}`);
   const others = c.members[id].filter((g) => g !== f);
   const clusterText = others.length > 0 ? `; represents cluster ${id} with ${others.map((g) => `${features[g]} (|corr| ${corrWith(g)})`).join(", ")}` : "";
-  if (c.isSelected[f]) return `selected: consensus rank ${ranking.rank[f]} (score ${score}; strongest ${strongest.join(", ")})${clusterText}`;
+  const gateNote = gate ? `; beats noise: ${gate}` : "";
+  if (c.isSelected[f]) return `selected: consensus rank ${ranking.rank[f]} (score ${score}; strongest ${strongest.join(", ")})${gateNote}${clusterText}`;
+  if (!c.gate.rows[f].passed) return `not selected: does not beat noise at the significance gate: ${gate}${clusterText}`;
   if (!(ranking.score[f] > config.min_score)) {
     return ranking.score[f] === 0 ? "not selected: no method found it useful (consensus score 0)" : `not selected: consensus score ${score} is not above min_score ${config.min_score}`;
   }
@@ -274,6 +317,7 @@ function passThrough(target: string, features: readonly string[]): SelectionFile
     consensus: features.map((feature, i) => ({ feature, rank: i + 1, score: 0, by_method: {}, cluster: i, selected: true, reason: "selection disabled: every candidate continues" })),
     clusters: features.map((feature, i) => ({ id: i, members: [feature], representative: feature })),
     agreement: { methods: [], matrix: [] },
+    significance: { enabled: false },
     selected: [...features],
   };
 }

@@ -55,7 +55,16 @@ export async function gateStage(
     let excludedTotal = 0;
     for (const built of kept) {
       const name = built.target.name;
-      const chosen = selected.get(name)?.selected ?? ctx.features.names;
+      const file = selected.get(name);
+      if (file !== undefined && file.selected.length === 0) {
+        // No feature beat noise at selection: nothing to check or train, and not every feature instead.
+        const reason = { type: "NoUsableFeatures", message: file.no_usable_features ?? "no usable features: selection kept none" };
+        ctx.status.add({ stage: "leakage", target: name, status: "skipped", error: reason });
+        ctx.status.add({ stage: "training", target: name, status: "skipped", error: reason });
+        run.summary.warn(GATE_STAGE, "target skipped by the gate and training: it has no usable features", { target: name });
+        continue;
+      }
+      const chosen = file?.selected ?? ctx.features.names;
       const features = subset(ctx.features, chosen);
       const log = run.log.forStage(GATE_STAGE).with({ target: name });
       const t0 = performance.now();

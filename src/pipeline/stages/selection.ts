@@ -1,7 +1,9 @@
 /**
  * Stage "selection": per kept target, importances from several methods combined into a consensus,
- * correlated features clustered, the top M representatives selected (one job per target). Writes
- * `selection/<target>/selection.json`.
+ * correlated features clustered, at most the top M representatives that beat noise selected (one
+ * job per target). Writes `selection/<target>/selection.json`. A target for which no feature beats
+ * noise is recorded as no_signal with the reason; the gate and training skip it. Only when
+ * selection itself fails does the target go on with every candidate feature.
  */
 import { selectFeatures } from "../../selection/select.js";
 import { withProgress } from "../../util/progress.js";
@@ -38,19 +40,23 @@ export async function selectionStage(ctx: PipelineContext, kept: readonly BuiltT
           for (const m of file.methods) {
             if (m.status === "failed") run.summary.warn(SELECTION_STAGE, `selection method ${m.method} failed`, { target: target.name, error: m.error ?? "" });
           }
+          if (file.selected.length === 0) run.summary.warn(SELECTION_STAGE, "target has no usable features and is not trained", { target: target.name, reason: file.no_usable_features ?? "" });
           ctx.status.add({
             stage: "selection",
             target: target.name,
             status: file.selected.length > 0 ? "succeeded" : "no_signal",
+            ...(file.selected.length === 0 ? { error: { type: "NoUsableFeatures", message: file.no_usable_features ?? "no feature selected" } } : {}),
             score: file.consensus[0]?.score ?? null,
             top_feature: file.selected[0] ?? null,
             seconds: (performance.now() - t0) / 1000,
           });
           log.info("features selected", { selected: file.selected.length, candidates: file.candidates, top: file.selected.slice(0, 5) });
         } catch (e) {
-          // Selection failing for a target is recorded; the target then trains on every feature.
+          // Selection failing for a target (its machinery, not a lack of signal) is recorded; the
+          // target then trains on every feature.
           ctx.status.fail({ stage: "selection", target: target.name, seconds: (performance.now() - t0) / 1000 }, e);
           run.summary.error(SELECTION_STAGE, e, { target: target.name });
+          run.summary.warn(SELECTION_STAGE, "feature selection failed for the target; it goes on with every candidate feature", { target: target.name });
         }
         progress.tick();
       }

@@ -21,6 +21,7 @@ import { blockCount, MIN_BLOCKS, MIN_CROSS_SECTION } from "../../leakage/associa
 import { CorrelationScratch, spearmanScratch } from "../../validation/metrics/index.js";
 import type { MethodContext, MethodResult } from "../method.js";
 import type { CvData } from "../../training/cv-data.js";
+import { adjustPValues } from "../multiple-testing.js";
 
 export const univariateParamsSchema = z.strictObject({
   alpha: z.number().gt(0).lt(1).default(0.1).describe("false discovery rate of the Benjamini–Yekutieli procedure: features with q <= alpha pass"),
@@ -37,6 +38,62 @@ export type UnivariateParams = z.output<typeof univariateParamsSchema>;
 
 export async function univariateMethod(ctx: MethodContext): Promise<MethodResult> {
   const p = univariateParamsSchema.parse(ctx.params);
+  const { data, features } = ctx;
+  const r = univariateTests(ctx, p.blocks);
+  const q = r.q;
+  const scores: Record<string, number> = {};
+  const passed: string[] = [];
+  const rec = (a: Float64Array) => Object.fromEntries(features.map((n, f) => [n, Number.isFinite(a[f]) ? a[f] : null]));
+  for (let f = 0; f < features.length; f++) {
+    const qf = q[f];
+    scores[features[f]] = !Number.isFinite(qf) ? 0 : p.score === "one_minus_q" ? 1 - qf : Math.max(0, -Math.log10(Math.max(qf, 1e-300)));
+    if (qf <= p.alpha) passed.push(features[f]);
+  }
+  if (passed.length === 0) ctx.log?.info("univariate: no feature passes the false-discovery test", { alpha: p.alpha, target: data.target.name });
+  return {
+    scores,
+    details: {
+      statistic: r.statistic,
+      blocks: r.blocks,
+      alpha: p.alpha,
+      ic: rec(r.ic),
+      t: rec(r.t),
+      p: rec(r.p),
+      q: rec(q),
+      passed,
+    },
+  };
+}
+
+export interface UnivariateTests {
+  statistic: string;
+  blocks: number;
+  /** Per feature (ctx.features order): mean rank IC, its block t-statistic, two-sided p, BY q. */
+  ic: Float64Array;
+  t: Float64Array;
+  p: Float64Array;
+  q: Float64Array;
+}
+
+const testCache = new WeakMap<CvData, WeakMap<object, Map<string, UnivariateTests>>>();
+
+/**
+ * Every feature's rank IC with the fitted target on the training cells and its t-test across
+ * blocks of time (see the file's comment); also used by the significance gate. The same data,
+ * grids, features and blocks give the same (shared, read-only) result while the CvData lives.
+ */
+export function univariateTests(ctx: Pick<MethodContext, "data" | "features" | "grids" | "signal">, blocks: UnivariateParams["blocks"]): UnivariateTests {
+  let byGrids = testCache.get(ctx.data);
+  if (byGrids === undefined) testCache.set(ctx.data, (byGrids = new WeakMap()));
+  let map = byGrids.get(ctx.grids);
+  if (map === undefined) byGrids.set(ctx.grids, (map = new Map()));
+  const key = JSON.stringify([blocks, ctx.features]);
+  let hit = map.get(key);
+  if (hit === undefined) map.set(key, (hit = univariateTestsNow(ctx, blocks)));
+  return hit;
+}
+
+function univariateTestsNow(ctx: Pick<MethodContext, "data" | "features" | "grids" | "signal">, blocks: UnivariateParams["blocks"]): UnivariateTests {
   const { data, features, grids } = ctx;
   const { T, S } = data;
   const mask = trainingMask(data);
@@ -50,7 +107,7 @@ export async function univariateMethod(ctx: MethodContext): Promise<MethodResult
       }
     }
   }
-  const nb = p.blocks === "auto" ? blockCount(times.length, data.target.window) : Math.min(p.blocks, times.length);
+  const nb = blocks === "auto" ? blockCount(times.length, data.target.window) : Math.min(blocks, times.length);
   if (nb < MIN_BLOCKS) {
     throw new Error(`univariate: ${times.length} training timestamps make ${nb} blocks of time; the t-test needs at least ${MIN_BLOCKS}`);
   }
@@ -73,28 +130,13 @@ export async function univariateMethod(ctx: MethodContext): Promise<MethodResult
     tStat[f] = blockT(blockSum, blockN);
     pValue[f] = studentTTwoSided(tStat[f], countBlocks(blockN) - 1);
   }
-  const q = benjaminiYekutieli(pValue);
-  const scores: Record<string, number> = {};
-  const passed: string[] = [];
-  const rec = (a: Float64Array) => Object.fromEntries(features.map((n, f) => [n, Number.isFinite(a[f]) ? a[f] : null]));
-  for (let f = 0; f < F; f++) {
-    const qf = q[f];
-    scores[features[f]] = !Number.isFinite(qf) ? 0 : p.score === "one_minus_q" ? 1 - qf : Math.max(0, -Math.log10(Math.max(qf, 1e-300)));
-    if (qf <= p.alpha) passed.push(features[f]);
-  }
-  if (passed.length === 0) ctx.log?.info("univariate: no feature passes the false-discovery test", { alpha: p.alpha, target: data.target.name });
   return {
-    scores,
-    details: {
-      statistic: crossSection ? "cross-sectional rank IC, t across time blocks" : "pooled rank correlation per time block, t across blocks",
-      blocks: nb,
-      alpha: p.alpha,
-      ic: rec(ic),
-      t: rec(tStat),
-      p: rec(pValue),
-      q: rec(q),
-      passed,
-    },
+    statistic: crossSection ? "cross-sectional rank IC, t across time blocks" : "pooled rank correlation per time block, t across blocks",
+    blocks: nb,
+    ic,
+    t: tStat,
+    p: pValue,
+    q: benjaminiYekutieli(pValue),
   };
 }
 
@@ -230,21 +272,7 @@ function blockT(blockSum: Float64Array, blockN: Float64Array): number {
  * are not tests: they are left out of m and get NaN.
  */
 export function benjaminiYekutieli(p: ArrayLike<number>): Float64Array {
-  const idx: number[] = [];
-  for (let i = 0; i < p.length; i++) if (Number.isFinite(p[i])) idx.push(i);
-  const m = idx.length;
-  const q = new Float64Array(p.length).fill(NaN);
-  if (m === 0) return q;
-  idx.sort((a, b) => p[a] - p[b] || a - b);
-  let cm = 0;
-  for (let k = 1; k <= m; k++) cm += 1 / k;
-  let run = Infinity;
-  for (let r = m - 1; r >= 0; r--) {
-    const i = idx[r];
-    run = Math.min(run, (m * cm * p[i]) / (r + 1));
-    q[i] = Math.min(1, run);
-  }
-  return q;
+  return adjustPValues(p, "fdr_by");
 }
 
 /** Two-sided p-value of a Student t statistic with `df` degrees of freedom: P(|T| >= |t|). */
