@@ -8,8 +8,9 @@ import { registerDataCommands } from "./commands/data.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerRunsCommands } from "./commands/runs.js";
 import { registerReportCommand } from "./commands/report.js";
+import { registerTradeCommand } from "./commands/trade.js";
 
-const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerDataCommands, registerConfigCommands, registerInitCommand];
+const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerDataCommands, registerConfigCommands, registerInitCommand, registerTradeCommand];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("foxml");
