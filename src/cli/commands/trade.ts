@@ -49,7 +49,7 @@ export const registerTradeCommand: RegisterCommand = (program: Command, ctx: Com
       "\nExamples:\n" +
         "  foxml trade --broker paper --model runs/RUN --replay --data datasets/dowjones30 --out trade-out\n" +
         "  foxml trade --broker paper --model runs/RUN --data bars.csv --dry-run --as-of last\n" +
-        "  foxml trade status --state trade-out    foxml trade halt --state trade-out    foxml trade resume --state trade-out\n",
+        "  foxml trade status trade-out    foxml trade halt trade-out --reason 'news'    foxml trade resume trade-out\n",
     )
     .action(async (flags: TradeFlags) => {
       if (!BROKERS.includes(flags.broker)) throw new InputError(`--broker ${flags.broker} is not known`, `use one of: ${BROKERS.join(", ")}`);
@@ -93,15 +93,15 @@ export const registerTradeCommand: RegisterCommand = (program: Command, ctx: Com
       for (const r of rows) ctx.io.out(`${JSON.stringify(r)}\n`);
     });
 
-  const stateOption = (c: Command) => c.requiredOption("--state <dir>", "the trading folder (the replay's --out) whose journal.sqlite to use");
+  const stateArgument = (c: Command) => c.argument("<dir>", "the trading folder (a replay's --out) whose journal.sqlite to use");
   const journalAt = async (dir: string) => {
     const path = join(resolve(dir), "journal.sqlite");
     if (!existsSync(path)) throw new InputError(`${path} does not exist`, "give the folder a `foxml trade` loop writes its journal in (--out of a replay)");
     const { Journal } = await import("../../trading/orders/journal.js");
     return Journal.open(path);
   };
-  stateOption(trade.command("status").description("the loop's state from its journal: halt, last bar, orders, fills, blocked orders by guardrail")).action(async (flags: { state: string }) => {
-    const j = await journalAt(flags.state);
+  stateArgument(trade.command("status").description("the loop's state from its journal: halt, last bar, orders, fills, blocked orders by guardrail")).action(async (dir: string) => {
+    const j = await journalAt(dir);
     try {
       const { journalStatus } = await import("../../trading/loop/status.js");
       ctx.io.out(`${JSON.stringify(journalStatus(j), null, 2)}\n`);
@@ -109,10 +109,10 @@ export const registerTradeCommand: RegisterCommand = (program: Command, ctx: Com
       j.close();
     }
   });
-  stateOption(trade.command("halt").description("halt the loop: it cancels its orders, flattens and sends nothing else until `foxml trade resume`"))
+  stateArgument(trade.command("halt").description("halt the loop: it cancels its orders, flattens and sends nothing else until `foxml trade resume`"))
     .option("--reason <text>", "why (kept in the journal)", "halted by hand")
-    .action(async (flags: { state: string; reason: string }) => {
-      const j = await journalAt(flags.state);
+    .action(async (dir: string, flags: { reason: string }) => {
+      const j = await journalAt(dir);
       try {
         j.setHalt(flags.reason, Date.now());
         ctx.io.out(`halted: ${flags.reason}\n`);
@@ -120,8 +120,8 @@ export const registerTradeCommand: RegisterCommand = (program: Command, ctx: Com
         j.close();
       }
     });
-  stateOption(trade.command("resume").description("clear a halt (by hand or by the kill switch); the drawdown peak restarts at the next equity")).action(async (flags: { state: string }) => {
-    const j = await journalAt(flags.state);
+  stateArgument(trade.command("resume").description("clear a halt (by hand or by the kill switch); the drawdown peak restarts at the next equity")).action(async (dir: string) => {
+    const j = await journalAt(dir);
     try {
       const was = j.halt();
       j.clearHalt();
