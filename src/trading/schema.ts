@@ -39,16 +39,16 @@ export const riskSchema = z.strictObject({
   max_order_notional: positiveOrNull("largest quantity x price of one order, in account currency"),
   max_orders_per_minute: z.number().int().min(1).nullable().default(120).describe("orders submitted in any 60 s of the loop's clock (bar time in a replay); null = no limit"),
   price_band: z.number().gt(0).max(1).nullable().default(0.1).describe("an order whose reference price (limit, stop or quote) is further than this fraction from the last bar's close is blocked; null = no band"),
-  trading_hours: z
+  market_hours: z
     .strictObject({
-      start: z.string().regex(/^\d{2}:\d{2}$/, "use HH:MM").describe("local opening time"),
-      end: z.string().regex(/^\d{2}:\d{2}$/, "use HH:MM").describe("local closing time"),
+      enabled: z.boolean().default(false).describe("only submit orders between start and end local time (off: any time; daily bars stamped at midnight need it off)"),
+      start: z.string().regex(/^\d{2}:\d{2}$/, "use HH:MM").default("09:30").describe("local opening time"),
+      end: z.string().regex(/^\d{2}:\d{2}$/, "use HH:MM").default("16:00").describe("local closing time"),
       timezone: z.string().min(1).refine(isTimeZone, "not an IANA time zone name (e.g. America/New_York, Europe/London)").default("America/New_York").describe("IANA time zone of start and end"),
       weekdays_only: z.boolean().default(true),
     })
-    .nullable()
-    .default(null)
-    .describe("orders are only submitted between start and end local time; null = any time (daily bars stamped at midnight need null)"),
+    .prefault({})
+    .describe("trading hours: orders outside them are blocked"),
   daily_loss_limit: z.number().gt(0).max(1).nullable().default(null).describe("loss since the day's first equity, as a fraction of it, at which orders that add risk are blocked for the rest of the day; null = none"),
   max_drawdown: z
     .number()

@@ -87,9 +87,9 @@ describe("guardrails", () => {
     expect(checkOrder({ symbol: "AAA", side: "buy", quantity: 1, intent: "rebalance", referencePrice: 110 }, live, risk)).toMatchObject({ ok: false, rule: "price_band" });
     expect(checkOrder({ symbol: "AAA", side: "buy", quantity: 1, intent: "rebalance", referencePrice: 100 }, { ...live, dailyLossHit: true }, risk)).toMatchObject({ ok: false, rule: "daily_loss_limit" });
     expect(checkOrder({ symbol: "AAA", side: "sell", quantity: 5, intent: "rebalance", referencePrice: 100 }, { ...live, dailyLossHit: true }, risk)).toEqual({ ok: true });
-    const hours = riskSchema.parse({ trading_hours: { start: "09:30", end: "16:00" } });
+    const hours = riskSchema.parse({ market_hours: { enabled: true } });
     // 2024-07-01 is a Monday; 13:00 UTC is 09:00 in New York (EDT), 14:00 UTC is 10:00.
-    expect(checkOrder({ symbol: "AAA", side: "buy", quantity: 1, intent: "rebalance", referencePrice: 100 }, { ...live, now: Date.parse("2024-07-01T13:00:00Z") }, hours)).toMatchObject({ ok: false, rule: "trading_hours" });
+    expect(checkOrder({ symbol: "AAA", side: "buy", quantity: 1, intent: "rebalance", referencePrice: 100 }, { ...live, now: Date.parse("2024-07-01T13:00:00Z") }, hours)).toMatchObject({ ok: false, rule: "market_hours" });
     expect(checkOrder({ symbol: "AAA", side: "buy", quantity: 1, intent: "rebalance", referencePrice: 100 }, { ...live, now: Date.parse("2024-07-01T14:00:00Z") }, hours)).toEqual({ ok: true });
   });
 });
@@ -182,4 +182,42 @@ describe("the loop under random signals and restarts", () => {
       { numRuns: 25, seed: 7 },
     );
   }, 120_000);
+});
+
+describe("the kill switch", () => {
+  it("halts at the max drawdown, cancels and flattens, sends nothing else until resumed", async () => {
+    // One symbol that halves over the test: a long position bleeds into the drawdown limit.
+    const T = 40;
+    const close = new Float64Array(T).map((_, t) => 100 * Math.pow(0.98, t));
+    const times = new Float64Array(T).map((_, t) => Date.UTC(2020, 0, 1) + t * 86_400_000);
+    const panel = panelFromGrids({ times, symbols: ["AAA"], columns: { close }, interval: { interval: "1d", medianSpacingMs: 86_400_000, explicit: true } });
+    const signal = new Float64Array(T).fill(1);
+    const cfg = tradingSchema.parse({ strategy: { kind: "sign" }, step: 1, risk: { max_drawdown: 0.1 }, initial_cash: 10_000 });
+    const journal = Journal.open(":memory:");
+    const paper = new PaperBroker({ path: ":memory:", symbols: ["AAA"], initialCash: cfg.initial_cash, fill: cfg.fill, lot: 1 });
+    const warnings: string[] = [];
+    const loop = new TradingLoop({ broker: paper, journal, decider: new Decider(cfg, ["AAA"], 252), cfg, modelId: "m", symbols: ["AAA"], start: 0, step: 1, log: { info() {}, warn: (m) => warnings.push(m) } });
+    await loop.start();
+    let haltedAt = -1;
+    for (let t = 0; t < 30; t++) {
+      paper.advance(panelSlice(panel, t));
+      const r = await loop.onBar(panel, t, () => signal.subarray(t, t + 1));
+      if (r.halted && haltedAt < 0) haltedAt = t;
+    }
+    expect(haltedAt).toBeGreaterThan(0);
+    expect(journal.halt()).toMatchObject({ halted: true });
+    expect(journal.halt().reason).toMatch(/drawdown .* reached the max_drawdown limit of 10\.00%/);
+    expect(warnings).toContain("kill switch: halted, cancelling and flattening");
+    expect(await paper.positions()).toEqual([]);
+    const after = journal.orders().filter((o) => o.barTime > times[haltedAt]);
+    expect(after.every((o) => o.intent === "flatten")).toBe(true);
+    expect(journal.blockedByRule()).toEqual({});
+    // Resumed: the peak restarts at the current equity and the strategy trades again.
+    journal.clearHalt();
+    paper.advance(panelSlice(panel, 30));
+    const r = await loop.onBar(panel, 30, () => signal.subarray(30, 31));
+    expect(r.halted).toBe(false);
+    expect(r.submitted).toBe(1);
+    expect(journal.orders().at(-1)).toMatchObject({ intent: "rebalance", side: "buy" });
+  });
 });

@@ -54,8 +54,8 @@ export function checkOrder(o: ProposedOrder, v: RiskView, risk: RiskConfig): Ver
   }
   if (o.intent === "flatten") return OK;
   if (v.halted) return block("halted", "trading is halted (kill switch or `foxml trade halt`); only flattening orders go out until `foxml trade resume`");
-  if (risk.trading_hours !== null && !withinTradingHours(v.now, risk.trading_hours)) {
-    return block("trading_hours", `${new Date(v.now).toISOString()} is outside trading hours ${risk.trading_hours.start}-${risk.trading_hours.end} ${risk.trading_hours.timezone}`);
+  if (risk.market_hours.enabled && !withinTradingHours(v.now, risk.market_hours)) {
+    return block("market_hours", `${new Date(v.now).toISOString()} is outside trading hours ${risk.market_hours.start}-${risk.market_hours.end} ${risk.market_hours.timezone}`);
   }
   if (risk.max_orders_per_minute !== null && v.ordersLastMinute + 1 > risk.max_orders_per_minute) {
     return block("max_orders_per_minute", `${v.ordersLastMinute} orders in the last minute already (limit ${risk.max_orders_per_minute})`);

@@ -1,7 +1,7 @@
 /** Trading hours in a named time zone (daylight saving time included, through Intl). */
 import type { RiskConfig } from "../schema.js";
 
-type Hours = NonNullable<RiskConfig["trading_hours"]>;
+type Hours = RiskConfig["market_hours"];
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

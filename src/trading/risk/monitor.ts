@@ -23,9 +23,9 @@ export interface RiskReading {
   kill: string | null;
 }
 
-/** The trading day of an instant: the local date in the trading-hours zone, else the UTC date. */
+/** The trading day of an instant: the local date in the market-hours zone when they are on, else the UTC date. */
 export function tradingDay(ms: number, risk: RiskConfig): string {
-  return risk.trading_hours === null ? new Date(ms).toISOString().slice(0, 10) : localTime(ms, risk.trading_hours.timezone).date;
+  return !risk.market_hours.enabled ? new Date(ms).toISOString().slice(0, 10) : localTime(ms, risk.market_hours.timezone).date;
 }
 
 export function readRisk(prev: RiskState | undefined, equity: number, now: number, risk: RiskConfig, rebasePeak = false): RiskReading {
