@@ -85,7 +85,11 @@ export const registerTradeCommand: RegisterCommand = (program: Command, ctx: Com
           log.close();
         }
         const s = r.summary;
-        ctx.io.out(`${s.bars} bars, ${s.orders} orders, ${s.fills} fills, final equity ${s.final_equity?.toFixed(2) ?? "n/a"}; ${join(out, "trades.csv")}, ${join(out, "summary.json")}\n`);
+        const blocked = Object.entries(s.blocked).map(([rule, n]) => `${n} ${rule}`).join(", ");
+        ctx.io.out(
+          `${s.bars} bars, ${s.orders} orders, ${s.fills} fills, final equity ${s.final_equity?.toFixed(2) ?? "n/a"}${blocked ? `; blocked: ${blocked}` : ""}${s.halted ? `; HALTED: ${s.halted.reason}` : ""}\n` +
+            `${join(out, "trades.csv")}\n${join(out, "summary.json")}\n`,
+        );
         return;
       }
       const { dryRun } = await import("../../trading/loop/dry-run.js");

@@ -3,6 +3,7 @@
  * from only the bars they need, see model/features.ts), checked by the guardrails, and printed
  * instead of sent. A bar older than `max_bar_age_bars` intervals is stale: an error, not orders.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Inspection } from "../../data/inspect.js";
 import { INTERVAL_MS } from "../../data/types.js";
@@ -82,6 +83,9 @@ export async function dryRun(o: DryRunInput): Promise<DryRunOrder[]> {
   const signal = new Float64Array(S);
   const inputs = model.featureNames.map((f) => row.get(f)!);
   for (let s = 0; s < S; s++) signal[s] = panel.present[t * S + s] === 1 && inputs.every((g) => Number.isFinite(g[s])) && Number.isFinite(pred[s]) ? centre(model, pred[s]) : NaN;
+  if (o.stateDir !== null && !existsSync(join(o.stateDir, "paper-broker.sqlite"))) {
+    throw new InputError(`--state ${o.stateDir} holds no paper book (paper-broker.sqlite)`, "give the --out folder of a replay, or leave --state out to start from an empty book");
+  }
   const broker = new PaperBroker({ path: o.stateDir === null ? ":memory:" : join(o.stateDir, "paper-broker.sqlite"), symbols: panel.symbols, initialCash: cfg.initial_cash, fill: cfg.fill, lot: cfg.lot_size });
   try {
     const account = await broker.account();

@@ -148,7 +148,8 @@ export class TradingLoop {
       const verdict = checkOrder({ ...r, referencePrice: lastClose.get(r.symbol) ?? NaN }, view, cfg.risk);
       if (!verdict.ok) {
         journal.block({ barTime, symbol: r.symbol, side: r.side, quantity: r.quantity, rule: verdict.rule, reason: verdict.reason });
-        log.warn("order blocked by a guardrail", { symbol: r.symbol, side: r.side, quantity: r.quantity, rule: verdict.rule, reason: verdict.reason });
+        // Info, not warn: a binding limit blocks on every rebalance; the summary counts them by rule.
+        log.info("order blocked by a guardrail", { symbol: r.symbol, side: r.side, quantity: r.quantity, rule: verdict.rule, reason: verdict.reason });
         out.blocked++;
         continue;
       }
