@@ -158,7 +158,7 @@ describe("the loop under random signals and restarts", () => {
           // A fresh process: journal and book reopened from their files.
           const journal = Journal.open(join(dir, "journal.sqlite"));
           const paper = new PaperBroker({ path: join(dir, "paper.sqlite"), symbols: SYMBOLS, initialCash: cfg.initial_cash, fill: cfg.fill, lot: 1 });
-          const loop = new TradingLoop({ broker: counting(paper, counts), journal, decider: new Decider(cfg, SYMBOLS, 252), cfg, modelId: "m", symbols: SYMBOLS, start: 0, step: cfg.step!, log: { info() {}, warn() {} } });
+          const loop = new TradingLoop({ broker: counting(paper, counts), journal, decider: new Decider(cfg, SYMBOLS, 252), cfg, modelId: "m", start: 0, step: cfg.step!, log: { info() {}, warn() {} } });
           await loop.start();
           for (; t < T; t++) {
             paper.advance(panelSlice(panel, t));
@@ -196,7 +196,7 @@ describe("the kill switch", () => {
     const journal = Journal.open(":memory:");
     const paper = new PaperBroker({ path: ":memory:", symbols: ["AAA"], initialCash: cfg.initial_cash, fill: cfg.fill, lot: 1 });
     const warnings: string[] = [];
-    const loop = new TradingLoop({ broker: paper, journal, decider: new Decider(cfg, ["AAA"], 252), cfg, modelId: "m", symbols: ["AAA"], start: 0, step: 1, log: { info() {}, warn: (m) => warnings.push(m) } });
+    const loop = new TradingLoop({ broker: paper, journal, decider: new Decider(cfg, ["AAA"], 252), cfg, modelId: "m", start: 0, step: 1, log: { info() {}, warn: (m) => warnings.push(m) } });
     await loop.start();
     let haltedAt = -1;
     for (let t = 0; t < 30; t++) {

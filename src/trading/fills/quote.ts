@@ -48,3 +48,15 @@ export function panelSlice(panel: Panel, t: number): BarSlice {
   }
   return { index: t, time, symbols: panel.symbols, quotes };
 }
+
+/** Close by symbol at row t, for the symbols with a bar and a positive close there. */
+export function lastCloses(panel: Panel, t: number): Map<string, number> {
+  const S = panel.S;
+  const close = panel.column("close");
+  const m = new Map<string, number>();
+  panel.symbols.forEach((sym, s) => {
+    const c = close[t * S + s];
+    if (panel.present[t * S + s] === 1 && c > 0) m.set(sym, c);
+  });
+  return m;
+}

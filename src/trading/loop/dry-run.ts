@@ -16,6 +16,8 @@ import { featuresAtRow, modelFeatureOptions, windowPlan } from "../model/feature
 import type { TradingModel } from "../model/load.js";
 import { centre } from "../model/predict.js";
 import { clientOrderId } from "../orders/client-id.js";
+import { signedQuantity } from "../orders/types.js";
+import { lastCloses } from "../fills/quote.js";
 import { checkOrder } from "../risk/guardrails.js";
 import type { TradingConfig } from "../schema.js";
 import { Decider } from "../strategy/decide.js";
@@ -92,11 +94,7 @@ export async function dryRun(o: DryRunInput): Promise<DryRunOrder[]> {
     const positions = new Map((await broker.positions()).map((p) => [p.symbol, p.quantity]));
     const decider = new Decider(cfg, panel.symbols, barsPerYear(panel.times));
     const decided = decider.decide(panel, t, signal, { equity: account.equity, held: (s) => positions.get(s) ?? 0, pending: () => 0 });
-    const close = panel.column("close");
-    const lastClose = new Map<string, number>();
-    panel.symbols.forEach((sym, s) => {
-      if (panel.present[t * S + s] === 1 && close[t * S + s] > 0) lastClose.set(sym, close[t * S + s]);
-    });
+    const lastClose = lastCloses(panel, t);
     const pending = new Map<string, number>();
     const out: DryRunOrder[] = [];
     let accepted = 0;
@@ -105,7 +103,7 @@ export async function dryRun(o: DryRunInput): Promise<DryRunOrder[]> {
       const v = checkOrder({ ...r, intent: "rebalance", referencePrice: ref }, { now: panel.times[t], equity: account.equity, positions, pending, lastClose, ordersLastMinute: accepted, dailyLossHit: false, halted: false }, cfg.risk);
       if (v.ok) {
         accepted++;
-        pending.set(r.symbol, (pending.get(r.symbol) ?? 0) + (r.side === "buy" ? r.quantity : -r.quantity));
+        pending.set(r.symbol, (pending.get(r.symbol) ?? 0) + signedQuantity(r.side, r.quantity));
       }
       out.push({
         client_order_id: clientOrderId(model.modelId, panel.times[t], r.symbol, "rebalance"),

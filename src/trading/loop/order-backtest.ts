@@ -7,8 +7,8 @@
  */
 import type { Panel } from "../../data/types.js";
 import { rejectionReason, SimBook } from "../fills/sim-book.js";
-import { panelSlice } from "../fills/quote.js";
-import { signedQuantity, type Fill, type Order } from "../orders/types.js";
+import { lastCloses, panelSlice } from "../fills/quote.js";
+import { flattenRows, pendingBySymbol, signedQuantity, type Fill, type Order } from "../orders/types.js";
 import { checkOrder } from "../risk/guardrails.js";
 import { readRisk, type RiskState } from "../risk/monitor.js";
 import type { TradingConfig } from "../schema.js";
@@ -49,7 +49,6 @@ export function orderBacktest(o: OrderBacktestInput): OrderBacktestResult {
   let risk: RiskState | undefined;
   let haltedAt: number | null = null;
   let seq = 0;
-  const close = panel.column("close");
   for (let t = 0; t < T; t++) {
     const slice = panelSlice(panel, t);
     fills.push(...book.fillBar(slice, () => "").fills);
@@ -66,19 +65,15 @@ export function orderBacktest(o: OrderBacktestInput): OrderBacktestResult {
     if (halted) {
       for (const ord of book.open) ord.status = "canceled";
       book.open.length = 0;
-      for (const [symbol, q] of positions) if (q !== 0) rows.push({ symbol, side: q > 0 ? "sell" : "buy", quantity: Math.abs(q), intent: "flatten" });
+      rows = flattenRows(positions);
     } else if (isRebalanceBar(t, o.start, o.step)) {
-      const pend = pendingOf(book.open);
+      const pend = pendingBySymbol(book.open);
       rows = o.decider
         .decide(panel, t, o.signal.subarray(t * S, (t + 1) * S), { equity: eq, held: (s) => positions.get(s) ?? 0, pending: (s) => pend.get(s) ?? 0 })
         .map((r) => ({ ...r, intent: "rebalance" as const }));
     }
-    const pending = pendingOf(book.open);
-    const lastClose = new Map<string, number>();
-    symbols.forEach((sym, s) => {
-      const c = close[t * S + s];
-      if (panel.present[t * S + s] === 1 && c > 0) lastClose.set(sym, c);
-    });
+    const pending = pendingBySymbol(book.open);
+    const lastClose = lastCloses(panel, t);
     for (const r of rows) {
       let recent = 0;
       for (let k = created.length - 1; k >= 0 && created[k] > now - MINUTE; k--) if (created[k] <= now) recent++;
@@ -99,10 +94,4 @@ export function orderBacktest(o: OrderBacktestInput): OrderBacktestResult {
     }
   }
   return { fills, equity, blocked, rejected, haltedAt };
-}
-
-function pendingOf(open: readonly Order[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const o of open) m.set(o.symbol, (m.get(o.symbol) ?? 0) + signedQuantity(o.side, o.quantity - o.filledQuantity));
-  return m;
 }

@@ -77,7 +77,7 @@ export async function replay(o: ReplayInput): Promise<ReplayResult> {
   const journal = Journal.open(o.stateDir === null ? ":memory:" : join(o.stateDir, "journal.sqlite"), cfg.journal.synchronous);
   journal.bind(hashJson({ model: model.modelId, data: inspection.report.fingerprint, trading: cfg }), "model, data or trading settings");
   const broker = new PaperBroker({ path: o.stateDir === null ? ":memory:" : join(o.stateDir, "paper-broker.sqlite"), symbols: panel.symbols, initialCash: cfg.initial_cash, fill: cfg.fill, lot: cfg.lot_size, synchronous: cfg.journal.synchronous });
-  const loop = new TradingLoop({ broker, journal, decider: prep.decider, cfg, modelId: model.modelId, symbols: panel.symbols, start: prep.start, step: prep.step, log: o.log });
+  const loop = new TradingLoop({ broker, journal, decider: prep.decider, cfg, modelId: model.modelId, start: prep.start, step: prep.step, log: o.log });
   await loop.start();
   const S = panel.S;
   const latencies: number[] = [];

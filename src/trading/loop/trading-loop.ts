@@ -15,7 +15,8 @@ import type { Panel } from "../../data/types.js";
 import type { Broker } from "../broker/types.js";
 import { clientOrderId } from "../orders/client-id.js";
 import type { Journal } from "../orders/journal.js";
-import { signedQuantity, type Order, type OrderIntent, type OrderRequest } from "../orders/types.js";
+import { flattenRows, pendingBySymbol, signedQuantity, type OrderIntent, type OrderRequest } from "../orders/types.js";
+import { lastCloses } from "../fills/quote.js";
 import { checkOrder, type RiskView } from "../risk/guardrails.js";
 import { readRisk, type RiskState } from "../risk/monitor.js";
 import type { TradingConfig } from "../schema.js";
@@ -33,7 +34,6 @@ export interface LoopOptions {
   decider: Decider;
   cfg: TradingConfig;
   modelId: string;
-  symbols: readonly string[];
   /** Rebalance schedule: first bar and step. */
   start: number;
   step: number;
@@ -123,15 +123,15 @@ export class TradingLoop {
     if (halted) {
       for (const o of open) await broker.cancel(o.clientOrderId);
       open.length = 0;
-      for (const [symbol, q] of positions) if (q !== 0) rows.push({ symbol, side: q > 0 ? "sell" : "buy", quantity: Math.abs(q), intent: "flatten" });
+      rows = flattenRows(positions);
     } else if (isRebalanceBar(t, this.o.start, this.o.step)) {
-      const pendingBy = pendingMap(open);
+      const pendingBy = pendingBySymbol(open);
       const decided = this.o.decider.decide(panel, t, signal(), { equity: account.equity, held: (s) => positions.get(s) ?? 0, pending: (s) => pendingBy.get(s) ?? 0 });
       rows = decided.map((r) => ({ ...r, intent: "rebalance" as const }));
     }
 
-    const pending = pendingMap(open);
-    const lastClose = closes(panel, t, this.o.symbols);
+    const pending = pendingBySymbol(open);
+    const lastClose = lastCloses(panel, t);
     for (const r of rows) {
       const id = clientOrderId(this.o.modelId, barTime, r.symbol, r.intent);
       if (journal.get(id) !== undefined) continue; // decided and sent before a restart
@@ -169,21 +169,4 @@ export class TradingLoop {
     out.latencyMs = performance.now() - t0;
     return out;
   }
-}
-
-function pendingMap(open: readonly Order[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const o of open) m.set(o.symbol, (m.get(o.symbol) ?? 0) + signedQuantity(o.side, o.quantity - o.filledQuantity));
-  return m;
-}
-
-function closes(panel: Panel, t: number, symbols: readonly string[]): Map<string, number> {
-  const S = panel.S;
-  const close = panel.column("close");
-  const m = new Map<string, number>();
-  symbols.forEach((sym, s) => {
-    const c = close[t * S + s];
-    if (panel.present[t * S + s] === 1 && c > 0) m.set(sym, c);
-  });
-  return m;
 }

@@ -56,3 +56,17 @@ export const isOpenStatus = (s: OrderStatus): boolean => s === "new" || s === "p
 
 /** Signed quantity: + for buys, - for sells. */
 export const signedQuantity = (side: Side, quantity: number): number => (side === "buy" ? quantity : -quantity);
+
+/** Signed shares still to fill of open orders, by symbol. */
+export function pendingBySymbol(open: readonly Order[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const o of open) m.set(o.symbol, (m.get(o.symbol) ?? 0) + signedQuantity(o.side, o.quantity - o.filledQuantity));
+  return m;
+}
+
+/** The kill switch's orders: every position closed, in the order given. */
+export function flattenRows(positions: ReadonlyMap<string, number>): Array<{ symbol: string; side: Side; quantity: number; intent: "flatten" }> {
+  const rows: Array<{ symbol: string; side: Side; quantity: number; intent: "flatten" }> = [];
+  for (const [symbol, q] of positions) if (q !== 0) rows.push({ symbol, side: q > 0 ? "sell" : "buy", quantity: Math.abs(q), intent: "flatten" });
+  return rows;
+}
