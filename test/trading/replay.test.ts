@@ -101,9 +101,10 @@ describe("trading a trained model on the bundled Dow data", () => {
     const out = join(tmp, "crash");
     const args = ["bin/foxml.js", "trade", "--broker", "paper", "--model", run, "--replay", "--data", DATA, "--out", out, "--log-level", "silent"];
     // Kill at a few points of the loop (after k decided bars), restarting each time.
+    let killed = 0;
     for (const k of [150, 900, 1700]) {
       const child = spawn(process.execPath, args, { stdio: "ignore" });
-      const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+      const exited = new Promise<number | null>((res) => child.on("exit", (code, signal) => res(signal === "SIGKILL" ? (killed++, null) : code)));
       await new Promise<void>((res) => {
         const timer = setInterval(() => {
           const path = join(out, "journal.sqlite");
@@ -128,6 +129,7 @@ describe("trading a trained model on the bundled Dow data", () => {
       });
       await exited;
     }
+    expect(killed).toBe(3);
     const last = spawn(process.execPath, args, { stdio: "ignore" });
     const code = await new Promise<number | null>((res) => last.on("exit", (c) => res(c)));
     expect(code).toBe(0);
@@ -143,6 +145,27 @@ describe("trading a trained model on the bundled Dow data", () => {
     expect(pending).toBe(0);
     expect(withoutPerformance(join(out, "summary.json"))).toEqual(withoutPerformance(join(tmp, "replay", "summary.json")));
   }, 600_000);
+
+  it("time-series strategies (sign, vol-scaled) trade every instrument on its own prediction, the same in replay and backtest", async () => {
+    for (const strategy of [{ kind: "sign" }, { kind: "vol_scaled", target_vol: 0.15, vol_window: 40 }]) {
+      const exp = join(tmp, `${strategy.kind}.yaml`);
+      writeFileSync(exp, `name: ts\npipeline:\n  trading:\n    strategy: ${JSON.stringify(strategy)}\n    fill:\n      commission_per_share: 0.005\n`);
+      const out = join(tmp, `replay-${strategy.kind}`);
+      const r = await replayCli(out, ["--experiment", exp]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+      expect(summary.strategy).toContain(strategy.kind === "sign" ? "sign of the prediction" : "forecast volatility");
+      expect(summary.fills).toBeGreaterThan(100);
+      expect(summary.sharpe).not.toBeNull();
+      const cfg = tradingSchema.parse({ strategy, fill: { commission_per_share: 0.005 } });
+      const model = loadTradingModel(run);
+      const inspection = await tradingData(model, DATA, process.cwd());
+      const prep = prepareHistory(model, inspection, cfg, DATA);
+      const bt = orderBacktest({ panel: inspection.panel, signal: prep.signal, cfg, decider: prep.decider, start: prep.start, step: prep.step });
+      expect(tradesCsv(bt.fills)).toBe(readFileSync(join(out, "trades.csv"), "utf8"));
+    }
+  }, 300_000);
 
   it("status, halt and resume read and write the journal of a loop", async () => {
     const state = join(tmp, "replay");
