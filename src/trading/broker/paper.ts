@@ -153,7 +153,10 @@ export class PaperBroker implements Broker {
   }
 
   async fillsSince(since: number): Promise<Fill[]> {
-    return this.fills.filter((f) => f.time >= since);
+    // Fills are in time order: the recent ones are at the end.
+    let i = this.fills.length;
+    while (i > 0 && this.fills[i - 1].time >= since) i--;
+    return this.fills.slice(i);
   }
 
   onFill(listener: FillListener): () => void {

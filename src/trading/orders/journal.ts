@@ -50,12 +50,12 @@ export class Journal {
       CREATE TABLE IF NOT EXISTS orders (
         client_id TEXT PRIMARY KEY, bar_time REAL NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
         quantity REAL NOT NULL, type TEXT NOT NULL, tif TEXT NOT NULL, limit_price REAL, stop_price REAL,
-        intent TEXT NOT NULL, state TEXT NOT NULL, broker_status TEXT, created_at REAL NOT NULL, reason TEXT,
-        seq INTEGER NOT NULL);
+        intent TEXT NOT NULL, state TEXT NOT NULL, broker_status TEXT, created_at REAL NOT NULL, reason TEXT);
       CREATE INDEX IF NOT EXISTS orders_created ON orders (created_at);
       CREATE TABLE IF NOT EXISTS fills (
         fill_id TEXT PRIMARY KEY, client_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
-        quantity REAL NOT NULL, price REAL NOT NULL, commission REAL NOT NULL, time REAL NOT NULL, seq INTEGER NOT NULL);
+        quantity REAL NOT NULL, price REAL NOT NULL, commission REAL NOT NULL, time REAL NOT NULL);
+      CREATE INDEX IF NOT EXISTS fills_time ON fills (time);
       CREATE TABLE IF NOT EXISTS blocked (
         id INTEGER PRIMARY KEY AUTOINCREMENT, bar_time REAL NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
         quantity REAL NOT NULL, rule TEXT NOT NULL, reason TEXT NOT NULL);
@@ -63,19 +63,19 @@ export class Journal {
     this.meta = metaTable(db, "meta");
     this.q = {
       insert: db.prepare(
-        `INSERT INTO orders (client_id, bar_time, symbol, side, quantity, type, tif, limit_price, stop_price, intent, state, broker_status, created_at, reason, seq)
-         VALUES (@clientOrderId, @barTime, @symbol, @side, @quantity, @type, @timeInForce, @limitPrice, @stopPrice, @intent, 'pending', NULL, @createdAt, NULL, (SELECT COUNT(*) FROM orders))`,
+        `INSERT INTO orders (client_id, bar_time, symbol, side, quantity, type, tif, limit_price, stop_price, intent, state, broker_status, created_at, reason)
+         VALUES (@clientOrderId, @barTime, @symbol, @side, @quantity, @type, @timeInForce, @limitPrice, @stopPrice, @intent, 'pending', NULL, @createdAt, NULL)`,
       ),
       mark: db.prepare(`UPDATE orders SET state = ?, broker_status = ?, reason = ? WHERE client_id = ?`),
       get: db.prepare(`SELECT * FROM orders WHERE client_id = ?`),
-      pending: db.prepare(`SELECT * FROM orders WHERE state = 'pending' ORDER BY seq`),
-      all: db.prepare(`SELECT * FROM orders ORDER BY seq`),
+      pending: db.prepare(`SELECT * FROM orders WHERE state = 'pending' ORDER BY rowid`),
+      all: db.prepare(`SELECT * FROM orders ORDER BY rowid`),
       since: db.prepare(`SELECT COUNT(*) AS n FROM orders WHERE created_at > ? AND created_at <= ? AND state != 'rejected'`),
       fill: db.prepare(
-        `INSERT OR IGNORE INTO fills (fill_id, client_id, symbol, side, quantity, price, commission, time, seq)
-         VALUES (@fillId, @clientOrderId, @symbol, @side, @quantity, @price, @commission, @time, (SELECT COUNT(*) FROM fills))`,
+        `INSERT OR IGNORE INTO fills (fill_id, client_id, symbol, side, quantity, price, commission, time)
+         VALUES (@fillId, @clientOrderId, @symbol, @side, @quantity, @price, @commission, @time)`,
       ),
-      fills: db.prepare(`SELECT * FROM fills ORDER BY seq`),
+      fills: db.prepare(`SELECT * FROM fills ORDER BY rowid`),
       lastFill: db.prepare(`SELECT MAX(time) AS t FROM fills`),
       block: db.prepare(`INSERT INTO blocked (bar_time, symbol, side, quantity, rule, reason) VALUES (@barTime, @symbol, @side, @quantity, @rule, @reason)`),
       blocked: db.prepare(`SELECT * FROM blocked ORDER BY id`),
