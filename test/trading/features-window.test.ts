@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { inspectData } from "../../src/data/inspect.js";
 import { dataOptionsSchema } from "../../src/data/options.js";
 import { buildFeatures } from "../../src/features/build.js";
-import { featuresAtRow, modelFeatureOptions, windowPlan } from "../../src/trading/model/features.js";
+import { featuresAtRow, modelFeatureOptions, panelRows, windowPlan } from "../../src/trading/model/features.js";
 
 const DATA = "datasets/ohlcv_daily/ohlcv_daily_SPX_GOOG_MSFT_VIX.csv";
 
@@ -27,9 +27,13 @@ describe("features of the newest bar from a window", () => {
     fc.assert(
       fc.property(fc.integer({ min: plan.warmupRows, max: T - 1 }), (t) => {
         const row = featuresAtRow(inspection.panel, t, plan, model);
+        // A live buffer holding only the bars the features need, numbered from its first bar.
+        const start = t - plan.warmupRows;
+        const buffered = featuresAtRow(panelRows(inspection.panel, start, t + 1), plan.warmupRows, plan, model, start);
         for (const n of names) {
           const want = full.get(n).subarray(t * S, (t + 1) * S);
           expect(Array.from(row.get(n)!), `${n} at row ${t}`).toEqual(Array.from(want));
+          expect(Array.from(buffered.get(n)!), `${n} at row ${t} from a buffer`).toEqual(Array.from(want));
         }
       }),
       { numRuns: 40, seed: 3 },

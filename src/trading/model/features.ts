@@ -57,13 +57,18 @@ export function windowPlan(panel: Panel, opts: BuildOptions, model: Pick<Trading
 
 /**
  * The model's features at the panel's row `t` from rows [t - plan.warmupRows, t] only: the live
- * path. Returns one row (S values) per feature name, in the model's order.
+ * path. Returns one row (S values) per feature name, in the model's order. `absOffset` is the
+ * absolute bar number of the panel's row 0 when the panel is a rolling buffer of the latest bars:
+ * the rolling kernels anchor their summation blocks at absolute rows, so passing it keeps the
+ * floating-point operations those of the whole-history build (on the bundled data the buffer
+ * gives the same bits either way; the test checks the buffer with its offset).
  */
-export function featuresAtRow(panel: Panel, t: number, plan: FeaturePlan, model: Pick<TradingModel, "featureNames">): Map<string, Float32Array> {
+export function featuresAtRow(panel: Panel, t: number, plan: FeaturePlan, model: Pick<TradingModel, "featureNames">, absOffset = 0): Map<string, Float32Array> {
   const S = panel.S;
   const start = t - plan.warmupRows;
   if (start < 0) throw new InputError(`the model's features need ${plan.warmupRows + 1} bars of history; the data has ${t + 1} up to the decision bar`, "load more history before trading");
-  const rows = panelSource(panel).rows(start, t + 1);
+  const slice = panelSource(panel).rows(start, t + 1);
+  const rows = absOffset === 0 ? slice : { ...slice, abs0: slice.abs0 + absOffset };
   const outputs = plan.outputs.map(() => new Float32Array(S));
   computeChunk(rows, plan, plan.warmupRows, outputs);
   const byName = new Map(plan.outputs.map((s, j) => [s.name, outputs[j]]));
