@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { clockAt, sessionsFromBars } from "../../src/trading/broker/calendar.js";
 import { PaperBroker } from "../../src/trading/broker/paper.js";
 import { simulateFill } from "../../src/trading/fills/fill-model.js";
 import type { BarQuote, BarSlice } from "../../src/trading/fills/quote.js";
@@ -108,6 +109,32 @@ describe("the paper broker", () => {
     const id = clientOrderId("run/t/ridge", 1000, "X", "rebalance");
     expect(id).toBe(clientOrderId("run/t/ridge", 1000, "X", "rebalance"));
     expect(new Set([id, clientOrderId("run/t/ridge", 1001, "X", "rebalance"), clientOrderId("run/t/ridge", 1000, "Y", "rebalance"), clientOrderId("run/t/ridge", 1000, "X", "flatten"), clientOrderId("run/t/lasso", 1000, "X", "rebalance")]).size).toBe(5);
+  });
+});
+
+describe("the market calendar of the bars", () => {
+  it("makes one session per date (intraday) or per bar (daily), and a clock that knows open from closed", () => {
+    const h = 3_600_000;
+    const d0 = Date.UTC(2024, 6, 1);
+    const intraday = [d0 + 14 * h, d0 + 15 * h, d0 + 16 * h, d0 + 24 * h + 14 * h, d0 + 24 * h + 15 * h];
+    const sessions = sessionsFromBars(intraday, { interval: "1h", medianSpacingMs: h, explicit: true });
+    expect(sessions).toEqual([
+      { date: "2024-07-01", open: d0 + 14 * h, close: d0 + 17 * h },
+      { date: "2024-07-02", open: d0 + 38 * h, close: d0 + 40 * h },
+    ]);
+    expect(clockAt(d0 + 15.5 * h, sessions)).toEqual({ now: d0 + 15.5 * h, isOpen: true, nextOpen: d0 + 38 * h, nextClose: d0 + 17 * h });
+    expect(clockAt(d0 + 20 * h, sessions)).toEqual({ now: d0 + 20 * h, isOpen: false, nextOpen: d0 + 38 * h, nextClose: d0 + 40 * h });
+    expect(clockAt(d0 + 50 * h, sessions).isOpen).toBe(false);
+    const daily = sessionsFromBars([d0, d0 + 24 * h], { interval: "1d", medianSpacingMs: 24 * h, explicit: true });
+    expect(daily.map((s) => s.date)).toEqual(["2024-07-01", "2024-07-02"]);
+  });
+
+  it("is what the paper broker's clock and calendar answer", async () => {
+    const sessions = [{ date: "1970-01-01", open: 1, close: 2 }, { date: "1970-01-02", open: 86_400_001, close: 86_400_002 }];
+    const b = new PaperBroker({ path: ":memory:", symbols: ["X"], initialCash: 1, fill: fillSchema.parse({}), lot: 1, sessions });
+    b.advance(slice(1, {}));
+    expect(await b.clock()).toMatchObject({ now: 1, isOpen: true, nextOpen: 86_400_001 });
+    expect(await b.calendar(0, 10)).toEqual([sessions[0]]);
   });
 });
 

@@ -16,7 +16,8 @@ import type { BarSlice } from "../fills/quote.js";
 import { isOpenStatus, type Fill, type Order, type OrderRequest } from "../orders/types.js";
 import { metaTable, openStore, type SqliteDb } from "../store.js";
 import { FoxmlError } from "../../util/errors.js";
-import type { Account, Broker, FillListener, MarketClock, OrderChanges, Position } from "./types.js";
+import { clockAt } from "./calendar.js";
+import type { Account, Broker, FillListener, MarketClock, OrderChanges, Position, TradingSession } from "./types.js";
 
 export interface PaperBrokerOptions {
   /** SQLite file of the book, or ":memory:". */
@@ -26,6 +27,8 @@ export interface PaperBrokerOptions {
   fill: FillConfig;
   lot: number;
   synchronous?: "normal" | "full";
+  /** The market calendar (e.g. sessionsFromBars of the replayed data); without it the market is always open. */
+  sessions?: readonly TradingSession[];
 }
 
 export class PaperBroker implements Broker {
@@ -165,7 +168,11 @@ export class PaperBroker implements Broker {
   }
 
   async clock(): Promise<MarketClock> {
-    return { now: this.now, isOpen: true };
+    return this.o.sessions === undefined ? { now: this.now, isOpen: true } : clockAt(this.now, this.o.sessions);
+  }
+
+  async calendar(from: number, to: number): Promise<TradingSession[]> {
+    return (this.o.sessions ?? []).filter((s) => s.open >= from && s.open <= to);
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,15 @@ export interface MarketClock {
   nextClose?: number;
 }
 
+/** One trading session of the market calendar. */
+export interface TradingSession {
+  /** Local trading date, YYYY-MM-DD. */
+  date: string;
+  /** Epoch ms of the session's open and close. */
+  open: number;
+  close: number;
+}
+
 export interface OrderChanges {
   quantity?: number;
   limitPrice?: number;
@@ -63,5 +72,7 @@ export interface Broker {
   /** Subscribes to fills; returns the unsubscribe function. */
   onFill(listener: FillListener): () => void;
   clock(): Promise<MarketClock>;
+  /** Sessions whose open falls in [from, to] (epoch ms), oldest first. */
+  calendar(from: number, to: number): Promise<TradingSession[]>;
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { buildTarget } from "../../targets/index.js";
 import { barsPerYear } from "../../validation/metrics/annualization.js";
 import { hashJson } from "../../util/hash.js";
 import { InputError } from "../../util/errors.js";
+import { sessionsFromBars } from "../broker/calendar.js";
 import { PaperBroker } from "../broker/paper.js";
 import { panelSlice } from "../fills/quote.js";
 import { historyFeatures } from "../model/features.js";
@@ -76,7 +77,7 @@ export async function replay(o: ReplayInput): Promise<ReplayResult> {
   const prep = prepareHistory(model, inspection, cfg, o.dataLabel);
   const journal = Journal.open(o.stateDir === null ? ":memory:" : join(o.stateDir, "journal.sqlite"), cfg.journal.synchronous);
   journal.bind(hashJson({ model: model.modelId, data: inspection.report.fingerprint, trading: cfg }), "model, data or trading settings");
-  const broker = new PaperBroker({ path: o.stateDir === null ? ":memory:" : join(o.stateDir, "paper-broker.sqlite"), symbols: panel.symbols, initialCash: cfg.initial_cash, fill: cfg.fill, lot: cfg.lot_size, synchronous: cfg.journal.synchronous });
+  const broker = new PaperBroker({ path: o.stateDir === null ? ":memory:" : join(o.stateDir, "paper-broker.sqlite"), symbols: panel.symbols, initialCash: cfg.initial_cash, fill: cfg.fill, lot: cfg.lot_size, synchronous: cfg.journal.synchronous, sessions: sessionsFromBars(panel.times, panel.interval) });
   const loop = new TradingLoop({ broker, journal, decider: prep.decider, cfg, modelId: model.modelId, start: prep.start, step: prep.step, log: o.log });
   await loop.start();
   const S = panel.S;
