@@ -9,8 +9,9 @@ import { registerRunCommand } from "./commands/run.js";
 import { registerRunsCommands } from "./commands/runs.js";
 import { registerReportCommand } from "./commands/report.js";
 import { registerLeakageCommand } from "./commands/leakage.js";
+import { registerTradeCommand } from "./commands/trade.js";
 
-const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerLeakageCommand, registerDataCommands, registerConfigCommands, registerInitCommand];
+const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerLeakageCommand, registerDataCommands, registerConfigCommands, registerInitCommand, registerTradeCommand];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("foxml");

@@ -3,8 +3,9 @@ import type { Source } from "./sources.js";
 
 /**
  * A configuration value built by applying layers in precedence order, remembering for every
- * written node which layer wrote it. Mappings merge key by key; lists and scalars replace whole
- * (a list from a higher layer is the list, not a patch of the lower one).
+ * written node which layer wrote it. Mappings merge key by key, except a mapping whose `kind`
+ * changes (another member of a union), which replaces; lists and scalars replace whole (a list
+ * from a higher layer is the list, not a patch of the lower one).
  */
 export class SourcedTree {
   value: Record<string, unknown> = {};
@@ -21,7 +22,10 @@ export class SourcedTree {
     const last = path[path.length - 1];
     const existing = (parent as any)[last];
     if (isPlainObject(v)) {
-      if (!isPlainObject(existing)) {
+      // A union member chosen by `kind` (strategies) replaces the lower layer's member whole: its
+      // keys belong to another kind and would be errors (or silently read) if merged.
+      const otherKind = isPlainObject(existing) && "kind" in v && "kind" in existing && v.kind !== existing.kind;
+      if (!isPlainObject(existing) || otherKind) {
         this.clearBelow(path);
         (parent as any)[last] = {};
         this.sources.set(pathKey(path), { path: [...path], source: sourceAt(path) });

@@ -8,6 +8,7 @@ import { trainingSchema } from "../../training/schema.js";
 import { strategySchema } from "../../training/strategies/schema.js";
 import { ensembleSchema } from "../../ensemble/schema.js";
 import { evaluationSchema } from "../../evaluation/schema.js";
+import { tradingSchema } from "../../trading/schema.js";
 
 export const determinismSchema = z.strictObject({
   seed: z.number().int().min(0).max(4294967295).default(42).describe("seed of every random choice (splits, shuffles, model init); same input + seed => same numbers"),
@@ -55,6 +56,7 @@ export const pipelineSchema = z.strictObject({
   ensemble: ensembleSchema.prefault({}),
   evaluation: evaluationSchema.prefault({}),
   report: reportSchema.prefault({}),
+  trading: tradingSchema.prefault({}).describe("`foxml trade`: strategy, fills, guardrails and journal of the paper / live trading loop"),
   determinism: determinismSchema.prefault({}),
   threading: threadingSchema.prefault({}),
   memory: memorySchema.prefault({}),
