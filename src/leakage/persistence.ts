@@ -7,28 +7,26 @@
  * tie collapses once the target is moved past its reach. A persistent feature's tie does not
  * depend on the window: a price level, a 60-bar momentum, a dollar volume vary slowly, and what
  * ties them to one window (a trend, a regime, a symbol's drift) ties them to the next one too, so
- * their tie decays only as fast as the feature's own autocorrelation. Persistent features are also
- * where the pre-scan's statistics mislead most: each symbol's series is centred on its whole-sample
- * mean, and for a slowly varying series x[t] - mean(x) holds the symbol's path after t (a level
- * above its sample mean must come back to it), an apparent tie to future returns of about
- * sqrt(h / T) (horizon over history): 0.2 to 0.3 for a 60-bar target on 1000 bars, or a 5-bar target
- * on a 50-bar history. That tie, too, is the same for a window moved past the horizon.
+ * their tie decays only as fast as the feature's own autocorrelation. (The apparent tie a slow
+ * feature gets from whole-sample centring, Stambaugh's bias, is removed in the statistics
+ * themselves: see pooled() in association.ts. What remains here are real persistent ties, such as
+ * a momentum regime over a short history.)
  *
  * So the target is moved k bars later for k = w, 2w, 4w, ... up to an eighth of the history (far
  * enough to pass the reach of most leaks, near enough for the slow part to survive), and at each
  * shift two shares are read with the same statistic and view that made the tie: the share of the
- * tie kept, and the feature's own autocorrelation at lag k (what a persistent tie is expected to
- * keep). When at every shift both are at least `persistent_share`, the tie is persistence: the
- * strength checks count only the part that depends on the target's own window (what is lost at
- * the worst shift). Otherwise they judge the whole tie. A leak that reads further ahead than the
- * longest shift cannot be told from persistence by this test; on long enough histories the ladder
- * reaches past it.
+ * tie kept, and the feature's own autocorrelation at lag k. When at every shift the tie keeps at
+ * least `persistent_share` and the feature is persistent enough to carry what is kept (see
+ * requiredAutocorr), the tie is persistence: the strength checks count only the part that depends
+ * on the target's own window (what is lost at the worst shift). Otherwise they judge the whole
+ * tie. A leak that reads further ahead than the longest shift cannot be told from persistence by
+ * this test (its tie survives every shift), so a whole tie at the leak level stays SUSPICIOUS; on
+ * long enough histories the ladder reaches past such a leak and it collapses.
  */
-import { associate, asCorrelations, scanSeries, type Association, type ScanSeries, type StatKind } from "./association.js";
+import { associate, scanSeries, STAT_TEXT, type Association, type AssociationScratch, type ScanSeries, type StatKind } from "./association.js";
 import type { CheckResult } from "./types.js";
 import { evidence, fmt, result } from "./verdict.js";
 import { shiftWithinSymbols, VIEW_TEXT, type ViewKind } from "./views.js";
-import type { AssociationScratch } from "./association.js";
 
 /** What the persistence test needs of the feature's strongest reading. */
 export interface PersistenceSubject {
@@ -68,6 +66,17 @@ export interface Persistence {
   explained: boolean;
   /** |tie| that does not depend on the target's window: |tie| x the smallest kept share when explained, else 0. */
   persistentPart: number;
+}
+
+/**
+ * The autocorrelation a feature needs for a tie of `tie` that keeps `kept` of itself at a lag to be
+ * persistence: a tie carried by a slow part s of the feature needs s to hold at least tie^2 of the
+ * feature's variance, and then the feature's autocorrelation is at least tie^2 times s's, which is
+ * the share kept. (A bound, not an estimate: noise around a slow part lowers the autocorrelation
+ * without lowering the share kept.)
+ */
+export function requiredAutocorr(tie: number, kept: number): number {
+  return tie * tie * Math.max(0, kept);
 }
 
 /** Target shifts tested: w, 2w, 4w, ... up to an eighth of the history (at least w). */
@@ -120,7 +129,8 @@ export function persistenceOf(r: PersistenceSubject, ctx: PersistenceContext): P
     minAutocorr = NaN;
   }
   const P = ctx.persistentShare;
-  const explained = measured > 0 && minKept >= P && minAutocorr >= P;
+  const maxKept = Math.max(0, ...kept.filter((x) => x === x));
+  const explained = measured > 0 && minKept >= P && minAutocorr >= requiredAutocorr(base, maxKept);
   return { shifts, kept, autocorr, minKept, minAutocorr, worstShift, explained, persistentPart: explained ? Math.abs(base) * Math.min(1, minKept) : 0 };
 }
 
@@ -130,38 +140,37 @@ function range(shifts: readonly number[]): string {
 
 /**
  * The two persistence checks, recorded for every feature: the tie kept with the target moved past
- * its window, and the feature's own autocorrelation at those lags. They never flag by themselves
- * (a short-lived genuine signal collapses like a leak); they say whether the strength checks
- * deducted a persistent part.
+ * its window, and the feature's own autocorrelation at those lags against what a persistent tie of
+ * that size needs. They never flag by themselves (a short-lived genuine signal collapses like a
+ * leak); they say whether the strength checks deducted a persistent part.
  */
 export function persistenceChecks(p: Persistence | null, r: PersistenceSubject | null, ctx: PersistenceContext, subject: string, notNeeded: string | null): CheckResult[] {
   const P = ctx.persistentShare;
   const keptFigure = "smallest share of the association kept with the target moved past its window";
-  const rhoFigure = "smallest autocorrelation of the feature at those shifts";
+  const rhoFigure = "smallest autocorrelation of the feature at those shifts (threshold: association^2 x largest share kept)";
   if (p === null || r === null || notNeeded !== null) {
     const why = notNeeded ?? "Not needed.";
-    return [result("target_shift", "OK", evidence(keptFigure, null, P), why), result("feature_persistence", "OK", evidence(rhoFigure, null, P), why)];
+    return [result("target_shift", "OK", evidence(keptFigure, null, P), why), result("feature_persistence", "OK", evidence(rhoFigure, null, null), why)];
   }
-  const how = `(${r.kind === "rank_ic" ? "cross-sectional rank IC" : r.kind === "ts_corr" ? "pooled per-symbol correlation" : "sign agreement"}, feature ${VIEW_TEXT[r.view]})`;
+  const how = `(${STAT_TEXT[r.kind]}, feature ${VIEW_TEXT[r.view]})`;
   const shifts = `${range(p.shifts)} bars later`;
   if (!(p.minKept === p.minKept)) {
     const text = `Not measurable: with the target moved ${shifts} too few values remain; the strength checks judge the whole association.`;
-    return [result("target_shift", "OK", evidence(keptFigure, null, P), text), result("feature_persistence", "OK", evidence(rhoFigure, null, P), text)];
+    return [result("target_shift", "OK", evidence(keptFigure, null, P), text), result("feature_persistence", "OK", evidence(rhoFigure, null, null), text)];
   }
-  const tie = fmt(Math.abs(r.value));
-  const keptText = `${fmt(p.minKept * 100, 0)}% of ${subject}'s association with the target (${tie}) is kept with the target moved ${p.worstShift} bars later, the worst of ${shifts} ${how}`;
-  const rhoText = `its own autocorrelation at those lags is at least ${fmt(p.minAutocorr)}`;
+  const tie = Math.abs(r.value);
+  const need = requiredAutocorr(tie, Math.max(0, ...p.kept.filter((x) => x === x)));
+  const keptText = `${fmt(p.minKept * 100, 0)}% of ${subject}'s association with the target (${fmt(tie)}) is kept with the target moved ${p.worstShift} bars later, the worst of ${shifts} ${how}`;
+  const rhoOk = p.minAutocorr >= need;
+  const rhoText = `Its own autocorrelation at those lags is at least ${fmt(p.minAutocorr)}; a persistent tie this size needs ${fmt(need)}`;
   let keptExpl: string;
-  let rhoExpl: string;
   if (p.explained) {
-    keptExpl = `${keptText}: the tie does not depend on the target's own window, as a leak's would. Only the part lost at that shift (${fmt(Math.abs(r.value) - p.persistentPart)}) counts as evidence in the strength checks.`;
-    rhoExpl = `The feature is persistent (${rhoText}, >= ${P}): its tie to later windows is what a slow series (a trend, a regime, a level) keeps, not look-ahead.`;
+    keptExpl = `${keptText}: the tie does not depend on the target's own window, as a leak's would (a trend, a regime, a level). Only the part lost at that shift (${fmt(tie - p.persistentPart)}) counts as evidence in the strength checks.`;
   } else if (p.minKept < P) {
     keptExpl = `${keptText} (< ${fmt(P * 100, 0)}%): the tie depends on the target's own window (a leak, or a short-lived signal); the strength checks judge all of it.`;
-    rhoExpl = `${rhoText.charAt(0).toUpperCase()}${rhoText.slice(1)}; ${p.minAutocorr >= P ? "a persistent tie would have kept about as much, this one collapsed" : "the feature is not persistent enough at those lags to explain a tie to later windows"}.`;
   } else {
-    keptExpl = `${keptText}, but the feature's own persistence cannot explain that: the strength checks judge all of it.`;
-    rhoExpl = `${rhoText.charAt(0).toUpperCase()}${rhoText.slice(1)} (< ${P}): a tie that survives shifts the feature itself does not may read far ahead.`;
+    keptExpl = `${keptText}, more than the feature's own persistence can carry: the strength checks judge all of it.`;
   }
-  return [result("target_shift", "OK", evidence(`${keptFigure} ${how}`, p.minKept, P), keptExpl), result("feature_persistence", "OK", evidence(`${rhoFigure} ${how}`, p.minAutocorr, P), rhoExpl)];
+  const rhoExpl = `${rhoText}${rhoOk ? ": enough to carry the tie to later windows." : ": too little, the tie to later windows is not its persistence (it may read far ahead)."}`;
+  return [result("target_shift", "OK", evidence(`${keptFigure} ${how}`, p.minKept, P), keptExpl), result("feature_persistence", "OK", evidence(`${rhoFigure} ${how}`, p.minAutocorr, need), rhoExpl)];
 }
