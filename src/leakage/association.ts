@@ -46,7 +46,7 @@ export interface Association {
   /** Pooled statistics with predictive centring (see pooled()). */
   tsCorr: Stat;
   agreement: Stat;
-  /** The pooled statistics with both series centred on whole-sample means: a copy scores 1. */
+  /** The pooled statistics with both series centred on whole-sample means, where a copy scores 1 (empty unless asked for). */
   symmetric: { tsCorr: Stat; agreement: Stat };
 }
 
@@ -288,7 +288,7 @@ function blockStats(sc: AssociationScratch, xy: Float64Array, xx: Float64Array, 
  * Only rows with at least MIN_CENTRE_VALUES values behind each centre enter the predictive
  * statistics.
  */
-function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch): { corr: Stat; agreement: Stat; symmetric: { corr: Stat; agreement: Stat } } {
+function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch, withSymmetric: boolean): { corr: Stat; agreement: Stat; symmetric: { corr: Stat; agreement: Stat } } {
   const { T, S, block, gap } = sc;
   sc.cnt.fill(0);
   sc.sa.fill(0);
@@ -330,54 +330,60 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch): { cor
   for (const arr of [sc.runA, sc.runAn, sc.preB, sc.preBn, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, sc.sxy, sc.sxx, sc.syy, sc.sAgree, sc.sSigned]) arr.fill(0);
   const pred = { xy: 0, xx: 0, yy: 0, agree: 0, signed: 0, pairs: 0 };
   const sym = { xy: 0, xx: 0, yy: 0, agree: 0, signed: 0, pairs: 0 };
-  // preB holds b's rows before t + gap: the later mean of row t is (totB - preB) / (totBn - preBn).
-  let consumed = 0;
+  // At row t, preB holds b's rows before t + gap (its later mean is (totB - preB) / (totBn - preBn))
+  // and runA a's rows up to t - gap. Both advance one row per t, in the symbol loop.
+  for (let r = 0; r < Math.min(T, gap - 1); r++) {
+    for (let s = 0; s < S; s++) {
+      const y = b[r * S + s];
+      if (y === y) {
+        sc.preB[s] += y;
+        sc.preBn[s] += 1;
+      }
+    }
+  }
   for (let t = 0; t < T; t++) {
     const row = t * S;
     const k = block[t];
-    for (; consumed < Math.min(T, t + gap); consumed++) {
-      const r = consumed * S;
-      for (let s = 0; s < S; s++) {
-        const y = b[r + s];
+    const enterB = t + gap - 1 < T ? (t + gap - 1) * S : -1;
+    const enterA = t - gap >= 0 ? (t - gap) * S : -1;
+    for (let s = 0; s < S; s++) {
+      if (sc.cnt[s] === 0) continue;
+      if (enterB >= 0) {
+        const y = b[enterB + s];
         if (y === y) {
           sc.preB[s] += y;
           sc.preBn[s] += 1;
         }
       }
-    }
-    // runA holds a's rows up to t - gap: the feature's values whose windows end by t.
-    if (t - gap >= 0) {
-      const r = (t - gap) * S;
-      for (let s = 0; s < S; s++) {
-        const x = a[r + s];
+      if (enterA >= 0) {
+        const x = a[enterA + s];
         if (x === x) {
           sc.runA[s] += x;
           sc.runAn[s] += 1;
         }
       }
-    }
-    for (let s = 0; s < S; s++) {
-      if (sc.cnt[s] === 0) continue;
       const x = a[row + s];
       const y = b[row + s];
       if (!(x === x && y === y)) continue;
-      // whole-sample centring, for the copy check
-      const ex = x - sc.sa[s];
-      const ey = y - sc.sb[s];
-      sym.pairs++;
-      sym.xy += ex * ey;
-      sym.xx += ex * ex;
-      sym.yy += ey * ey;
-      sc.sxy[k] += ex * ey;
-      sc.sxx[k] += ex * ex;
-      sc.syy[k] += ey * ey;
-      const q = ex * ey;
-      if (q !== 0) {
-        sym.signed++;
-        sc.sSigned[k] += 1;
-        if (q > 0) {
-          sym.agree++;
-          sc.sAgree[k] += 1;
+      if (withSymmetric) {
+        // whole-sample centring, for the copy check
+        const ex = x - sc.sa[s];
+        const ey = y - sc.sb[s];
+        sym.pairs++;
+        sym.xy += ex * ey;
+        sym.xx += ex * ex;
+        sym.yy += ey * ey;
+        sc.sxy[k] += ex * ey;
+        sc.sxx[k] += ex * ex;
+        sc.syy[k] += ey * ey;
+        const q = ex * ey;
+        if (q !== 0) {
+          sym.signed++;
+          sc.sSigned[k] += 1;
+          if (q > 0) {
+            sym.agree++;
+            sc.sAgree[k] += 1;
+          }
         }
       }
       // predictive centring: the feature on its past, the target on its later windows
@@ -407,8 +413,13 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch): { cor
   return { ...blockStats(sc, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, pred), symmetric };
 }
 
-export function associate(a: ScanSeries, b: ScanSeries, sc: AssociationScratch): Association {
-  const { corr, agreement, symmetric } = pooled(a.v, b.v, sc);
+/**
+ * The association of `a` (a feature, or a past quantity) with `b` (the target, or what it is
+ * compared with). The symmetric pooled statistics are computed only when asked for (the copy
+ * check); otherwise they are empty.
+ */
+export function associate(a: ScanSeries, b: ScanSeries, sc: AssociationScratch, withSymmetric = false): Association {
+  const { corr, agreement, symmetric } = pooled(a.v, b.v, sc, withSymmetric);
   return { rankIc: rankIc(a, b, sc), tsCorr: corr, agreement, symmetric: { tsCorr: symmetric.corr, agreement: symmetric.agreement } };
 }
 

@@ -160,7 +160,7 @@ function readingsOf(level: Float64Array, ctx: PrescanContext): Reading[] {
     // The change view exists for per-symbol level series (prices, slow quantities); it is read
     // through time only, which also saves ranking it (ranking is most of the pre-scan's cost).
     const scan = scanSeries(values, T, S, view !== "change");
-    return { view, values, scan, fut: associate(scan, ctx.target, ctx.sc) };
+    return { view, values, scan, fut: associate(scan, ctx.target, ctx.sc, true) };
   });
 }
 

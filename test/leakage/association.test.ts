@@ -30,7 +30,7 @@ function scratch(window = 1): AssociationScratch {
 }
 
 function assoc(a: Float64Array, b: Float64Array) {
-  return associate(scanSeries(a, T, S), scanSeries(b, T, S), scratch());
+  return associate(scanSeries(a, T, S), scanSeries(b, T, S), scratch(), true);
 }
 
 describe("cross-sectional ranks", () => {
@@ -167,7 +167,7 @@ describe("association statistics", () => {
     const fwd = new Float64Array(t0 * s0).fill(NaN);
     for (let s = 0; s < s0; s++) for (let t = 0; t + h < t0; t++) fwd[t * s0 + s] = level[(t + h) * s0 + s] - level[t * s0 + s];
     const B = blockCount(t0, h);
-    const a = associate(scanSeries(level, t0, s0), scanSeries(fwd, t0, s0), new AssociationScratch(t0, s0, timeBlocks(t0, B), B, h));
+    const a = associate(scanSeries(level, t0, s0), scanSeries(fwd, t0, s0), new AssociationScratch(t0, s0, timeBlocks(t0, B), B, h), true);
     expect(a.symmetric.tsCorr.value).toBeLessThan(-0.25);
     expect(Math.abs(a.tsCorr.value)).toBeLessThan(0.05);
     expect(Math.abs(agreementAsCorrelation(a.agreement.value))).toBeLessThan(0.05);
@@ -175,7 +175,7 @@ describe("association statistics", () => {
     // short each centring mean rests on a few overlapping windows, whose noise costs a fifth of it.
     const e = normals(34, t0 * s0);
     const leak = fwd.map((v, i) => v + 0.3 * Math.sqrt(h) * e[i]);
-    const l = associate(scanSeries(leak, t0, s0), scanSeries(fwd, t0, s0), new AssociationScratch(t0, s0, timeBlocks(t0, B), B, h));
+    const l = associate(scanSeries(leak, t0, s0), scanSeries(fwd, t0, s0), new AssociationScratch(t0, s0, timeBlocks(t0, B), B, h), true);
     expect(l.symmetric.tsCorr.value).toBeGreaterThan(0.95);
     expect(l.tsCorr.value).toBeGreaterThan(0.7);
   });
@@ -211,7 +211,7 @@ describe("association statistics", () => {
     const small = new AssociationScratch(30, S, timeBlocks(30, blockCount(30, 10)), blockCount(30, 10));
     expect(blockCount(30, 10)).toBe(1);
     const y = normals(15, 30 * S);
-    const a = associate(scanSeries(y, 30, S), scanSeries(Float64Array.from(y), 30, S), small);
+    const a = associate(scanSeries(y, 30, S), scanSeries(Float64Array.from(y), 30, S), small, true);
     expect(a.symmetric.tsCorr.value).toBeCloseTo(1, 12);
     expect(a.tsCorr.t).toBeNaN();
     expect(a.symmetric.tsCorr.t).toBeNaN();
