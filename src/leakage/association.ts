@@ -17,6 +17,8 @@
  * Every statistic also gets a t-statistic from its spread across contiguous blocks of time: a
  * trending or overlapping series makes neighbouring timestamps dependent, so the number of
  * timestamps overstates the evidence; blocks of several target windows are close to independent.
+ * The pooled statistics' t is also read across symbols, and the weaker of the two counts (see
+ * weakerT): a few symbols cannot carry it.
  *
  * Nothing here moves values between symbols: cross-sections are read one timestamp at a time,
  * time series one symbol (column) at a time.
@@ -35,7 +37,10 @@ export interface ScanSeries {
 export interface Stat {
   /** The statistic (a correlation, or for agreement the share of same-side pairs). */
   value: number;
-  /** Its t-statistic from the spread across time blocks (NaN with fewer than MIN_BLOCKS blocks). */
+  /**
+   * Its t-statistic from the spread across time blocks (NaN with fewer than MIN_BLOCKS blocks); for
+   * the predictive pooled statistics the weaker of that and the t across symbols.
+   */
   t: number;
   /** Observations behind it: timestamps (rank IC) or pairs (pooled statistics). */
   n: number;
@@ -166,6 +171,14 @@ export class AssociationScratch {
   readonly sAgree: Float64Array;
   readonly sSigned: Float64Array;
   readonly out: Float64Array;
+  /** Per-symbol sums of the predictive statistics, for their t across symbols. */
+  readonly qxy: Float64Array;
+  readonly qxx: Float64Array;
+  readonly qyy: Float64Array;
+  readonly qAgree: Float64Array;
+  readonly qSigned: Float64Array;
+  readonly qN: Float64Array;
+  readonly outS: Float64Array;
   /**
    * @param gap bars from row t to the first row of the second series whose window no longer
    *   overlaps row t's (the target's window, execution lag + horizon): its "later" mean starts there.
@@ -202,6 +215,13 @@ export class AssociationScratch {
     this.sAgree = new Float64Array(B);
     this.sSigned = new Float64Array(B);
     this.out = new Float64Array(B);
+    this.qxy = new Float64Array(S);
+    this.qxx = new Float64Array(S);
+    this.qyy = new Float64Array(S);
+    this.qAgree = new Float64Array(S);
+    this.qSigned = new Float64Array(S);
+    this.qN = new Float64Array(S);
+    this.outS = new Float64Array(S);
   }
 }
 
@@ -327,7 +347,7 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch, withSy
       sc.sb[s] /= sc.cnt[s];
     } else sc.cnt[s] = 0;
   }
-  for (const arr of [sc.runA, sc.runAn, sc.preB, sc.preBn, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, sc.sxy, sc.sxx, sc.syy, sc.sAgree, sc.sSigned]) arr.fill(0);
+  for (const arr of [sc.runA, sc.runAn, sc.preB, sc.preBn, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, sc.sxy, sc.sxx, sc.syy, sc.sAgree, sc.sSigned, sc.qxy, sc.qxx, sc.qyy, sc.qAgree, sc.qSigned, sc.qN]) arr.fill(0);
   const pred = { xy: 0, xx: 0, yy: 0, agree: 0, signed: 0, pairs: 0 };
   const sym = { xy: 0, xx: 0, yy: 0, agree: 0, signed: 0, pairs: 0 };
   // At row t, preB holds b's rows before t + gap (its later mean is (totB - preB) / (totBn - preBn))
@@ -398,19 +418,43 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch, withSy
       sc.bxy[k] += dx * dy;
       sc.bxx[k] += dx * dx;
       sc.byy[k] += dy * dy;
+      sc.qxy[s] += dx * dy;
+      sc.qxx[s] += dx * dx;
+      sc.qyy[s] += dy * dy;
+      sc.qN[s] += 1;
       const p = dx * dy;
       if (p !== 0) {
         pred.signed++;
         sc.bSigned[k] += 1;
+        sc.qSigned[s] += 1;
         if (p > 0) {
           pred.agree++;
           sc.bAgree[k] += 1;
+          sc.qAgree[s] += 1;
         }
       }
     }
   }
   const symmetric = blockStats(sc, sc.sxy, sc.sxx, sc.syy, sc.sAgree, sc.sSigned, sym);
-  return { ...blockStats(sc, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, pred), symmetric };
+  const { corr, agreement } = blockStats(sc, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, pred);
+  // The same statistics per symbol, and their t across symbols (symbols with too few pairs left out).
+  for (let s = 0; s < S; s++) sc.outS[s] = sc.qN[s] >= MIN_SYMBOL_PAIRS && sc.qxx[s] > 0 && sc.qyy[s] > 0 ? sc.qxy[s] / Math.sqrt(sc.qxx[s] * sc.qyy[s]) : NaN;
+  const tCorr = tOf(sc.outS, 0);
+  for (let s = 0; s < S; s++) sc.outS[s] = sc.qN[s] >= MIN_SYMBOL_PAIRS && sc.qSigned[s] > 0 ? sc.qAgree[s] / sc.qSigned[s] : NaN;
+  const tAgree = tOf(sc.outS, 0.5);
+  return { corr: { ...corr, t: weakerT(corr.t, tCorr) }, agreement: { ...agreement, t: weakerT(agreement.t, tAgree) }, symmetric };
+}
+
+/**
+ * The weaker of a statistic's t across time blocks and across symbols (the one nearer 0; the block
+ * t alone when there are too few symbols for the other). A pooled statistic sums every symbol's
+ * pairs, so a few symbols with a persistent, large-variance tie can carry every block; evidence
+ * must also hold from symbol to symbol.
+ */
+function weakerT(tBlocks: number, tSymbols: number): number {
+  if (!(tSymbols === tSymbols)) return tBlocks;
+  if (!(tBlocks === tBlocks)) return tBlocks;
+  return Math.abs(tSymbols) < Math.abs(tBlocks) ? tSymbols : tBlocks;
 }
 
 /**

@@ -50,7 +50,8 @@ beforeAll(async () => {
   for (const h of HORIZONS) {
     rounds.set(h, await detectRound({ panel, features: subset([...library, ...leakNames(h)]), target: buildTarget(`fwd_ret_${h}`), leakage: scan, seed: 1 }));
   }
-});
+  // seven rounds of about 100 features: some 30 s on a quiet machine, more under load
+}, 300_000);
 
 describe("the standard library and planted leaks against forward returns of 1 to 60 bars", () => {
   it("plants four leaks at each horizon, recorded in the manifest with their look-ahead", () => {
@@ -113,5 +114,5 @@ describe("the whole detection (quick model and sentinels) against the 60-bar for
     expect(leaks.map(([n, f]) => `${n}: ${f.checks.filter((c) => c.verdict === "LEAK").map((c) => c.explanation).join(" | ")}`)).toEqual([]);
     expect(report.status).toBe("clean");
     expect(report.model_checks.filter((c) => c.verdict === "LEAK")).toEqual([]);
-  });
+  }, 120_000);
 });
