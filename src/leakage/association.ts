@@ -273,7 +273,36 @@ function rankIc(a: ScanSeries, b: ScanSeries, sc: AssociationScratch): Stat {
 /** Fewest values behind each centring mean (the feature's older values, the target's later ones) for a row to count. */
 export const MIN_CENTRE_VALUES = 5;
 
-function blockStats(sc: AssociationScratch, xy: Float64Array, xx: Float64Array, yy: Float64Array, ag: Float64Array, sg: Float64Array, tot: { xy: number; xx: number; yy: number; agree: number; signed: number; pairs: number }): { corr: Stat; agreement: Stat } {
+interface PairTotals {
+  xy: number;
+  xx: number;
+  yy: number;
+  agree: number;
+  signed: number;
+  pairs: number;
+}
+
+/** Adds one centred pair to the totals and to block k's sums. */
+function addPair(tot: PairTotals, xy: Float64Array, xx: Float64Array, yy: Float64Array, ag: Float64Array, sg: Float64Array, k: number, dx: number, dy: number): void {
+  const p = dx * dy;
+  tot.pairs++;
+  tot.xy += p;
+  tot.xx += dx * dx;
+  tot.yy += dy * dy;
+  xy[k] += p;
+  xx[k] += dx * dx;
+  yy[k] += dy * dy;
+  if (p !== 0) {
+    tot.signed++;
+    sg[k] += 1;
+    if (p > 0) {
+      tot.agree++;
+      ag[k] += 1;
+    }
+  }
+}
+
+function blockStats(sc: AssociationScratch, xy: Float64Array, xx: Float64Array, yy: Float64Array, ag: Float64Array, sg: Float64Array, tot: PairTotals): { corr: Stat; agreement: Stat } {
   const { B } = sc;
   if (tot.pairs === 0) return { corr: NO_STAT, agreement: NO_STAT };
   for (let k = 0; k < B; k++) sc.out[k] = xx[k] > 0 && yy[k] > 0 ? xy[k] / Math.sqrt(xx[k] * yy[k]) : NaN;
@@ -348,8 +377,8 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch, withSy
     } else sc.cnt[s] = 0;
   }
   for (const arr of [sc.runA, sc.runAn, sc.preB, sc.preBn, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, sc.sxy, sc.sxx, sc.syy, sc.sAgree, sc.sSigned, sc.qxy, sc.qxx, sc.qyy, sc.qAgree, sc.qSigned, sc.qN]) arr.fill(0);
-  const pred = { xy: 0, xx: 0, yy: 0, agree: 0, signed: 0, pairs: 0 };
-  const sym = { xy: 0, xx: 0, yy: 0, agree: 0, signed: 0, pairs: 0 };
+  const pred: PairTotals = { xy: 0, xx: 0, yy: 0, agree: 0, signed: 0, pairs: 0 };
+  const sym: PairTotals = { xy: 0, xx: 0, yy: 0, agree: 0, signed: 0, pairs: 0 };
   // At row t, preB holds b's rows before t + gap (its later mean is (totB - preB) / (totBn - preBn))
   // and runA a's rows up to t - gap. Both advance one row per t, in the symbol loop.
   for (let r = 0; r < Math.min(T, gap - 1); r++) {
@@ -385,53 +414,22 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch, withSy
       const x = a[row + s];
       const y = b[row + s];
       if (!(x === x && y === y)) continue;
-      if (withSymmetric) {
-        // whole-sample centring, for the copy check
-        const ex = x - sc.sa[s];
-        const ey = y - sc.sb[s];
-        sym.pairs++;
-        sym.xy += ex * ey;
-        sym.xx += ex * ex;
-        sym.yy += ey * ey;
-        sc.sxy[k] += ex * ey;
-        sc.sxx[k] += ex * ex;
-        sc.syy[k] += ey * ey;
-        const q = ex * ey;
-        if (q !== 0) {
-          sym.signed++;
-          sc.sSigned[k] += 1;
-          if (q > 0) {
-            sym.agree++;
-            sc.sAgree[k] += 1;
-          }
-        }
-      }
+      // whole-sample centring, for the copy check
+      if (withSymmetric) addPair(sym, sc.sxy, sc.sxx, sc.syy, sc.sAgree, sc.sSigned, k, x - sc.sa[s], y - sc.sb[s]);
       // predictive centring: the feature on its past, the target on its later windows
       const later = sc.totBn[s] - sc.preBn[s];
       if (later < MIN_CENTRE_VALUES || sc.runAn[s] < MIN_CENTRE_VALUES) continue;
       const dx = x - sc.runA[s] / sc.runAn[s];
       const dy = y - (sc.totB[s] - sc.preB[s]) / later;
-      pred.pairs++;
-      pred.xy += dx * dy;
-      pred.xx += dx * dx;
-      pred.yy += dy * dy;
-      sc.bxy[k] += dx * dy;
-      sc.bxx[k] += dx * dx;
-      sc.byy[k] += dy * dy;
+      addPair(pred, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, k, dx, dy);
+      // per symbol too, for the t across symbols
       sc.qxy[s] += dx * dy;
       sc.qxx[s] += dx * dx;
       sc.qyy[s] += dy * dy;
       sc.qN[s] += 1;
-      const p = dx * dy;
-      if (p !== 0) {
-        pred.signed++;
-        sc.bSigned[k] += 1;
+      if (dx * dy !== 0) {
         sc.qSigned[s] += 1;
-        if (p > 0) {
-          pred.agree++;
-          sc.bAgree[k] += 1;
-          sc.qAgree[s] += 1;
-        }
+        if (dx * dy > 0) sc.qAgree[s] += 1;
       }
     }
   }

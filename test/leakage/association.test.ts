@@ -207,6 +207,22 @@ describe("association statistics", () => {
     expect(agreementAsCorrelation(assoc(x, y).agreement.value)).toBeCloseTo(rho, 1);
   });
 
+  it("a tie carried by one symbol is not significant: the t across symbols is the weaker one", () => {
+    const x = normals(41);
+    const y = normals(42);
+    // symbol 0: ten times the spread of the others and tied to the target; the rest unrelated
+    for (let t = 0; t < T; t++) {
+      x[t * S] *= 10;
+      y[t * S] = x[t * S] + 3 * y[t * S];
+    }
+    const a = assoc(x, y);
+    expect(a.tsCorr.value).toBeGreaterThan(0.5);
+    expect(Math.abs(a.tsCorr.t)).toBeLessThan(3);
+    // the same tie in every symbol is significant both ways
+    const z = Float64Array.from(x, (v, i) => 0.5 * v + normals(43)[i]);
+    expect(assoc(x, z).tsCorr.t).toBeGreaterThan(10);
+  });
+
   it("gives a t-statistic only with enough blocks of time", () => {
     const small = new AssociationScratch(30, S, timeBlocks(30, blockCount(30, 10)), blockCount(30, 10));
     expect(blockCount(30, 10)).toBe(1);
