@@ -4,7 +4,10 @@
  * the future far more than to the past, and does its tie vanish when it is one bar older.
  *
  * Each feature is read three ways (views.ts) and compared with the target three ways
- * (association.ts); the strongest reading is the evidence. Thresholds are raised by the baseline,
+ * (association.ts); the strongest reading is the evidence. A strong reading is also compared with
+ * the target moved past its window and with the feature's own persistence (persistence.ts): a tie
+ * that survives the move is a slow feature's, and only the part the target's own window adds
+ * counts towards a leak. Thresholds are raised by the baseline,
  * what the target's own realized past (the lagged target) achieves: for a persistent target such as
  * a future volatility or drawdown, a feature as good as the target's own past is not suspicious.
  */
@@ -250,7 +253,7 @@ function associationCheck(best: Candidate | null, ctx: PrescanContext, subject: 
       "target_association",
       "OK",
       evidence("|association| with the target", null, implausible),
-      `No statistically significant association with the target (|t| >= ${ctx.th.min_t_stat} across time blocks).`,
+      `No statistically significant association with the target (|t| >= ${ctx.th.min_t_stat} across time blocks, and across symbols for the pooled statistics).`,
     );
   }
   const { v, note } = timingTie(best, persist);
