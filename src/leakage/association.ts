@@ -270,7 +270,7 @@ function rankIc(a: ScanSeries, b: ScanSeries, sc: AssociationScratch): Stat {
   return { value: total / nT, t: tOf(sc.out, 0), n: nT };
 }
 
-/** Fewest values behind each centring mean (the feature's older values, the target's later ones) for a row to count. */
+/** Fewest values behind each centring mean (the feature's older values, the target's later ones) for a row to count; at least the gap. */
 export const MIN_CENTRE_VALUES = 5;
 
 interface PairTotals {
@@ -334,8 +334,9 @@ function blockStats(sc: AssociationScratch, xy: Float64Array, xx: Float64Array, 
  *
  * Symmetric (for the copy check): both centred on whole-sample means, so a copy scores exactly 1.
  *
- * Only rows with at least MIN_CENTRE_VALUES values behind each centre enter the predictive
- * statistics.
+ * Only rows with at least max(MIN_CENTRE_VALUES, gap) values behind each centre enter the
+ * predictive statistics: a centre that rests on fewer rows than one window averages about one
+ * overlapping window, whose noise would swamp a sign leak against a long horizon.
  */
 function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch, withSymmetric: boolean): { corr: Stat; agreement: Stat; symmetric: { corr: Stat; agreement: Stat } } {
   const { T, S, block, gap } = sc;
@@ -418,7 +419,8 @@ function pooled(a: Float64Array, b: Float64Array, sc: AssociationScratch, withSy
       if (withSymmetric) addPair(sym, sc.sxy, sc.sxx, sc.syy, sc.sAgree, sc.sSigned, k, x - sc.sa[s], y - sc.sb[s]);
       // predictive centring: the feature on its past, the target on its later windows
       const later = sc.totBn[s] - sc.preBn[s];
-      if (later < MIN_CENTRE_VALUES || sc.runAn[s] < MIN_CENTRE_VALUES) continue;
+      const minCentre = Math.max(MIN_CENTRE_VALUES, gap);
+      if (later < minCentre || sc.runAn[s] < minCentre) continue;
       const dx = x - sc.runA[s] / sc.runAn[s];
       const dy = y - (sc.totB[s] - sc.preB[s]) / later;
       addPair(pred, sc.bxy, sc.bxx, sc.byy, sc.bAgree, sc.bSigned, k, dx, dy);

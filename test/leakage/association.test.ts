@@ -141,7 +141,8 @@ describe("association statistics", () => {
         for (let u = 0; u <= t - gap; u++) if (x[u * S + s] === x[u * S + s]) older.push(x[u * S + s]);
         const later: number[] = [];
         for (let u = t + gap; u < T; u++) if (y[u * S + s] === y[u * S + s]) later.push(y[u * S + s]);
-        if (later.length < MIN_CENTRE_VALUES || older.length < MIN_CENTRE_VALUES) continue;
+        const min = Math.max(MIN_CENTRE_VALUES, gap);
+        if (later.length < min || older.length < min) continue;
         const dx = xv - older.reduce((p, q) => p + q, 0) / older.length;
         const dy = yv - later.reduce((p, q) => p + q, 0) / later.length;
         sxy += dx * dy;
