@@ -91,6 +91,21 @@ function samePart(p: ModelPart | undefined, names: readonly string[], grids: Rea
   return p !== undefined && p.y === y && p.names.length === names.length && p.names.every((n, i) => n === names[i] && p.grids[i] === grids.get(n));
 }
 
+/**
+ * A data check of a calendar feature, LEAK lowered to SUSPICIOUS: the feature reads only its bar's
+ * own timestamp, known in advance, so it cannot see the future. A strong tie is a seasonal pattern
+ * of this sample (a few years hold a few instances of each month, and the market's path in them is
+ * common to every symbol), worth a review, never an exclusion.
+ */
+function seasonalAtMost(c: CheckResult): CheckResult {
+  if (c.verdict !== "LEAK") return c;
+  return {
+    ...c,
+    verdict: "SUSPICIOUS",
+    explanation: `${c.explanation} It reads no data, only its bar's timestamp, so it cannot see the future: a calendar pattern of this sample, kept for review.`,
+  };
+}
+
 /** Runs one round of detection. `cache` carries the quick model between rounds of the gate. */
 export async function detectRound(input: DetectInput, cache?: { part?: ModelPart }): Promise<RoundResult> {
   const started = performance.now();
@@ -113,9 +128,10 @@ export async function detectRound(input: DetectInput, cache?: { part?: ModelPart
   const ctx = prescanContext(panel, y, target, leakage, seed);
   for (const name of features.names) {
     const cs = checks.get(name)!;
-    const data = prescanFeature(name, features.grids.get(name)!, ctx);
-    cs.push(...data);
     const spec = specs.get(name)!;
+    const scanned = prescanFeature(name, features.grids.get(name)!, ctx);
+    const data = spec.kind === "timeseries" && spec.dataFree ? scanned.map(seasonalAtMost) : scanned;
+    cs.push(...data);
     // A user column the data shows leaking: its lag claim is wrong, and by how much is worth saying.
     if (spec.origin === "user" && cs[2].verdict === "OK" && data.some((c) => c.verdict === "LEAK")) {
       cs[2] = userLagCheck(spec, features.grids.get(name)!, ctx, target);

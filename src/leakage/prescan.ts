@@ -4,7 +4,10 @@
  * the future far more than to the past, and does its tie vanish when it is one bar older.
  *
  * Each feature is read three ways (views.ts) and compared with the target three ways
- * (association.ts); the strongest reading is the evidence. Thresholds are raised by the baseline,
+ * (association.ts); the strongest reading is the evidence. A strong reading is also compared with
+ * the target moved past its window and with the feature's own persistence (persistence.ts): a tie
+ * that survives the move is a slow feature's, and only the part the target's own window adds
+ * counts towards a leak. Thresholds are raised by the baseline,
  * what the target's own realized past (the lagged target) achieves: for a persistent target such as
  * a future volatility or drawdown, a feature as good as the target's own past is not suspicious.
  */
@@ -23,6 +26,7 @@ import {
   type ScanSeries,
   type StatKind,
 } from "./association.js";
+import { persistenceChecks, persistenceOf, type Persistence, type PersistenceContext } from "./persistence.js";
 import type { CheckResult, LeakageConfig } from "./types.js";
 import { evidence, fmt, result } from "./verdict.js";
 import { changeWithinSymbols, extract, isPriceLike, logRatio, pastLogReturn, scanFrame, shiftWithinSymbols, VIEW_TEXT, type ScanFrame, type ViewKind } from "./views.js";
@@ -40,7 +44,7 @@ interface Comparator {
   scan: ScanSeries;
 }
 
-export interface PrescanContext {
+export interface PrescanContext extends PersistenceContext {
   readonly frame: ScanFrame;
   readonly sc: AssociationScratch;
   readonly target: ScanSeries;
@@ -96,7 +100,7 @@ export function prescanContext(panel: Panel, targetGrid: Float64Array, target: T
   const frame = scanFrame(panel.T, panel.S, leakage.prescan.max_cells, seed);
   const { T, S } = frame;
   const B = blockCount(T, target.window);
-  const sc = new AssociationScratch(T, S, timeBlocks(T, B), B);
+  const sc = new AssociationScratch(T, S, timeBlocks(T, B), B, target.window);
   const y = extract(targetGrid, frame);
   const comparators: Comparator[] = [];
   const add = (name: string, text: string, series: Float64Array) => comparators.push({ name, text, series, scan: scanSeries(series, T, S) });
@@ -136,6 +140,10 @@ export function prescanContext(panel: Panel, targetGrid: Float64Array, target: T
     shiftBars: leakage.sentinels.shift_bars,
     targetName: target.name,
     seed,
+    window: target.window,
+    persistentShare: th.persistent_share,
+    shiftedTargets: new Map(),
+    statOf,
   };
 }
 
@@ -155,7 +163,7 @@ function readingsOf(level: Float64Array, ctx: PrescanContext): Reading[] {
     // The change view exists for per-symbol level series (prices, slow quantities); it is read
     // through time only, which also saves ranking it (ranking is most of the pre-scan's cost).
     const scan = scanSeries(values, T, S, view !== "change");
-    return { view, values, scan, fut: associate(scan, ctx.target, ctx.sc) };
+    return { view, values, scan, fut: associate(scan, ctx.target, ctx.sc, true) };
   });
 }
 
@@ -164,12 +172,14 @@ function copyCheck(rs: readonly Reading[], ctx: PrescanContext, subject: string)
   let bestAgree = { value: NaN, text: "" };
   const better = (v: number, than: number) => v === v && !(than >= v);
   for (const r of rs) {
+    // A copy is judged on whole-sample centring, where a copy scores exactly 1 (see association.ts).
+    const fut = { ...r.fut, tsCorr: r.fut.symmetric.tsCorr, agreement: r.fut.symmetric.agreement };
     for (const kind of ["rank_ic", "ts_corr"] as const) {
-      const v = Math.abs(statOf(r.fut, kind).value);
+      const v = Math.abs(statOf(fut, kind).value);
       if (better(v, bestCorr.value)) bestCorr = { value: v, text: `|${STAT_TEXT[kind]}| with the target, feature ${VIEW_TEXT[r.view]}` };
     }
-    if (usable(r.fut, "agreement")) {
-      const v = Math.max(r.fut.agreement.value, 1 - r.fut.agreement.value);
+    if (usable(fut, "agreement")) {
+      const v = Math.max(fut.agreement.value, 1 - fut.agreement.value);
       if (better(v, bestAgree.value)) bestAgree = { value: v, text: `share of bars on the same side of the mean as the target, feature ${VIEW_TEXT[r.view]}` };
     }
   }
@@ -224,7 +234,18 @@ function describe(c: Candidate): string {
   return `${STAT_TEXT[c.kind]} with the target, feature ${VIEW_TEXT[c.view]}`;
 }
 
-function associationCheck(best: Candidate | null, ctx: PrescanContext, subject: string): CheckResult {
+/**
+ * The tie that counts as evidence: all of it, or, for a persistent tie (see persistence.ts), only
+ * the part that depends on the target's own window. Text says which.
+ */
+function timingTie(best: Candidate, persist: Persistence | null): { v: number; note: string } {
+  const raw = Math.abs(best.value);
+  if (persist === null || !persist.explained) return { v: raw, note: "" };
+  const v = Math.max(0, raw - persist.persistentPart);
+  return { v, note: ` (of its tie ${fmt(raw)}, ${fmt(persist.persistentPart)} is persistent: kept with the target moved ${persist.worstShift} bars past its window)` };
+}
+
+function associationCheck(best: Candidate | null, ctx: PrescanContext, subject: string, persist: Persistence | null): CheckResult {
   const { suspicious, implausible, baseline } = ctx;
   const raised = baseline > 0 ? ` (raised by ${fmt(baseline)}, what the lagged target itself achieves)` : "";
   if (best === null) {
@@ -232,17 +253,18 @@ function associationCheck(best: Candidate | null, ctx: PrescanContext, subject: 
       "target_association",
       "OK",
       evidence("|association| with the target", null, implausible),
-      `No statistically significant association with the target (|t| >= ${ctx.th.min_t_stat} across time blocks).`,
+      `No statistically significant association with the target (|t| >= ${ctx.th.min_t_stat} across time blocks, and across symbols for the pooled statistics).`,
     );
   }
-  const v = Math.abs(best.value);
-  const ev = evidence(describe(best), v, v >= implausible ? implausible : suspicious);
+  const { v, note } = timingTie(best, persist);
+  const figure = note === "" ? describe(best) : `${describe(best)}, less its persistent part`;
+  const ev = evidence(figure, v, v >= implausible ? implausible : suspicious);
   if (v >= implausible) {
     return result(
       "target_association",
       "LEAK",
       ev,
-      `${subject} is tied to the target more strongly than a feature known at decision time can be: ${fmt(v)} >= ${fmt(implausible)}${raised} (t = ${fmt(best.t, 1)}).`,
+      `${subject} is tied to the target more strongly than a feature known at decision time can be: ${fmt(v)}${note} >= ${fmt(implausible)}${raised} (t = ${fmt(best.t, 1)}).`,
     );
   }
   if (v >= suspicious) {
@@ -250,13 +272,23 @@ function associationCheck(best: Candidate | null, ctx: PrescanContext, subject: 
       "target_association",
       "SUSPICIOUS",
       ev,
-      `${subject} is unusually strongly tied to the target: ${fmt(v)} >= ${fmt(suspicious)}${raised}, below the leak level ${fmt(implausible)}. Check how it is computed.`,
+      `${subject} is unusually strongly tied to the target: ${fmt(v)}${note} >= ${fmt(suspicious)}${raised}, below the leak level ${fmt(implausible)}. Check how it is computed.`,
     );
   }
-  return result("target_association", "OK", ev, `Association ${fmt(v)} is below the suspicious level ${fmt(suspicious)}${raised}.`);
+  // A whole tie at the leak level is reviewed even when persistence explains it: persistence and a
+  // leak reading further ahead than the longest shift look alike (see persistence.ts).
+  if (note !== "" && Math.abs(best.value) >= implausible) {
+    return result(
+      "target_association",
+      "SUSPICIOUS",
+      ev,
+      `${subject}'s tie to the target (${fmt(Math.abs(best.value))}) is at the leak level ${fmt(implausible)}${raised}, but ${fmt(persist!.persistentPart)} of it is persistent, leaving ${fmt(v)}: a slow feature (trend, regime, level), not a proven leak. Review it.`,
+    );
+  }
+  return result("target_association", "OK", ev, `Association ${fmt(v)}${note} is below the suspicious level ${fmt(suspicious)}${raised}.`);
 }
 
-function futureVsPastCheck(best: Candidate | null, ctx: PrescanContext, subject: string): CheckResult {
+function futureVsPastCheck(best: Candidate | null, ctx: PrescanContext, subject: string, persist: Persistence | null): CheckResult {
   const R = ctx.th.future_past_ratio;
   const figure = "association with the future target / with the past (lagged target, past returns)";
   if (best === null) return result("future_vs_past", "OK", evidence(figure, null, R), "No significant association with the future target to compare with the past.");
@@ -269,10 +301,12 @@ function futureVsPastCheck(best: Candidate | null, ctx: PrescanContext, subject:
       pastName = c.text;
     }
   }
-  const fut = Math.abs(best.value);
+  // A persistent tie relates to windows the feature cannot see as much as to this one: only the
+  // part that depends on the target's own window can "know the future".
+  const { v: fut, note } = timingTie(best, persist);
   const ratio = fut / Math.max(past, PAST_FLOOR);
   const ev = evidence(figure, ratio, R);
-  const detail = `${fmt(fut)} with the target vs at most ${fmt(past)} with ${pastName || "any past comparator"} (${STAT_TEXT[best.kind]}, feature ${VIEW_TEXT[best.view]})`;
+  const detail = `${fmt(fut)}${note} with the target vs at most ${fmt(past)} with ${pastName || "any past comparator"} (${STAT_TEXT[best.kind]}, feature ${VIEW_TEXT[best.view]})`;
   if (fut >= ctx.suspicious && ratio >= R) {
     return result(
       "future_vs_past",
@@ -356,10 +390,16 @@ export function prescanScanned(name: string, level: Float64Array, ctx: PrescanCo
   const rs = readingsOf(level, ctx);
   const subject = `"${name}"`;
   const best = strongest(rs, ctx.th.min_t_stat);
+  // Persistence is read only for a tie strong enough to be flagged (it costs a few associations).
+  const strong = best !== null && Math.abs(best.value) >= ctx.suspicious;
+  const reading = best === null ? null : { view: best.view, kind: best.kind, value: best.value, values: best.reading.values, scan: best.reading.scan };
+  const persist = strong && reading !== null ? persistenceOf(reading, ctx) : null;
+  const notNeeded = best === null ? "Not needed: no significant association with the target." : strong ? null : "Not needed: the feature is not strongly tied to the target.";
   return [
     copyCheck(rs, ctx, subject),
-    associationCheck(best, ctx, subject),
-    futureVsPastCheck(best, ctx, subject),
+    associationCheck(best, ctx, subject, persist),
+    futureVsPastCheck(best, ctx, subject, persist),
+    ...persistenceChecks(persist, reading, ctx, subject, notNeeded),
     nextBarCheck(rs, ctx, subject),
     lagSensitivityCheck(best, ctx, subject),
   ];

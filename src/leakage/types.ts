@@ -39,6 +39,8 @@ export const FEATURE_CHECKS = [
   "target_copy",
   "target_association",
   "future_vs_past",
+  "target_shift",
+  "feature_persistence",
   "next_bar_return",
   "lag_sensitivity",
   "importance_dominance",

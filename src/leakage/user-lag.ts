@@ -12,18 +12,34 @@ import { evidence, result } from "./verdict.js";
 import { extract, shiftWithinSymbols } from "./views.js";
 
 /**
- * The smallest extra lag (1..maxExtra bars) after which every pre-scan check is OK, or null. OK,
- * not merely "not LEAK": a centred average used one bar later still holds a fifth of the next bar's
- * return, which is no longer implausible but still wrong.
+ * An extra lag (1..maxExtra bars) after which every pre-scan check is OK, or null: OK, not merely
+ * "not LEAK", since a centred average used one bar later still holds a fifth of the next bar's
+ * return, which is no longer implausible but still wrong. Lags are tried doubling (1, 2, 4, ...)
+ * and the first pass is then bisected against the last failure, so the answer is a k that passes
+ * with k - 1 failing, found in about 2 log2(maxExtra) scans instead of up to maxExtra: against a
+ * 60-bar target a leak's lag is found in 12 scans, not 60 (and a tie that fades with the lag, as
+ * a leak's does, passes from some k on, so this is the smallest k).
  */
 export function extraLagToPass(grid: ArrayLike<number>, ctx: PrescanContext, maxExtra: number): number | null {
   const { T, S } = ctx.frame;
   const level = extract(grid, ctx.frame);
-  for (let k = 1; k <= maxExtra; k++) {
-    const checks = prescanScanned("x", shiftWithinSymbols(level, T, S, k), ctx);
-    if (checks.every((c) => c.verdict === "OK")) return k;
+  const passes = (k: number) => prescanScanned("x", shiftWithinSymbols(level, T, S, k), ctx).every((c) => c.verdict === "OK");
+  let fail = 0;
+  let pass = 0;
+  for (let k = 1; ; k = Math.min(2 * k, maxExtra)) {
+    if (passes(k)) {
+      pass = k;
+      break;
+    }
+    fail = k;
+    if (k >= maxExtra) return null;
   }
-  return null;
+  while (pass - fail > 1) {
+    const mid = (fail + pass) >>> 1;
+    if (passes(mid)) pass = mid;
+    else fail = mid;
+  }
+  return pass;
 }
 
 /** The declared-lag verdict of a user column whose data checks found a leak. */

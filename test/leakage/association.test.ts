@@ -6,6 +6,7 @@ import {
   AssociationScratch,
   blockCount,
   crossSectionalRanks,
+  MIN_CENTRE_VALUES,
   scanSeries,
   timeBlocks,
 } from "../../src/leakage/association.js";
@@ -25,11 +26,11 @@ function normals(seed: number, n = T * S): Float64Array {
 
 function scratch(window = 1): AssociationScratch {
   const B = blockCount(T, window);
-  return new AssociationScratch(T, S, timeBlocks(T, B), B);
+  return new AssociationScratch(T, S, timeBlocks(T, B), B, window);
 }
 
 function assoc(a: Float64Array, b: Float64Array) {
-  return associate(scanSeries(a, T, S), scanSeries(b, T, S), scratch());
+  return associate(scanSeries(a, T, S), scanSeries(b, T, S), scratch(), true);
 }
 
 describe("cross-sectional ranks", () => {
@@ -46,15 +47,20 @@ describe("cross-sectional ranks", () => {
 });
 
 describe("association statistics", () => {
-  it("a copy is associated 1 by every measure, with a large t", () => {
+  it("a copy is associated 1 by every measure (whole-sample centring), with a large t", () => {
     const y = normals(2);
     const a = assoc(Float64Array.from(y), y);
     expect(a.rankIc.value).toBeCloseTo(1, 12);
-    expect(a.tsCorr.value).toBeCloseTo(1, 12);
-    expect(a.agreement.value).toBe(1);
-    expect(a.agreement.t).toBe(Infinity);
+    expect(a.symmetric.tsCorr.value).toBeCloseTo(1, 12);
+    expect(a.symmetric.agreement.value).toBe(1);
+    expect(a.symmetric.agreement.t).toBe(Infinity);
     expect(a.rankIc.n).toBe(T);
-    expect(a.tsCorr.n).toBe(T * S);
+    expect(a.symmetric.tsCorr.n).toBe(T * S);
+    // Predictive centring differs from the copy's own by the noise of two mean estimates only.
+    expect(a.tsCorr.value).toBeGreaterThan(0.98);
+    expect(agreementAsCorrelation(a.agreement.value)).toBeGreaterThan(0.98);
+    // rows without MIN_CENTRE_VALUES older feature values (gap 1) or later target values do not enter it
+    expect(a.tsCorr.n).toBe((T - 2 * MIN_CENTRE_VALUES) * S);
   });
 
   it("independent series are associated about 0, without significance", () => {
@@ -82,7 +88,7 @@ describe("association statistics", () => {
     expect(assoc(full, yy).rankIc.value).toBeCloseTo(summarizeSeries(icSeries(full, yy, T, S, { method: "spearman" })).mean, 10);
   });
 
-  it("the pooled correlation centres each symbol on its own means (a per-symbol level does not count)", () => {
+  it("the symmetric pooled correlation centres each symbol on its own means (a per-symbol level does not count)", () => {
     const x = normals(9);
     const y = normals(10);
     for (let i = 0; i < x.length; i++) y[i] += 0.4 * x[i];
@@ -109,8 +115,70 @@ describe("association statistics", () => {
         syy += dy * dy;
       }
     }
-    expect(assoc(x, y).tsCorr.value).toBeCloseTo(sxy / Math.sqrt(sxx * syy), 10);
+    expect(assoc(x, y).symmetric.tsCorr.value).toBeCloseTo(sxy / Math.sqrt(sxx * syy), 10);
+    expect(assoc(x, y).symmetric.tsCorr.value).toBeGreaterThan(0.3);
+    // The predictive one removes the level too (the running mean catches up within a few rows).
     expect(assoc(x, y).tsCorr.value).toBeGreaterThan(0.3);
+  });
+
+  it("the predictive pooled correlation: feature centred on its values from `gap` bars back, target on its values from `gap` bars on (a direct oracle)", () => {
+    const gap = 5;
+    const x = normals(31);
+    const y = normals(32);
+    for (let i = 0; i < x.length; i++) y[i] += 0.3 * x[i];
+    for (let i = 0; i < x.length; i += 17) x[i] = NaN;
+    for (let i = 3; i < x.length; i += 23) y[i] = NaN;
+    let sxy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let n = 0;
+    for (let s = 0; s < S; s++) {
+      for (let t = 0; t < T; t++) {
+        const xv = x[t * S + s];
+        const yv = y[t * S + s];
+        if (!(xv === xv && yv === yv)) continue;
+        const older: number[] = [];
+        for (let u = 0; u <= t - gap; u++) if (x[u * S + s] === x[u * S + s]) older.push(x[u * S + s]);
+        const later: number[] = [];
+        for (let u = t + gap; u < T; u++) if (y[u * S + s] === y[u * S + s]) later.push(y[u * S + s]);
+        const min = Math.max(MIN_CENTRE_VALUES, gap);
+        if (later.length < min || older.length < min) continue;
+        const dx = xv - older.reduce((p, q) => p + q, 0) / older.length;
+        const dy = yv - later.reduce((p, q) => p + q, 0) / later.length;
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+        n++;
+      }
+    }
+    const a = associate(scanSeries(x, T, S), scanSeries(y, T, S), scratch(gap));
+    expect(a.tsCorr.n).toBe(n);
+    expect(a.tsCorr.value).toBeCloseTo(sxy / Math.sqrt(sxx * syy), 10);
+  });
+
+  it("a random-walk level does not 'predict' the forward return on a short history; whole-sample centring says it does (Stambaugh)", () => {
+    // 60 bars per symbol, 5-bar forward returns: the level above its sample mean must come back,
+    // so whole-sample centring ties the level to the coming returns by about -1.2 sqrt(5 / 60).
+    const t0 = 60;
+    const s0 = 400;
+    const h = 5;
+    const r = normals(33, t0 * s0);
+    const level = new Float64Array(t0 * s0);
+    for (let s = 0; s < s0; s++) for (let t = 0; t < t0; t++) level[t * s0 + s] = (t > 0 ? level[(t - 1) * s0 + s] : 0) + r[t * s0 + s];
+    const fwd = new Float64Array(t0 * s0).fill(NaN);
+    for (let s = 0; s < s0; s++) for (let t = 0; t + h < t0; t++) fwd[t * s0 + s] = level[(t + h) * s0 + s] - level[t * s0 + s];
+    const B = blockCount(t0, h);
+    const a = associate(scanSeries(level, t0, s0), scanSeries(fwd, t0, s0), new AssociationScratch(t0, s0, timeBlocks(t0, B), B, h), true);
+    expect(a.symmetric.tsCorr.value).toBeLessThan(-0.25);
+    expect(Math.abs(a.tsCorr.value)).toBeLessThan(0.05);
+    expect(Math.abs(agreementAsCorrelation(a.agreement.value))).toBeLessThan(0.05);
+    // ... while a leak of the same forward return keeps its tie (0.96 in truth): on a history this
+    // short each centring mean rests on a few overlapping windows, whose noise costs a fifth of it.
+    const e = normals(34, t0 * s0);
+    const leak = fwd.map((v, i) => v + 0.3 * Math.sqrt(h) * e[i]);
+    const l = associate(scanSeries(leak, t0, s0), scanSeries(fwd, t0, s0), new AssociationScratch(t0, s0, timeBlocks(t0, B), B, h), true);
+    expect(l.symmetric.tsCorr.value).toBeGreaterThan(0.95);
+    expect(l.tsCorr.value).toBeGreaterThan(0.7);
   });
 
   it("sees a series common to all symbols (no cross-section) through time", () => {
@@ -140,13 +208,30 @@ describe("association statistics", () => {
     expect(agreementAsCorrelation(assoc(x, y).agreement.value)).toBeCloseTo(rho, 1);
   });
 
+  it("a tie carried by one symbol is not significant: the t across symbols is the weaker one", () => {
+    const x = normals(41);
+    const y = normals(42);
+    // symbol 0: ten times the spread of the others and tied to the target; the rest unrelated
+    for (let t = 0; t < T; t++) {
+      x[t * S] *= 10;
+      y[t * S] = x[t * S] + 3 * y[t * S];
+    }
+    const a = assoc(x, y);
+    expect(a.tsCorr.value).toBeGreaterThan(0.5);
+    expect(Math.abs(a.tsCorr.t)).toBeLessThan(3);
+    // the same tie in every symbol is significant both ways
+    const z = Float64Array.from(x, (v, i) => 0.5 * v + normals(43)[i]);
+    expect(assoc(x, z).tsCorr.t).toBeGreaterThan(10);
+  });
+
   it("gives a t-statistic only with enough blocks of time", () => {
     const small = new AssociationScratch(30, S, timeBlocks(30, blockCount(30, 10)), blockCount(30, 10));
     expect(blockCount(30, 10)).toBe(1);
     const y = normals(15, 30 * S);
-    const a = associate(scanSeries(y, 30, S), scanSeries(Float64Array.from(y), 30, S), small);
-    expect(a.tsCorr.value).toBeCloseTo(1, 12);
+    const a = associate(scanSeries(y, 30, S), scanSeries(Float64Array.from(y), 30, S), small, true);
+    expect(a.symmetric.tsCorr.value).toBeCloseTo(1, 12);
     expect(a.tsCorr.t).toBeNaN();
+    expect(a.symmetric.tsCorr.t).toBeNaN();
   });
 });
 
@@ -219,7 +304,8 @@ describe("constant series", () => {
     const z = Float64Array.from(x);
     for (let t = 0; t < T; t++) for (let s = 1; s < S; s++) x[t * S + s] = z[t * S + s] = 3;
     const b = assoc(x, z);
-    expect(b.tsCorr.n).toBe(T);
-    expect(b.tsCorr.value).toBeCloseTo(1, 12);
+    expect(b.symmetric.tsCorr.n).toBe(T);
+    expect(b.symmetric.tsCorr.value).toBeCloseTo(1, 12);
+    expect(b.tsCorr.n).toBe(T - 2 * MIN_CENTRE_VALUES);
   });
 });

@@ -17,6 +17,20 @@ export const NEUTRAL_LEAKS: LeakSpec[] = [
   { kind: "sign_agreement", name: "alpha_d", horizon: 1, agreement: 0.7 },
 ];
 export const LEAK_NAMES = NEUTRAL_LEAKS.map((l) => l.name);
+
+/**
+ * The four planted leak kinds reaching h bars ahead, named neutrally (alpha_a_h5, ...): a noisy copy
+ * of the h-bar forward return, the close h bars ahead, a centred moving average of 2h + 1 bars and
+ * the h-bar forward return's sign (70% agreement).
+ */
+export function leaksAtHorizon(h: number): LeakSpec[] {
+  return [
+    { kind: "fwd_copy", name: `alpha_a_h${h}`, horizon: h, noise: 0.1 },
+    { kind: "future_close", name: `alpha_b_h${h}`, shift: h },
+    { kind: "centered_ma", name: `alpha_c_h${h}`, window: 2 * h + 1 },
+    { kind: "sign_agreement", name: `alpha_d_h${h}`, horizon: h, agreement: 0.7 },
+  ];
+}
 export const SIGNALS = ["sig_h5", "sig_h20"];
 export const NOISE = ["noise_1", "noise_2", "noise_3"];
 

@@ -61,6 +61,14 @@ export const leakageThresholdsSchema = z.strictObject({
     .min(1)
     .default(3)
     .describe("a feature at least suspiciously associated with the future target and this many times more associated with it than with past returns and the lagged target is treated as leakage"),
+  persistent_share: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.5)
+    .describe(
+      "a feature's tie to the target that keeps at least this share with the target moved past its window (w, 2w, 4w, ... bars later), from a feature whose own autocorrelation at those lags is at least this, is persistence (a trend, a regime, a level), not look-ahead: only the part that depends on the target's own window counts as evidence",
+    ),
   min_t_stat: z
     .number()
     .min(0)
