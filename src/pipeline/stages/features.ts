@@ -1,19 +1,21 @@
 import type { Run } from "../../runs/run.js";
 import type { Inspection } from "../../data/inspect.js";
 import { buildFeatures, historyRows, type FeatureSet } from "../../features/index.js";
+import type { FeaturesOptions } from "../../features/schema.js";
 
 /**
  * Stage "features": the standard library (and the users' own columns the data layer classed as
  * candidate features) on the Panel. Writes features/features.json: every feature computed with
  * its declaration, and every one left out with the reason.
  */
-export async function featuresStage(run: Run, inspection: Inspection): Promise<FeatureSet> {
+export async function featuresStage(run: Run, inspection: Inspection, options: FeaturesOptions): Promise<FeatureSet> {
   return run.summary.runStage("features", async (stage) => {
     const log = run.log.forStage("features");
     const userColumns = inspection.loaded.columns.filter((c) => c.kind === "extra-feature").map((c) => c.name);
     const set = buildFeatures(inspection.panel, {
       // The data config decides which extra columns are features (pipeline.data.extra_columns).
       userColumns: { include: userColumns, exclude: [] },
+      minHistoryShare: options.min_history_share,
       logger: { info: (obj, msg) => log.debug(msg ?? "feature plan", obj as Record<string, unknown>) },
     });
     run.writeJson("features/features.json", {
@@ -23,11 +25,21 @@ export async function featuresStage(run: Run, inspection: Inspection): Promise<F
       skipped: set.skipped,
     });
     for (const s of set.skipped) log.debug("feature left out", { feature: s.name, reason: s.reason });
-    if (set.skipped.length > 0) run.summary.warn("features", `${set.skipped.length} feature(s) left out for lack of inputs or history; see features/features.json`);
+    const forInputs = set.skipped.filter((s) => s.cause === "inputs");
+    const forHistory = set.skipped.filter((s) => s.cause === "history");
+    if (forInputs.length > 0) run.summary.warn("features", `${forInputs.length} feature(s) left out for lack of inputs; see features/features.json`);
+    if (forHistory.length > 0) {
+      // Named, because on a short history this is what decides which ideas the run can test at all.
+      run.summary.warn(
+        "features",
+        `${forHistory.length} feature(s) left out because the ${inspection.panel.T}-bar history is too short for their lookback ` +
+          `(pipeline.features.min_history_share ${options.min_history_share}): ${forHistory.map((s) => s.name).join(", ")}`,
+      );
+    }
     run.summary.headline("features", set.names.length);
     stage.finish({
       outcome: `${set.names.length} features computed, ${set.skipped.length} left out`,
-      figures: { features: set.names.length, skipped: set.skipped.length, user_columns: userColumns.length, mib: Number((set.memoryBytes() / 1_048_576).toFixed(2)) },
+      figures: { features: set.names.length, skipped: set.skipped.length, short_history: forHistory.length, user_columns: userColumns.length, mib: Number((set.memoryBytes() / 1_048_576).toFixed(2)) },
     });
     return set;
   });
