@@ -8,6 +8,9 @@
  * Work after the leakage scan is cut into jobs (one target, or one target and family) kept in the
  * run's job store, so `--resume` skips what finished and ends with the numbers an uninterrupted run
  * gives. `foxml rank | select | train` run the same pipeline and stop after their stage.
+ *
+ * A run with nothing to use (no target configured, every ranking job failed, no target through the
+ * gate, no model trained; see outcome.ts) ends as `no_result` with exit code 1, not `succeeded`.
  */
 import { isAbsolute, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/resolved-config.js";
