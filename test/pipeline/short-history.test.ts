@@ -5,12 +5,13 @@
  * name, `foxml run` ranks, selects and trains, and finds the signal. With the old lookback purge
  * every ranking job starves, and the run says so: status no_result, exit code 1, what to change.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { json, runDir } from "./run-folder.js";
 import type { SelectionFile, TargetRankingsFile, TrainingFile } from "../../src/pipeline/artifacts.js";
 import type { TargetScore } from "../../src/ranking/score-target.js";
 import type { RunSummaryData } from "../../src/runs/summary.js";
@@ -20,16 +21,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const EXPERIMENT = "test/fixtures/experiments/short-wide.yaml";
 const data = join(tmp, "market");
-
-function runDir(out: string): string {
-  const dirs = readdirSync(out).filter((f) => !f.startsWith("registry.sqlite"));
-  expect(dirs).toHaveLength(1);
-  return join(out, dirs[0]);
-}
-
-function json<T>(path: string): T {
-  return JSON.parse(readFileSync(path, "utf8")) as T;
-}
 
 beforeAll(async () => {
   expect(await main(["data", "synth", data, "--seed", "11", "--symbols", "500", "--bars", "100", "--plant-signals"], captureIo())).toBe(0);
