@@ -119,6 +119,7 @@ export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
   if (idle.length > 0) {
     notes.push(`${idle.join(", ")}: some books never traded: fewer than ${config.backtest.min_symbols} tradable symbols with a prediction at every rebalance (${key}.backtest.min_symbols)`);
   }
+  if (data.plan.adapted !== null) notes.push(`${data.plan.adapted}: the history held fewer folds than configured`);
   if (data.plan.kind !== "walk_forward") {
     notes.push(`${data.plan.kind}: the backtests trade out-of-fold predictions of models that trained on data after the traded period (purged, but not a walk-forward simulation)`);
   }

@@ -47,6 +47,12 @@ export interface FeatureOptions {
   userColumns?: UserColumnsOptions;
   /** Extra bars of lag added to every data-driven feature (execution delay); default 0. */
   extraLag?: number;
+  /**
+   * Share of the panel's bars (0..1) a feature's lookback must leave with a value; a feature whose
+   * warm-up eats more is left out as too long for this history (pipeline.features.min_history_share).
+   * Default 0: only features needing more rows than the panel has are left out.
+   */
+  minHistoryShare?: number;
   logger?: FeatureLogger;
 }
 
@@ -55,6 +61,8 @@ export const DEFAULT_USER_EXCLUDE = ["fwd_*", "target_*", "y_*"] as const;
 export interface SkippedFeature {
   name: string;
   reason: string;
+  /** inputs: the data lacks what it reads (or it does not apply); history: its lookback is too long for the panel. */
+  cause: "inputs" | "history";
 }
 
 /** What the planner needs to know about the data. */
@@ -148,26 +156,42 @@ export function planFeatures(data: PlanData, opts: FeatureOptions = {}): Feature
   const info: PlanData = { ...data, columnNames: data.columnNames, columnHasValues: (c) => data.columnHasValues(c), marketProxy };
   const reg = workingRegistry(info, opts);
 
-  const reasons = new Map<string, string | null>();
-  const whyNot = (spec: FeatureSpec): string | null => {
+  const minShare = opts.minHistoryShare ?? 0;
+  if (!(minShare >= 0 && minShare < 1)) throw new InputError(`pipeline.features.min_history_share must be in [0, 1), got ${String(opts.minHistoryShare)}`);
+  const minUsable = Math.max(1, Math.ceil(minShare * info.T));
+  type Why = { reason: string; cause: SkippedFeature["cause"] } | null;
+  const reasons = new Map<string, Why>();
+  const whyNot = (spec: FeatureSpec): Why => {
     if (reasons.has(spec.name)) return reasons.get(spec.name)!;
-    let reason: string | null = null;
+    let why: Why = null;
+    const inputs = (reason: string): Why => ({ reason, cause: "inputs" });
     const columns = new Set(info.columnNames);
     if (spec.kind === "cross_sectional") {
-      const baseReason = whyNot(reg.get(spec.base)!);
-      if (baseReason) reason = `its base feature ${spec.base} is skipped: ${baseReason}`;
+      const base = whyNot(reg.get(spec.base)!);
+      if (base) why = { reason: `its base feature ${spec.base} is skipped: ${base.reason}`, cause: base.cause };
     }
     for (const c of spec.inputs) {
-      if (reason) break;
-      if (!columns.has(c)) reason = `needs column "${c}", which the data lacks`;
-      else if (info.columnHasValues(c) === false) reason = `column "${c}" has no values in the data`;
+      if (why) break;
+      if (!columns.has(c)) why = inputs(`needs column "${c}", which the data lacks`);
+      else if (info.columnHasValues(c) === false) why = inputs(`column "${c}" has no values in the data`);
     }
-    if (!reason && spec.applicable) reason = spec.applicable(info);
+    if (!why && spec.applicable) {
+      const reason = spec.applicable(info);
+      if (reason) why = inputs(reason);
+    }
     const dataFree = spec.kind === "timeseries" && spec.dataFree;
     const rows = spec.lookback + spec.lag + (dataFree ? 0 : extraLag);
-    if (!reason && rows > info.T) reason = `needs ${rows} rows of history and the panel has ${info.T}`;
-    reasons.set(spec.name, reason);
-    return reason;
+    // The first value is at row rows - 1, so rows - 1 bars of every symbol's history go to warm-up.
+    const usable = info.T - rows + 1;
+    if (!why && rows > info.T) why = { reason: `needs ${rows} rows of history and the panel has ${info.T}`, cause: "history" };
+    else if (!why && usable < minUsable) {
+      why = {
+        reason: `needs ${rows} rows of history, which leaves values at ${usable} of the panel's ${info.T} bars (pipeline.features.min_history_share ${minShare} asks for ${minUsable})`,
+        cause: "history",
+      };
+    }
+    reasons.set(spec.name, why);
+    return why;
   };
 
   const include = opts.include ?? ["*"];
@@ -186,10 +210,10 @@ export function planFeatures(data: PlanData, opts: FeatureOptions = {}): Feature
   };
   const outputs: FeatureSpec[] = [];
   for (const spec of selected) {
-    const reason = whyNot(spec);
-    if (reason) {
-      skipped.push({ name: spec.name, reason });
-      opts.logger?.info({ feature: spec.name, reason }, "feature skipped");
+    const why = whyNot(spec);
+    if (why) {
+      skipped.push({ name: spec.name, ...why });
+      opts.logger?.info({ feature: spec.name, reason: why.reason }, "feature skipped");
     } else outputs.push(lagOf(spec));
   }
   const outNames = new Set(outputs.map((s) => s.name));

@@ -35,18 +35,22 @@ export function threadCount(setting: "auto" | number): number {
 }
 
 /**
- * Purge settings for a target given the features it will be fitted on. `windowBars` is the longest
- * window of past bars a sequence model reads (its lookback), which extends the features' own.
+ * Purge settings for a target given the features it will be fitted on: the target's label window
+ * plus pipeline.leakage's buffer and embargo. Features and sequence windows read only past bars,
+ * so neither is purged unless the conservative include_feature_lookback_in_purge is on; then the
+ * longest feature lookback is purged, widened by `windowBars` - 1 (the longest window of past bars
+ * a sequence model reads, which stretches what its input at t covers).
  */
 export function purgeFor(ctx: PipelineContext, target: TargetSpec, featureNames: readonly string[], windowBars = 1): PurgeSettings {
+  const leakage = ctx.cfg.pipeline.leakage;
+  if (!leakage.include_feature_lookback_in_purge) return purgeForTarget(target, leakage);
   const byName = new Map(ctx.features.specs.map((s) => [s.name, s]));
   let lookback = 0;
   for (const n of featureNames) {
     const spec = byName.get(n);
     if (spec !== undefined) lookback = Math.max(lookback, historyRows(spec));
   }
-  const leakage = ctx.cfg.pipeline.leakage;
-  return purgeForTarget(target, leakage, leakage.include_feature_lookback_in_purge ? lookback + Math.max(0, windowBars - 1) : undefined);
+  return purgeForTarget(target, leakage, lookback + Math.max(0, windowBars - 1));
 }
 
 /** The row and fold settings a stage's config block carries (pipeline.ranking, .selection, .training). */
@@ -58,10 +62,12 @@ export interface CvSettings {
 
 /**
  * A target cut into purged folds for one stage: the stage's splitter and row caps, purged for the
- * features it will fit on (and the longest sequence window, when there is one).
+ * features it will fit on (and the longest sequence window, when there is one). `purpose` starts
+ * with the stage's name ("ranking:fwd_ret_5"); a plan the history made smaller than configured is
+ * a warning of that stage.
  */
 export function stageCvData(ctx: PipelineContext, built: BuiltTarget, features: readonly string[], settings: CvSettings, purpose: string, windowBars = 1): CvData {
-  return makeCvData({
+  const data = makeCvData({
     T: ctx.panel.T,
     S: ctx.panel.S,
     target: built.target,
@@ -73,6 +79,8 @@ export function stageCvData(ctx: PipelineContext, built: BuiltTarget, features: 
     maxTrainRows: settings.max_train_rows,
     purpose,
   });
+  if (data.plan.adapted !== null) ctx.run.summary.warn(purpose.split(":")[0], `${data.plan.adapted}: fewer folds than configured`, { target: built.target.name });
+  return data;
 }
 
 /** Symbol names in panel order. */

@@ -8,6 +8,9 @@
  * Work after the leakage scan is cut into jobs (one target, or one target and family) kept in the
  * run's job store, so `--resume` skips what finished and ends with the numbers an uninterrupted run
  * gives. `foxml rank | select | train` run the same pipeline and stop after their stage.
+ *
+ * A run with nothing to use (no target configured, every ranking job failed, no target through the
+ * gate, no model trained; see outcome.ts) ends as `no_result` with exit code 1, not `succeeded`.
  */
 import { isAbsolute, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/resolved-config.js";
@@ -24,11 +27,12 @@ import { targetsStage } from "./stages/targets.js";
 import { leakageStage } from "../leakage/stage.js";
 import { withProgress, type ProgressOutput } from "../util/progress.js";
 import { tryRegisterRun } from "../registry/registry.js";
-import { InputError } from "../util/errors.js";
+import { InputError, NoResultError } from "../util/errors.js";
 import { hashJson } from "../util/hash.js";
 import { JobStore } from "./jobs/job-store.js";
 import { failureTable, StatusTracker } from "./status.js";
 import { threadCount, type PipelineContext } from "./context.js";
+import { gateOutcome, rankingOutcome, trainingOutcome } from "./outcome.js";
 import { rankingStage } from "./stages/ranking.js";
 import { selectionStage } from "./stages/selection.js";
 import { gateStage } from "./stages/gate.js";
@@ -70,11 +74,10 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
   try {
     await run.execute(async () => {
       const inspection = await dataStage(run, cfg.pipeline.data, cwd);
-      const features = await featuresStage(run, inspection);
+      const features = await featuresStage(run, inspection, cfg.pipeline.features);
       const targets = await targetsStage(run, inspection.panel, cfg);
       if (targets.length === 0) {
-        run.summary.warn("targets", "no targets configured: nothing to rank or train (add targets to the experiment, or enable pipeline.ranking.auto_targets)");
-        return;
+        throw new NoResultError("no targets configured: nothing to rank or train", "add targets to the experiment, or enable pipeline.ranking.auto_targets");
       }
       const threads = threadCount(cfg.pipeline.threading.threads);
       const scan = await withProgress({ label: "leakage", total: targets.length, out: progressOut }, (progress) =>
@@ -102,11 +105,15 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
         progress: progressOut,
       };
       const ranked = await rankingStage(ctx);
+      await endIfEmpty(ctx, "ranking", opts.until, rankingOutcome(ranked.file, status.file().records, run.dir, cfg.pipeline.leakage.include_feature_lookback_in_purge));
       if (opts.until === "ranking") return;
       const selected = await selectionStage(ctx, ranked.kept);
       if (opts.until === "selection") return;
       const gated = await gateStage(ctx, ranked.kept, selected, scan.reports);
+      await endIfEmpty(ctx, "gate", opts.until, gateOutcome(ranked.kept.length, gated.length, status.file().records, run.dir));
       const trained = await trainingStage(ctx, gated);
+      const members = trained.reduce((n, t) => n + t.members.length, 0);
+      await endIfEmpty(ctx, "training", opts.until, trainingOutcome(trained.length, members, status.file().records, run.dir, cfg.pipeline.leakage.include_feature_lookback_in_purge));
       const ensembles = await ensemblingStage(ctx, trained);
       await evaluationStage(ctx, trained, ensembles, ranked.file, selected);
       if (opts.until === "evaluation") return;
@@ -121,6 +128,26 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
     tryRegisterRun(run.dir, (m) => opts.io.err(`warning: ${m}\n`));
   }
   return run;
+}
+
+/** The stages after the leakage scan, in order, and the last one each stop point runs. */
+const LATER_STAGES = ["ranking", "selection", "gate", "training", "ensembling", "evaluation", "report"] as const;
+const LAST_STAGE: Record<StopPoint, (typeof LATER_STAGES)[number]> = { ranking: "ranking", selection: "selection", evaluation: "evaluation", report: "report" };
+
+/**
+ * Ends a run whose result is empty (see outcome.ts): the stages that would have run on nothing
+ * are marked skipped with the reason, the report is still built when the run goes that far (it
+ * shows what failed), and the NoResultError ends the run as no_result.
+ */
+async function endIfEmpty(ctx: PipelineContext, after: (typeof LATER_STAGES)[number], until: StopPoint | undefined, empty: NoResultError | null): Promise<void> {
+  if (empty === null) return;
+  const last = LATER_STAGES.indexOf(LAST_STAGE[until ?? "report"]);
+  for (let i = LATER_STAGES.indexOf(after) + 1; i <= last; i++) {
+    const stage = LATER_STAGES[i];
+    if (stage === "report") await reportStage(ctx);
+    else ctx.run.summary.stageSkipped(stage, `nothing to work on: ${empty.message.split(" (")[0]}`);
+  }
+  throw empty;
 }
 
 function openOrCreate(opts: RunPipelineOptions, cwd: string): { run: Run; cfg: ResolvedConfigValue } {

@@ -66,6 +66,9 @@ export interface TargetScore {
   timestamps: number;
   /** Folds in the plan (some may go unfitted when their training part is too small). */
   folds: number;
+  /** Folds the splitter configuration asked for, and why the history held fewer (null: as asked). */
+  foldsRequested: number;
+  foldsAdapted: string | null;
   /** Blocks of time the t-statistics are computed from. */
   blocks: number;
   families: FamilyScore[];
@@ -203,6 +206,8 @@ export async function scoreTarget(input: ScoreTargetInput): Promise<TargetScore>
     rows,
     timestamps,
     folds: data.folds.length,
+    foldsRequested: data.plan.requestedFolds,
+    foldsAdapted: data.plan.adapted,
     blocks: starts.length - 1,
     families,
     agreement: finite.length > 0 ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN,

@@ -57,11 +57,13 @@ function connect(path: string, opts: OpenDatabaseOptions): Database.Database {
   try {
     // Reading the journal mode also reads the file header: a non-database file fails here.
     if (path !== ":memory:") db.pragma("journal_mode = WAL");
-    db.pragma("foreign_keys = ON");
     // NORMAL is safe in WAL mode (a power cut may lose the last commit, never corrupt the file),
     // and the registry can always be rebuilt from the folders.
     db.pragma("synchronous = NORMAL");
+    // Migrations run with foreign keys off (a table rebuild must not cascade), then they go on.
+    db.pragma("foreign_keys = OFF");
     migrate(db, path);
+    db.pragma("foreign_keys = ON");
     return db;
   } catch (e) {
     db.close();

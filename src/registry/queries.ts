@@ -9,7 +9,7 @@ import type { ErrorRecord, FamilyRecord, FigureValue, MetricRecord, StageRecord 
 
 /** A run's status, or "missing" when its folder has been deleted since it was indexed. */
 export type DisplayStatus = RunStatus | "missing";
-export const DISPLAY_STATUSES: readonly DisplayStatus[] = ["running", "succeeded", "failed", "missing"];
+export const DISPLAY_STATUSES: readonly DisplayStatus[] = ["running", "succeeded", "no_result", "failed", "missing"];
 
 export interface RunListEntry {
   id: string;

@@ -149,6 +149,47 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "runs.status may be no_result (a run that ended without anything to use)",
+    // SQLite cannot change a CHECK in place: the table is rebuilt (foreign keys are off while
+    // migrating, so dropping the old table does not cascade to the rows that refer to it).
+    sql: `
+      CREATE TABLE runs_v2 (
+        id TEXT PRIMARY KEY,                 -- the run folder's name
+        manifest_run_id TEXT NOT NULL,       -- run_id as written in manifest.json (differs if the folder was renamed)
+        name TEXT NOT NULL,
+        experiment TEXT,
+        dir TEXT NOT NULL,                   -- absolute path when last indexed
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'no_result')),
+        missing_since TEXT,                  -- set when the folder disappeared; the row keeps its last known content
+        created_at TEXT NOT NULL,            -- ISO 8601 UTC with milliseconds, so text order is time order
+        finished_at TEXT,
+        duration_s REAL,
+        config_hash TEXT NOT NULL,
+        data_fingerprint TEXT,
+        seed INTEGER NOT NULL,
+        git_commit TEXT,
+        git_dirty INTEGER,
+        foxml_version TEXT NOT NULL,
+        node_version TEXT NOT NULL,
+        command TEXT NOT NULL,               -- JSON array of the arguments (secrets already masked by the run)
+        cwd TEXT NOT NULL,
+        warnings_total INTEGER NOT NULL,
+        errors_total INTEGER NOT NULL,
+        resumed_at TEXT NOT NULL,            -- JSON array of ISO times
+        manifest_stamp TEXT NOT NULL,        -- mtime:size:inode of manifest.json when it was read
+        summary_stamp TEXT NOT NULL,         -- same for summary.json: unchanged stamps let a sync skip the folder
+        indexed_at TEXT NOT NULL
+      );
+      INSERT INTO runs_v2 SELECT * FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_v2 RENAME TO runs;
+      CREATE INDEX runs_created_at ON runs (created_at);
+      CREATE INDEX runs_name ON runs (name);
+      CREATE INDEX runs_config_hash ON runs (config_hash);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

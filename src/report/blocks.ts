@@ -39,7 +39,7 @@ export function notAvailable(what: string, file: string | null, why?: string): H
   return html`<p class="na"><strong>${what}: not available.</strong>${file ? html` <code>${file}</code> is missing from the run folder.` : ""}${why ? ` ${why}` : ""}</p>`;
 }
 
-const BADGE_CLASSES = new Set(["succeeded", "failed", "running", "skipped", "pending", "interrupted", "no_signal", "high", "medium", "low", "ok", "leak", "suspicious", "kept", "dropped", "clean", "leaks_excluded", "unverified", "leaks_found", "missing"]);
+const BADGE_CLASSES = new Set(["succeeded", "failed", "no_result", "running", "skipped", "pending", "interrupted", "no_signal", "high", "medium", "low", "ok", "leak", "suspicious", "kept", "dropped", "clean", "leaks_excluded", "unverified", "leaks_found", "missing"]);
 
 /** A coloured label for a status or tier; unknown values get the neutral style. */
 export function badge(value: string): Html {

@@ -85,7 +85,7 @@ figcaption{font-size:12px;color:var(--muted);margin-top:2px}
 .note{color:var(--muted);font-size:13px}
 .badge{display:inline-block;padding:0 7px;border-radius:9px;font-size:12px;font-weight:600;background:#e8ebee;color:#333;white-space:nowrap}
 .b-succeeded,.b-high,.b-ok,.b-kept,.b-clean{background:#dff3e4;color:#1d6b35}
-.b-failed,.b-leak,.b-leaks_found,.b-unverified,.b-low{background:#fbe1df;color:#9b2c22}
+.b-failed,.b-no_result,.b-leak,.b-leaks_found,.b-unverified,.b-low{background:#fbe1df;color:#9b2c22}
 .b-missing,.b-running,.b-medium,.b-suspicious,.b-interrupted,.b-leaks_excluded{background:#fff0cc;color:#7a5b00}
 .b-skipped,.b-pending,.b-no_signal,.b-dropped{background:#eceff1;color:#555}
 ul.reasons{margin:4px 0 8px;padding-left:20px}

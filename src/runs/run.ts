@@ -17,6 +17,7 @@ import { createLogger, type FoxLogger } from "../log/logger.js";
 import { fileLevelFor, type LogLevel, type SinkLevel } from "../log/levels.js";
 import { redactArgv, redactSecrets, SecretMasker } from "../log/redact.js";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.js";
+import { NoResultError } from "../util/errors.js";
 import { hashJson } from "../util/hash.js";
 import type { ProgressOutput } from "../util/progress.js";
 import { gitInfo, platformInfo, softwareVersions } from "./environment.js";
@@ -134,18 +135,22 @@ export class Run {
     this.summary.finish(status, error);
     const { duration_s } = this.summary.snapshot();
     if (status === "succeeded") this.log.info("run finished", { status, duration_s, dir: this.dir });
+    else if (status === "no_result") this.log.error("run ended without a result", { status, duration_s, dir: this.dir, ...(error === undefined ? {} : { err: error }) });
     else this.log.error("run failed", { status, duration_s, dir: this.dir, ...(error === undefined ? {} : { err: error }) });
     this.log.flush();
     this.log.close();
   }
 
-  /** Runs `fn`, then finishes the run as succeeded, or as failed (recording the error) and re-throws. */
+  /**
+   * Runs `fn`, then finishes the run as succeeded; as no_result when `fn` throws a NoResultError
+   * (nothing usable came out), or as failed on any other error; both are recorded and re-thrown.
+   */
   async execute<T>(fn: (run: Run) => Promise<T> | T): Promise<T> {
     let out: T;
     try {
       out = await fn(this);
     } catch (e) {
-      this.finish("failed", e);
+      this.finish(e instanceof NoResultError ? "no_result" : "failed", e);
       throw e;
     }
     this.finish("succeeded");

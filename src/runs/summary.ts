@@ -28,7 +28,12 @@ const Figure = z.union([z.number(), z.string()]);
 const WarningEntry = z.object({ message: z.string(), count: z.number().int().positive(), examples: z.array(z.string()).optional() });
 const ErrorEntry = z.object({ type: z.string(), message: z.string(), hint: z.string().optional() });
 
-export const RUN_STATUSES = ["running", "succeeded", "failed"] as const;
+/**
+ * succeeded: the run produced its results; failed: an error stopped it; no_result: it ran to the
+ * end of what it could do, but every ranking or training job failed or no target survived, so
+ * there is nothing to use (exit code 1, like failed).
+ */
+export const RUN_STATUSES = ["running", "succeeded", "failed", "no_result"] as const;
 export const STAGE_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "interrupted"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type StageStatus = (typeof STAGE_STATUSES)[number];

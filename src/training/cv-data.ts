@@ -21,7 +21,7 @@ export interface CvDataOptions {
   /** The target's label grid (T x S, time-major, NaN where undefined). */
   y: Float64Array;
   splitter: SplitterConfig;
-  /** Purge settings for this target (purgeForTarget(target, pipeline.leakage, lookback)). */
+  /** Purge settings for this target (purgeFor / purgeForTarget: label window + buffer + embargo). */
   purge: PurgeSettings;
   seed: number;
   /** Cells used at most (seeded subset of whole timestamps); default: all. */

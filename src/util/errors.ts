@@ -24,3 +24,15 @@ export class InputError extends FoxmlError {
 export function isFoxmlError(e: unknown): e is FoxmlError {
   return e instanceof FoxmlError;
 }
+
+/**
+ * A run that did everything it was asked without an error yet produced nothing to use: every
+ * ranking or training job failed, or no target survived. The run ends with status `no_result`
+ * and exit code 1; the message says what happened, the hint what to change.
+ */
+export class NoResultError extends FoxmlError {
+  constructor(message: string, hint: string) {
+    super(message, { exitCode: 1, hint });
+    this.name = "NoResultError";
+  }
+}

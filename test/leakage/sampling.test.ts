@@ -63,11 +63,14 @@ describe("quick-model sampling", () => {
     expect(Array.from(again.train[1])).toEqual(Array.from(setup.train[1]));
   });
 
-  it("purges around each test block by the target's window and the feature lookback", () => {
+  it("purges around each test block by the target's window (and the feature lookback when asked)", () => {
     const cfg = leakageConfig({ purge_buffer_bars: 0, embargo_bars: 0 });
-    const setup = cvSetup(y, T, S, target, cfg, undefined, 20, 3);
-    const f = setup.folds[1];
-    const [a, b] = f.testBlocks[0];
+    const plain = cvSetup(y, T, S, target, cfg, undefined, 20, 3).folds[1];
+    const [a, b] = plain.testBlocks[0];
+    for (const t of plain.trainTimes) expect(t < a - 4 || t > b + 4).toBe(true);
+    // the features' lookback is the past only: times right after the label window train
+    expect(Array.from(plain.trainTimes)).toContain(b + 5);
+    const f = cvSetup(y, T, S, target, leakageConfig({ purge_buffer_bars: 0, embargo_bars: 0, include_feature_lookback_in_purge: true }), undefined, 20, 3).folds[1];
     for (const t of f.trainTimes) expect(t < a - 4 || t > b + 5 + 20).toBe(true);
   });
 
@@ -93,10 +96,11 @@ describe("quick-model sampling", () => {
   });
 
   it("with too little history for purged folds the quick model is skipped with the reason; the pre-scan still decides", async () => {
-    // A 120-bar lookback purged after each test block leaves the first fold of 160 bars no training data.
+    // A 120-bar lookback purged after each test block (the conservative option) leaves the first
+    // fold of 160 bars no training data.
     const { panel } = syntheticPanel({ symbols: 20, bars: 160, leaks: { plant: true, features: NEUTRAL_LEAKS.slice(0, 1) } });
     const fs = features(panel, { include: ["mom_120", "ret_1", "alpha_a"] });
-    const r = await detectRound({ panel, features: fs, target: buildTarget("fwd_ret_1"), leakage: leakageConfig(), seed: 1 });
+    const r = await detectRound({ panel, features: fs, target: buildTarget("fwd_ret_1"), leakage: leakageConfig({ include_feature_lookback_in_purge: true }), seed: 1 });
     expect(r.model).toBeNull();
     expect(r.model_skipped).toMatch(/fold 0 has 0 training/);
     expect(r.model_checks).toEqual([]);

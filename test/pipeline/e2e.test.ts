@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { json, runDir } from "./run-folder.js";
 import type { SelectionFile, StatusFile, TargetConfidence, TargetRankingsFile, TrainingFile } from "../../src/pipeline/artifacts.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-e2e-"));
@@ -20,16 +21,6 @@ const EXPERIMENT = "test/fixtures/experiments/e2e.yaml";
 const LEAKS = ["leak_fwd_copy", "leak_future_close", "leak_centered_ma", "leak_fwd_sign"];
 const data = join(tmp, "market");
 let dir = "";
-
-function runDir(out: string): string {
-  const dirs = readdirSync(out).filter((f) => !f.startsWith("registry.sqlite"));
-  expect(dirs).toHaveLength(1);
-  return join(out, dirs[0]);
-}
-
-function json<T>(path: string): T {
-  return JSON.parse(readFileSync(path, "utf8")) as T;
-}
 
 beforeAll(async () => {
   const gen = await main(["data", "synth", data, "--seed", "7", "--symbols", "30", "--bars", "1500", "--plant-signals", "--plant-leaks"], captureIo());

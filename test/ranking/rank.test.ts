@@ -63,6 +63,8 @@ function score(target: string, families: FamilySpec[], o: { metric?: "ic" | "auc
     rows: 1000,
     timestamps: 250,
     folds: 4,
+    foldsRequested: 4,
+    foldsAdapted: null,
     blocks: 6,
     families: families.map((f) => family(f, noSkill)),
     agreement: o.agreement ?? 0.5,

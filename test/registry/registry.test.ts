@@ -46,11 +46,37 @@ describe("openRegistry", () => {
     db.close();
   });
 
+  it("brings a version 1 registry forward keeping its rows, and then accepts no_result runs", () => {
+    const path = join(runsDir, REGISTRY_FILE);
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0].sql);
+    old.pragma("user_version = 1");
+    const row = (id: string, status: string) =>
+      old.prepare(
+        `INSERT INTO runs VALUES (?, ?, 'n', NULL, '/x', ?, NULL, '2026-11-28T10:00:00.000Z', NULL, NULL, 'h', NULL, 1, NULL, NULL, '0.1.0', 'v20', '[]', '/', 0, 0, '[]', 's', 's', 'now')`,
+      ).run(id, id, status);
+    row("a", "succeeded");
+    old.prepare("INSERT INTO targets VALUES ('a', 'fwd_ret_5', 0)").run();
+    expect(() => row("b", "no_result")).toThrow(/CHECK constraint/);
+    old.close();
+    openRegistry(runsDir).close();
+    const db = new Database(path);
+    db.pragma("foreign_keys = ON");
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare("SELECT id, status FROM runs").all()).toEqual([{ id: "a", status: "succeeded" }]);
+    // The rows that refer to a run survived the rebuild and still cascade with it.
+    expect(db.prepare("SELECT target FROM targets WHERE run_id = 'a'").all()).toEqual([{ target: "fwd_ret_5" }]);
+    db.prepare("UPDATE runs SET status = 'no_result' WHERE id = 'a'").run();
+    db.prepare("DELETE FROM runs WHERE id = 'a'").run();
+    expect((db.prepare("SELECT count(*) AS n FROM targets").get() as { n: number }).n).toBe(0);
+    db.close();
+  });
+
   it("refuses a registry written by a newer FoxML, saying what to do", () => {
     const db = new Database(join(runsDir, REGISTRY_FILE));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => openRegistry(runsDir)).toThrow(/schema version 2, newer than this FoxML understands/);
+    expect(() => openRegistry(runsDir)).toThrow(new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this FoxML understands`));
     try {
       openRegistry(runsDir);
     } catch (e) {

@@ -6,7 +6,7 @@ import { captureIo } from "../../src/cli/io.js";
 import { createRun, openRun, type CreateRunOptions } from "../../src/runs/run.js";
 import { ManifestSchema } from "../../src/runs/manifest.js";
 import { hashJson } from "../../src/util/hash.js";
-import { FoxmlError, InputError } from "../../src/util/errors.js";
+import { FoxmlError, InputError, NoResultError } from "../../src/util/errors.js";
 import { fakeClock, listFiles, readJson, readJsonl, tempDir } from "./helpers.js";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
@@ -182,6 +182,17 @@ describe("run.execute and finish", () => {
     expect(s.errors).toEqual([{ type: "InputError", message: "data.csv: column close missing", hint: "add a close column" }]);
     expect(readJsonl(join(run.dir, "logs.jsonl")).at(-1)).toMatchObject({ level: "error", msg: "run failed" });
     expect(run.isFinished).toBe(true);
+  });
+
+  it("finishes no_result (not succeeded) when nothing usable came out, with the message and hint, and re-throws", async () => {
+    const run = createRun(options());
+    const empty = new NoResultError("every ranking job failed", "use a shorter horizon");
+    await expect(run.execute(() => Promise.reject(empty))).rejects.toBe(empty);
+    expect(empty.exitCode).toBe(1);
+    const s = readJson(join(run.dir, "summary.json"));
+    expect(s.status).toBe("no_result");
+    expect(s.errors).toEqual([{ type: "NoResultError", message: "every ranking job failed", hint: "use a shorter horizon" }]);
+    expect(readJsonl(join(run.dir, "logs.jsonl")).at(-1)).toMatchObject({ level: "error", msg: "run ended without a result", status: "no_result" });
   });
 });
 

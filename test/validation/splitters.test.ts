@@ -20,16 +20,17 @@ import {
   type Fold,
   type PurgeSettings,
 } from "../../src/validation/splitters/index.js";
+import { leakageSchema } from "../../src/config/schema/leakage.js";
 
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const P = (horizon: number, extra: Partial<PurgeSettings> = {}): PurgeSettings => ({ horizon, bufferBars: 0, embargoBars: 0, ...extra });
 
 describe("purge zone", () => {
-  it("removes label-window overlap before, label overlap + embargo + lookback after", () => {
+  it("removes label-window overlap before, label overlap + embargo after (+ the lookback only when asked)", () => {
     expect(purgedRange(10, 14, P(1))).toEqual([10, 14]); // 1-bar labels never overlap neighbours
     expect(purgedRange(10, 14, P(3))).toEqual([8, 16]);
     expect(purgedRange(10, 14, P(3, { bufferBars: 1, embargoBars: 2 }))).toEqual([7, 19]);
-    // lookback L: features at t read t-L..t; must not read test label bars up to b + h
+    // the conservative option, lookback L: features at t read t-L..t; must not read test label bars up to b + h
     expect(purgedRange(10, 14, P(3, { featureLookback: 5 }))).toEqual([8, 22]);
     expect(purgedRange(10, 14, P(3, { featureLookback: 0 }))).toEqual([8, 17]);
   });
@@ -42,10 +43,24 @@ describe("purge zone", () => {
     expect(() => purgeSettings({ horizon: 2, embargo_bars: -1 })).toThrow(/embargo_bars/);
   });
 
-  it("takes a target's label window (execution lag + horizon) as the purge horizon", () => {
-    const leakage = { purge_buffer_bars: 5, embargo_bars: 5, include_feature_lookback_in_purge: true };
-    expect(purgeForTarget({ window: 7 }, leakage, 20)).toEqual({ horizon: 7, bufferBars: 5, embargoBars: 5, featureLookback: 20 });
-    expect(purgeForTarget({ window: 7 }, { ...leakage, include_feature_lookback_in_purge: false }, 20).featureLookback).toBeUndefined();
+  it("takes a target's label window (execution lag + horizon) as the purge horizon, and the lookback only when asked", () => {
+    const leakage = { purge_buffer_bars: 5, embargo_bars: 5, include_feature_lookback_in_purge: false };
+    expect(purgeForTarget({ window: 7 }, leakage, 20)).toEqual({ horizon: 7, bufferBars: 5, embargoBars: 5 });
+    expect(purgeForTarget({ window: 7 }, { ...leakage, include_feature_lookback_in_purge: true }, 20)).toEqual({ horizon: 7, bufferBars: 5, embargoBars: 5, featureLookback: 20 });
+  });
+
+  it("is off for the lookback in the default configuration: the purge is label window + buffer + embargo", () => {
+    const leakage = leakageSchema.parse({});
+    expect(leakage.include_feature_lookback_in_purge).toBe(false);
+    // The panel: 98 timestamps, 5-bar target, 90-bar feature. With the lookback every fold
+    // starved; without it the 5 folds keep most of the history.
+    const plan = splitTimes(DEFAULT_SPLITTER, 98, purgeForTarget({ window: 5 }, leakage, 90));
+    expect(plan.folds.length).toBe(5);
+    expect(plan.adapted).toBeNull();
+    for (const f of plan.folds) expect(f.trainTimes.length).toBeGreaterThanOrEqual(98 - 20 - 2 * 4 - 2 * 5 - 5);
+    expect(() => splitTimes(DEFAULT_SPLITTER, 98, purgeForTarget({ window: 5 }, { ...leakage, include_feature_lookback_in_purge: true }, 90))).toThrow(
+      /fold 0 has 0 training .*feature lookback 90/,
+    );
   });
 
   it("finds contiguous blocks", () => {
@@ -168,6 +183,56 @@ describe("splitter configuration", () => {
   });
 });
 
+describe("fold counts adapted to a short history", () => {
+  it("purged k-fold: fewer folds when there are fewer timestamps than folds, and says so", () => {
+    const plan = splitTimes({ kind: "purged_kfold", n_splits: 5 }, 4, P(1));
+    expect(plan.folds.length).toBe(4);
+    expect(plan.requestedFolds).toBe(5);
+    expect(plan.adapted).toBe("purged k-fold: 5 folds asked, 4 fit in 4 timestamps with horizon 1 bars");
+    const asked = splitTimes({ kind: "purged_kfold", n_splits: 5 }, 100, P(5, { bufferBars: 5, embargoBars: 5 }));
+    expect(asked.folds.length).toBe(5);
+    expect(asked.adapted).toBeNull();
+  });
+
+  it("purged k-fold: a purge that starves every fold count is an error naming what to change", () => {
+    // Fewer folds make larger test groups and so less training: nothing smaller can rescue this.
+    expect(() => splitTimes({ kind: "purged_kfold", n_splits: 5 }, 30, P(10, { bufferBars: 5, embargoBars: 5 }))).toThrow(
+      /fold \d+ has 0 training .*horizon 10 \+ buffer 5 \+ embargo 5 bars/,
+    );
+    try {
+      splitTimes({ kind: "purged_kfold", n_splits: 5 }, 30, P(10, { bufferBars: 5, embargoBars: 5 }));
+    } catch (e) {
+      expect((e as InputError).hint).toMatch(/shorter horizon, smaller pipeline.leakage.purge_buffer_bars or embargo_bars/);
+    }
+  });
+
+  it("walk-forward: keeps the most recent windows that have training data before them", () => {
+    // 98 timestamps, 5 windows of 16 asked; a 20-bar label + buffer 5 purges 24 times before each.
+    const cfg = splitterSchema.parse({ kind: "walk_forward", n_splits: 5 });
+    const plan = splitTimes(cfg, 98, P(20, { bufferBars: 5, embargoBars: 5 }));
+    expect(plan.requestedFolds).toBe(5);
+    expect(plan.folds.length).toBe(4);
+    expect(plan.adapted).toBe("walk-forward: 5 windows asked, 4 fit in 98 timestamps with horizon 20 + buffer 5 + embargo 5 bars (test windows of 16)");
+    // the same windows as asked, the earliest one (which would start at 18) dropped
+    expect(plan.folds.map((f) => f.testTimes[0])).toEqual([34, 50, 66, 82]);
+    for (const f of plan.folds) expect(f.trainTimes[f.trainTimes.length - 1]).toBeLessThan(f.testTimes[0] - 24);
+    expect(splitTimes(cfg, 98, P(1)).adapted).toBeNull();
+    // no window at all still fails
+    expect(() => splitTimes(cfg, 12, P(20))).toThrow(InputError);
+  });
+
+  it("CPCV: fewer test groups per split when the purge around two test blocks leaves no training", () => {
+    const cfg = splitterSchema.parse({ kind: "cpcv", n_groups: 4, n_test_groups: 2 });
+    // 40 timestamps in 4 groups of 10; horizon 8 + embargo 8 purges 7 before and 15 after each block
+    const plan = splitTimes(cfg, 40, P(8, { embargoBars: 8 }));
+    expect(plan.requestedFolds).toBe(6);
+    expect(plan.folds.length).toBe(4);
+    expect(plan.paths!.length).toBe(1);
+    expect(plan.adapted).toMatch(/^CPCV: 2 of 4 groups per test set asked \(6 splits\), 1 fit \(4 splits\) in 40 timestamps/);
+    for (const f of plan.folds) expect(f.trainTimes.length).toBeGreaterThan(0);
+  });
+});
+
 describe("rows from folds", () => {
   it("maps rows of a time-major mask to train and test by their time", () => {
     // T = 6, S = 2; symbol 1 starts at t = 3
@@ -204,6 +269,8 @@ describe("no leakage across folds (property)", () => {
     splitter: fc.oneof(
       fc.record({ kind: fc.constant("purged_kfold" as const), n_splits: fc.integer({ min: 2, max: 6 }) }),
       fc.record({ kind: fc.constant("cpcv" as const), n_groups: fc.integer({ min: 3, max: 6 }), n_test_groups: fc.integer({ min: 1, max: 2 }) }),
+      // n_splits without test_size: windows the history cannot hold are dropped (adapted)
+      fc.record({ kind: fc.constant("walk_forward" as const), n_splits: fc.integer({ min: 2, max: 6 }), gap: fc.integer({ min: 0, max: 3 }) }),
       fc.record({
         kind: fc.constant("walk_forward" as const),
         mode: fc.constantFrom("expanding" as const, "rolling" as const),
@@ -264,6 +331,9 @@ describe("no leakage across folds (property)", () => {
           const all = plan.folds.flatMap((f) => Array.from(f.testTimes)).sort((a, b) => a - b);
           expect(all).toEqual(Array.from(eligible));
         }
+        // an adapted plan is smaller than asked and says so; a plan as asked says nothing
+        expect(plan.folds.length).toBeLessThanOrEqual(plan.requestedFolds);
+        expect(plan.adapted === null).toBe(plan.folds.length === plan.requestedFolds);
       }),
       { numRuns: 300, seed: 20240611 },
     );

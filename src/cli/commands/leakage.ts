@@ -67,7 +67,7 @@ export function registerLeakageCommand(program: Command, ctx: CommandContext): v
       const horizon = flags.horizon === undefined ? undefined : wholeNumber("--horizon", flags.horizon, 1);
       const inspection = requirePanel(await inspectData(dataOptionsSchema.parse({ ...cfg.pipeline.data, path: flags.data })));
       const target = resolveTarget(flags.target, inspection, cfg, horizon);
-      const features = candidates(candidateFeatures(inspection, { without: [target.name] }), flags.features);
+      const features = candidates(candidateFeatures(inspection, cfg.pipeline.features, { without: [target.name] }), flags.features);
       const log: LeakageLogger | undefined = flags.verbose ? verboseLog(ctx) : undefined;
       const { scan } = await scanTarget({ panel: inspection.panel, features, target, leakage: cfg.pipeline.leakage, seed: cfg.pipeline.determinism.seed, log });
       if (flags.json) {

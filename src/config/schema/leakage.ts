@@ -113,7 +113,12 @@ export const leakageSchema = z.strictObject({
     .prefault({}),
   purge_buffer_bars: bars(5).describe("bars purged from training around each test window, on top of the label horizon"),
   embargo_bars: bars(5).describe("bars after each test window excluded from training"),
-  include_feature_lookback_in_purge: z.boolean().default(true).describe("also purge the longest feature lookback, so no training feature window overlaps the test labels"),
+  include_feature_lookback_in_purge: z
+    .boolean()
+    .default(false)
+    .describe(
+      "also purge the longest feature lookback after each test window, so no training feature window overlaps the test labels. Not needed against leakage (features read only the past; the purge keeps labels apart and the embargo covers serial correlation), and on short histories it can leave nothing to train on",
+    ),
   exclusions: z
     .strictObject({
       patterns: z

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { featuresOptionsSchema } from "../../features/schema.js";
 import { dataOptionsSchema } from "../../data/options.js";
 import { LOG_LEVELS } from "../../log/levels.js";
 import { leakageSchema } from "./leakage.js";
@@ -49,6 +50,7 @@ export const reportSchema = z.strictObject({
 /** The `pipeline` block: engine settings shared by every experiment. */
 export const pipelineSchema = z.strictObject({
   data: dataOptionsSchema.prefault({}),
+  features: featuresOptionsSchema.prefault({}),
   leakage: leakageSchema.prefault({}),
   ranking: rankingSchema.prefault({}),
   selection: selectionSchema.prefault({}),

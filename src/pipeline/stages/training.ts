@@ -61,7 +61,8 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
     if (families.length === 0 && strategy.kind === "single") {
       run.summary.warn(TRAINING_STAGE, "no model families configured: nothing to train (list families in the experiment, e.g. lightgbm and ridge)");
     }
-    // Sequence families read windows of past bars: the purge must cover the longest window too.
+    // Sequence families read windows of past bars. Like a feature's lookback that is the past only
+    // and is purged only with pipeline.leakage.include_feature_lookback_in_purge (see purgeFor).
     const windowBars = Math.max(1, ...families.filter((f) => getFamily(f.name).kind === "sequence").map((f) => Number(f.hyperparameters.lookback ?? 1)));
     const out: TrainedTarget[] = [];
     for (const g of gated) {
@@ -209,7 +210,8 @@ async function multiTask(
     return undefined;
   }
   // One network reads one feature set: the union of the targets' selected features, in a fixed
-  // order; every target's folds are purged for that union (its longest lookback), not its own set.
+  // order; every target's folds are cut for that union (which matters for the purge only when the
+  // feature lookback is purged), not its own set.
   const features = [...new Set(chosen.flatMap((t) => t.gated.features))].sort();
   const tc = ctx.cfg.pipeline.training;
   const t0 = performance.now();

@@ -74,15 +74,24 @@ export function complement(eligible: Int32Array, exclude: Int32Array): Int32Arra
   return out.slice(0, n);
 }
 
+/** The purge in words: "horizon 5 + buffer 5 + embargo 5 bars" (and the lookback when it is purged). */
+export function purgeText(purge: PurgeSettings): string {
+  const parts = [`horizon ${purge.horizon}`];
+  if (purge.bufferBars > 0) parts.push(`buffer ${purge.bufferBars}`);
+  if (purge.embargoBars > 0) parts.push(`embargo ${purge.embargoBars}`);
+  if (purge.featureLookback !== undefined) parts.push(`feature lookback ${purge.featureLookback}`);
+  return `${parts.join(" + ")} bars`;
+}
+
 /** Fails with a message that says which setting to change when a fold has nothing to train or test on. */
 export function assertUsable(folds: Fold[], what: string, purge: PurgeSettings, nEligible: number): void {
   for (const f of folds) {
     if (f.testTimes.length === 0 || f.trainTimes.length === 0) {
+      const lookback = purge.featureLookback === undefined ? "" : ", turn off pipeline.leakage.include_feature_lookback_in_purge";
       throw new InputError(
         `${what}: fold ${f.index} has ${f.trainTimes.length} training and ${f.testTimes.length} test times after purging ` +
-          `(${nEligible} eligible times, horizon ${purge.horizon}, buffer ${purge.bufferBars}, embargo ${purge.embargoBars}` +
-          `${purge.featureLookback === undefined ? "" : `, feature lookback ${purge.featureLookback}`} bars)`,
-        "use fewer splits, a shorter horizon or smaller purge/embargo settings, or more data",
+          `(${nEligible} eligible times, ${purgeText(purge)})`,
+        `use a shorter horizon, smaller pipeline.leakage.purge_buffer_bars or embargo_bars${lookback}, or more history`,
       );
     }
   }

@@ -5,18 +5,22 @@ import { InputError } from "../../util/errors.js";
  * decision-time convention, its features read bars <= t and its label reads bars t+1..t+h.
  * A test block [a, b] (inclusive time indices) therefore has its labels in bars a+1..b+h.
  *
- * A training time t is removed when it could carry information about a test label:
- *  - before the block, its label window [t+1, t+h] overlaps the test label span:
- *      t >= a - h + 1                                (h - 1 times before a)
- *  - after the block, its label window overlaps the test label span:
- *      t <= b + h - 1
- *  - with the feature lookback L included, its features (bars t-L..t) overlap the test label span:
- *      t <= b + h + L
- *    Before the block this term does not apply: a test feature that reads a training label's bars
- *    reveals nothing about the test label. In walk-forward, where training never follows the test,
- *    including the lookback therefore changes nothing.
- *  - the purge buffer widens both sides by `bufferBars`; the embargo (Lopez de Prado) removes a
- *    further `embargoBars` after the block, against serial correlation the purge does not see.
+ * Purging keeps overlapping LABELS apart (Lopez de Prado, AFML ch. 7). A training time t is removed
+ * when its label window [t+1, t+h] overlaps the test label span [a+1, b+h]:
+ *  - before the block: t >= a - h + 1                (h - 1 times before a)
+ *  - after the block:  t <= b + h - 1
+ *  - the purge buffer widens both sides by `bufferBars`; the embargo removes a further
+ *    `embargoBars` after the block, against the serial correlation the purge does not see.
+ *
+ * A feature's lookback is NOT purged by default. A feature at t reads bars t-L..t, the past only:
+ * a training row after the block whose features read test-period bars learns nothing about the
+ * test labels a model could use (its own label is later still), and what serial correlation links
+ * them is the embargo's job. Purging the lookback as well costs L training times after every test
+ * block, which on a short history (100 days, a 90-bar feature) leaves nothing to train on.
+ * `pipeline.leakage.include_feature_lookback_in_purge` turns that conservative extra on:
+ *  - with the feature lookback L, training times whose features (bars t-L..t) overlap the test
+ *    label span go too: t <= b + h + L. Before the block this term does not apply, and in
+ *    walk-forward, where training never follows the test, it changes nothing.
  *
  * All of this is by time index on the common axis, so it covers every symbol at once, whatever
  * its history: a symbol that starts late or has gaps is purged on the same times as the others.
@@ -29,9 +33,10 @@ export interface PurgeSettings {
   /** Bars removed after the purge zone that follows each test block (pipeline.leakage.embargo_bars). */
   embargoBars: number;
   /**
-   * Longest feature lookback L in bars (a feature at t reads bars t-L..t), when
-   * pipeline.leakage.include_feature_lookback_in_purge is on; undefined when it is off. In the
-   * feature registry's terms this is the maximum of historyRows(spec) = lookback + lag - 1.
+   * Longest feature lookback L in bars (a feature at t reads bars t-L..t), only when the
+   * conservative pipeline.leakage.include_feature_lookback_in_purge is on (off by default);
+   * undefined otherwise. In the feature registry's terms this is the maximum of
+   * historyRows(spec) = lookback + lag - 1.
    */
   featureLookback?: number;
 }

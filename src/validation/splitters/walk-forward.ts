@@ -27,7 +27,20 @@ function positiveInt(v: number | undefined, key: string): void {
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new InputError(`walk-forward ${key} must be a whole number >= 1, got ${v}`);
 }
 
-export function walkForwardSplits(times: ArrayLike<number> | number, opts: WalkForwardOptions, purge: PurgeSettings): Fold[] {
+/** The windows that fit, chronological, and the sizes they were laid out with (no count check). */
+export interface WalkForwardLayout {
+  folds: Fold[];
+  testSize: number;
+  step: number;
+  minTrain: number;
+}
+
+/**
+ * Lays the test windows out backwards from the last eligible time and keeps every window, up to
+ * nSplits, whose training set reaches the minimum; stops at the first that does not. Throws only
+ * for settings that are wrong whatever the data.
+ */
+export function walkForwardLayout(times: ArrayLike<number> | number, opts: WalkForwardOptions, purge: PurgeSettings): WalkForwardLayout {
   checkPurgeSettings(purge);
   const eligible = normalizeTimes(times);
   const n = eligible.length;
@@ -64,6 +77,15 @@ export function walkForwardSplits(times: ArrayLike<number> | number, opts: WalkF
     if (fold.trainTimes.length < minTrain) break;
     folds.push(fold);
   }
+  folds.reverse();
+  folds.forEach((f, i) => (f.index = i));
+  return { folds, testSize, step, minTrain };
+}
+
+export function walkForwardSplits(times: ArrayLike<number> | number, opts: WalkForwardOptions, purge: PurgeSettings): Fold[] {
+  const eligible = normalizeTimes(times);
+  const n = eligible.length;
+  const { folds, testSize, step, minTrain } = walkForwardLayout(eligible, opts, purge);
   if (opts.nSplits !== undefined && folds.length < opts.nSplits) {
     throw new InputError(
       `walk-forward: only ${folds.length} of n_splits = ${opts.nSplits} windows fit in ${n} eligible times ` +
@@ -77,8 +99,6 @@ export function walkForwardSplits(times: ArrayLike<number> | number, opts: WalkF
       "use smaller windows or more data",
     );
   }
-  folds.reverse();
-  folds.forEach((f, i) => (f.index = i));
   assertUsable(folds, "walk-forward", purge, n);
   return folds;
 }
