@@ -40,6 +40,15 @@ export function rankingOutcome(file: TargetRankingsFile, records: readonly Statu
 /** After the leakage gate: nothing trains when every kept target fell at the gate. */
 export function gateOutcome(kept: number, gated: number, records: readonly StatusRecord[], runDir: string): NoResultError | null {
   if (kept === 0 || gated > 0) return null;
+  // Selection finding nothing that beats noise is an answer about the data, not a leak: say that.
+  const noFeatures = records.filter((x) => x.stage === "selection" && x.error?.type === "NoUsableFeatures" && x.target !== null).map((x) => x.target);
+  if (noFeatures.length >= kept) {
+    return new NoResultError(
+      `no target has usable features: no candidate feature beat noise at selection's significance gate for ${noFeatures.join(", ")}, so nothing was trained; ` +
+        `see ${runDir}/selection/<target>/selection.json (each feature's gate figures)`,
+      "on this data the features show no signal for these targets; try other targets or features, more data, or (to explore anyway) a looser pipeline.selection.significance (alpha, correction) or enabled: false",
+    );
+  }
   const first = firstFailure(records, "leakage") ?? "every selected feature was excluded as leaking";
   return new NoResultError(
     `no target passed the leakage gate on its selected features, so nothing was trained (${kept} target(s); first: ${first}); see ${runDir}/leakage_report.json`,

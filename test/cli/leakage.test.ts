@@ -91,8 +91,8 @@ describe("foxml leakage on planted leaks", () => {
     for (const f of others) expect(f.verdict, f.name).not.toBe("LEAK");
     // LEAK first: the table and the JSON share the severity order.
     expect(s.features.slice(0, 4).map((f) => f.name).sort()).toEqual(LEAKS.map((l) => l.name));
-    // 420 bars cannot hold purged folds behind the library's year-long lookbacks: said on stderr.
-    expect(lastStderr).toMatch(/^warning: the quick model was not run: .*feature lookback/);
+    // Purging by the label window alone leaves 420 bars room for the quick model's folds.
+    expect(lastStderr).not.toMatch(/the quick model was not run/);
   }, 120_000);
 
   it("--json prints exactly one object of the promised shape", async () => {

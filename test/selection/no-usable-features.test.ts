@@ -40,8 +40,10 @@ describe("a target with no usable features", () => {
     const out = join(tmp, "out");
     const io = captureIo();
     const code = await main(["run", "--data", data, "--experiment", experiment, "--out", out, "--log-level", "silent"], io);
-    expect(io.stderr, io.stderr).toBe("");
-    expect(code).toBe(0);
+    // Nothing usable is an honest answer, but not a result: the run ends no_result (exit 1) and says why.
+    expect(io.stderr).toMatch(/^error: no target has usable features: no candidate feature beat noise at selection's significance gate for fwd_ret_5/);
+    expect(io.stderr).toMatch(/\nhint: .*pipeline\.selection\.significance/);
+    expect(code).toBe(1);
     const dir = join(out, readdirSync(out).filter((f) => !f.startsWith("registry.sqlite"))[0]);
     const sel = JSON.parse(readFileSync(join(dir, "selection", "fwd_ret_5", "selection.json"), "utf8")) as SelectionFile;
     expect(sel.selected).toEqual([]);
@@ -56,5 +58,6 @@ describe("a target with no usable features", () => {
     const warning = summary.stages.selection.warnings.find((w) => /no usable features/.test(w.message));
     expect(warning?.examples?.[0]).toMatch(/fwd_ret_5/);
     expect(summary.stages.gate.warnings.some((w) => /no usable features/.test(w.message))).toBe(true);
+    expect((summary as unknown as { status: string }).status).toBe("no_result");
   }, 600_000);
 });

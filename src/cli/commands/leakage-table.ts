@@ -69,7 +69,7 @@ function modelLines(scan: TargetScan, quickModel: boolean): string[] {
   const flagged = [...scan.model_checks, ...scan.sentinels].filter((c) => !c.passed);
   const ok = [...scan.model_checks, ...scan.sentinels].filter((c) => c.passed).map((c) => c.name);
   for (const c of flagged) {
-    lines.push(`  ${c.verdict.padEnd(VERDICT_W)} ${checkText(c)}`);
+    lines.push(...wrap(`  ${c.verdict.padEnd(VERDICT_W)} ${checkText(c)}`, WIDTH, "", "             "));
     lines.push(...wrap(c.explanation, WIDTH, "             "));
   }
   if (ok.length > 0) lines.push(...wrap(`passed: ${ok.join(", ")}`, WIDTH, "  ", "    "));
