@@ -127,7 +127,7 @@ const STATUS_VALUES = ["succeeded", "failed", "no_signal", "skipped"] as const;
 export const StatusSchema: z.ZodType<StatusFile> = z.looseObject({
   records: z.array(
     z.looseObject({
-      stage: z.enum(["ranking", "selection", "leakage", "training", "ensembling", "evaluation", "report"]),
+      stage: z.enum(["ranking", "selection", "leakage", "training", "ensembling", "evaluation", "nested", "report"]),
       target: z.string().nullable(),
       family: z.string().nullable(),
       symbol: z.string().nullable(),
