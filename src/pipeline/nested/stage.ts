@@ -60,11 +60,19 @@ export async function nestedStage(ctx: PipelineContext, input: NestedInput): Pro
     return undefined;
   }
   const mode = nc.mode;
+  const { T, S } = panel;
+  let blocks: Block[];
+  try {
+    blocks = outerTestBlocks(T, nc);
+  } catch (e) {
+    // Too short a history to nest: the run goes on with the stages' (optimistic) figures, said so.
+    run.summary.warn(NESTED_STAGE, `nested validation skipped: ${errorInfo(e).message}; the out-of-sample figures are the stages' own (optimistic)`);
+    run.summary.stageSkipped(NESTED_STAGE, errorInfo(e).message);
+    return undefined;
+  }
   return run.summary.runStage(NESTED_STAGE, async (stage) => {
     const t0 = performance.now();
-    const { T, S } = panel;
     const iso = (t: number) => new Date(panel.times[Math.min(T - 1, t)]).toISOString();
-    const blocks = outerTestBlocks(T, nc);
     const families = cfg.families;
     const names = memberNames(families);
     const windowBars = Math.max(1, ...families.filter((f) => getFamily(f.name).kind === "sequence").map((f) => Number(f.hyperparameters.lookback ?? 1)));
