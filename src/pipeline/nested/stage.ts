@@ -225,12 +225,14 @@ function evaluateNested(ctx: PipelineContext, s: TargetState, candidates: number
     ...ens.map((e) => ({ name: e.name, kind: "ensemble" as const, oof: e.oof, forecast: e.forecast, folds: e.folds })),
   ];
   // Every configuration the procedure tried for the target: each candidate target times each
-  // family's configurations, plus the ensembles.
+  // family's configurations, plus the ensembles, each traded with every configured strategy (a
+  // reader picks among the strategies as among the models).
   const configs = [...s.trials.values()].reduce((a, b) => a + b, 0);
-  const trials = candidates * configs + ens.length;
+  const strategies = Math.max(1, cfg.pipeline.evaluation.strategies.length);
+  const trials = (candidates * configs + ens.length) * strategies;
   const file = evaluateTarget({ data: s.data, panel, models, trials, config: cfg.pipeline.evaluation });
   file.notes.push(
-    `nested (${cfg.pipeline.nesting.mode}): target ranking, feature selection${cfg.pipeline.training.hpo.enabled ? " and the hyperparameter search" : ""} ran inside each outer fold on its training part only; the target was kept in ${s.file.folds.filter((f) => f.kept).length} of ${s.data.folds.length} outer fold(s) and has predictions only there; the deflated Sharpe counts ${candidates} candidate target(s) x ${configs} family configuration(s) + ${ens.length} ensemble(s)`,
+    `nested (${cfg.pipeline.nesting.mode}): target ranking, feature selection${cfg.pipeline.training.hpo.enabled ? " and the hyperparameter search" : ""} ran inside each outer fold on its training part only; the target was kept in ${s.file.folds.filter((f) => f.kept).length} of ${s.data.folds.length} outer fold(s) and has predictions only there; the deflated Sharpe counts (${candidates} candidate target(s) x ${configs} family configuration(s) + ${ens.length} ensemble(s)) x ${strategies} strateg${strategies === 1 ? "y" : "ies"}`,
   );
   const notNested = notNestedEvaluation(ctx, s, input, trials);
   const figures: NestedModelFigures[] = file.models.map((m) => {
