@@ -166,7 +166,6 @@ async function outerFoldForTarget(
   const fold = s.data.folds[k];
   const row = ranking.targets.find((r) => r.target === name);
   const kept = ranking.kept.includes(name);
-  const unscored = (ranking as { unscored?: Array<{ target: string; reason: string }> }).unscored?.find((u) => u.target === name);
   const record: NestedTargetFile["folds"][number] = {
     fold: k,
     test_start: o.iso(block[0]),
@@ -176,7 +175,7 @@ async function outerFoldForTarget(
     kept,
     rank: row?.rank ?? null,
     composite: row?.composite ?? null,
-    reason: row?.reason ?? unscored?.reason ?? (ctx.cfg.pipeline.ranking.enabled ? "not ranked" : "ranking off: every target continues"),
+    reason: row?.reason ?? (ctx.cfg.pipeline.ranking.enabled ? "not ranked" : "ranking off: every target continues"),
     features: [],
     selection_error: null,
     members: [],
