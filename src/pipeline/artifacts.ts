@@ -144,7 +144,7 @@ export interface EvaluatedModel {
 
 /** One row of `model_family_status.json`. */
 export interface StatusRecord {
-  stage: "ranking" | "selection" | "leakage" | "training" | "ensembling" | "evaluation" | "report";
+  stage: "ranking" | "selection" | "leakage" | "training" | "ensembling" | "evaluation" | "nested" | "report";
   target: string | null;
   family: string | null;
   symbol: string | null;
@@ -184,4 +184,74 @@ export interface LeakageSummaryFile {
     gate?: { status: string; verdict: string; excluded: Array<{ feature: string; round: number; reason: string }>; suspicious: string[]; report_path: string };
   }>;
   excluded: string[];
+}
+
+/** `nested/<target>.json`: what nested validation chose and predicted for a target, outer fold by outer fold. */
+export interface NestedTargetFile {
+  target: string;
+  mode: "walk_forward" | "holdout";
+  /** Outer folds whose inner ranking kept the target (the only folds it has predictions in). */
+  kept_folds: number;
+  folds: Array<{
+    fold: number;
+    /** First and last bar of the outer test block (ISO times). */
+    test_start: string;
+    test_end: string;
+    /** Training times before the block after the purge (label window + buffer), and how many the purge removed. */
+    train_times: number;
+    purged: number;
+    kept: boolean;
+    /** The target's place in the fold's inner ranking (null when ranking is off or it could not be scored). */
+    rank: number | null;
+    composite: number | null;
+    reason: string;
+    /** Features the fold's inner selection chose (minus those the leakage gate excluded). */
+    features: string[];
+    selection_error: string | null;
+    members: Array<{
+      name: string;
+      /** Hyperparameters chosen on the fold's training part (the configured ones without a search). */
+      hyperparameters: unknown;
+      trials: number;
+      inner_score: number | null;
+      /** The target's metric on the outer test block. */
+      score: number | null;
+      train_rows: number;
+      error: string | null;
+    }>;
+  }>;
+  /** The nested evaluation file (an EvaluationFile over the outer folds), null when nothing was predicted. */
+  evaluation_path: string | null;
+}
+
+/** One model's nested figure beside the figure of the stages' own (non-nested) predictions on the same outer test cells. */
+export interface NestedModelFigures {
+  name: string;
+  kind: "family" | "ensemble";
+  score: number | null;
+  score_t: number | null;
+  deflated_sharpe: number | null;
+  sharpe: number | null;
+  /** The non-nested out-of-fold predictions of the same member, scored on the same outer test cells (null when the member was not trained by the stages). */
+  not_nested_score: number | null;
+  not_nested_score_t: number | null;
+  not_nested_deflated_sharpe: number | null;
+}
+
+/** `nested/nested.json`: the outer folds and every target's nested figures (the honest ones). */
+export interface NestedSummaryFile {
+  mode: "walk_forward" | "holdout";
+  outer_folds: Array<{ fold: number; test_start: string; test_end: string; bars: number }>;
+  targets: Array<{
+    target: string;
+    metric: string;
+    no_skill: number;
+    kept_folds: number;
+    folds: number;
+    best: string | null;
+    trials: number;
+    models: NestedModelFigures[];
+  }>;
+  seconds: number;
+  notes: string[];
 }

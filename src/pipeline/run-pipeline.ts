@@ -40,6 +40,7 @@ import { trainingStage } from "./stages/training.js";
 import { ensemblingStage } from "./stages/ensembling.js";
 import { evaluationStage } from "./stages/evaluation.js";
 import { reportStage } from "./stages/report.js";
+import { nestedStage, stageTargets } from "./nested/index.js";
 
 /** Where `foxml rank`, `select` and `train` stop; `run` goes to the end (the report). */
 export const STOP_POINTS = ["ranking", "selection", "evaluation", "report"] as const;
@@ -75,7 +76,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
     await run.execute(async () => {
       const inspection = await dataStage(run, cfg.pipeline.data, cwd);
       const features = await featuresStage(run, inspection, cfg.pipeline.features);
-      const targets = await targetsStage(run, inspection.panel, cfg);
+      const built = await targetsStage(run, inspection.panel, cfg);
+      // Holdout nesting: the final period is hidden from every stage until the nested one.
+      const targets = stageTargets(built, inspection.panel.T, inspection.panel.S, cfg);
       if (targets.length === 0) {
         throw new NoResultError("no targets configured: nothing to rank or train", "add targets to the experiment, or enable pipeline.ranking.auto_targets");
       }
@@ -116,6 +119,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
       await endIfEmpty(ctx, "training", opts.until, trainingOutcome(trained.length, members, status.file().records, run.dir, cfg.pipeline.leakage.include_feature_lookback_in_purge));
       const ensembles = await ensemblingStage(ctx, trained);
       await evaluationStage(ctx, trained, ensembles, ranked.file, selected);
+      await nestedStage(ctx, { targets: built, gated, trained, ensembles, selected });
       if (opts.until === "evaluation") return;
       await reportStage(ctx);
       const { reused, computed } = ctx.jobs.counts;

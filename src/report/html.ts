@@ -8,6 +8,7 @@ import type { RunData } from "./read-run.js";
 import { html, trustedHtml, type Html } from "./safe-html.js";
 import { headerSection, inputsSection, leakageOverviewSection, rankingsSection, statusSection, warningsSection } from "./run-sections.js";
 import { targetSection } from "./target-sections.js";
+import { nestedSection } from "./nested-section.js";
 
 /** Builds the whole page for what `readRun` found. */
 export async function renderReportHtml(data: RunData): Promise<string> {
@@ -18,6 +19,7 @@ export async function renderReportHtml(data: RunData): Promise<string> {
   for (let i = 0; i < data.targets.length; i++) targetSections.push(await targetSection(data, data.targets[i], `target-${i + 1}`, charts));
   const nav = html`<nav class="toc"><strong>Contents</strong><ol>
 <li><a href="#overview">Overview</a></li>
+<li><a href="#nested">Honest out-of-sample figures</a></li>
 <li><a href="#rankings">Target ranking</a></li>
 <li><a href="#leakage">Leakage findings</a></li>
 ${data.targets.length > 0 ? html`<li>Targets:<ol>${data.targets.map((t, i) => html`<li><a href="#target-${i + 1}">${t.name}</a></li>`)}</ol></li>` : ""}
@@ -39,6 +41,7 @@ ${data.targets.length > 0 ? html`<li>Targets:<ol>${data.targets.map((t, i) => ht
 ${nav}
 <main>
 ${headerSection(data)}
+${nestedSection(data)}
 ${await rankingsSection(data, charts)}
 ${await leakageOverviewSection(data, charts)}
 ${targetSections}

@@ -12,6 +12,7 @@ import type { z } from "zod";
 import type {
   EvaluationFile,
   LeakageSummaryFile,
+  NestedSummaryFile,
   SelectionFile,
   StatusFile,
   TargetConfidence,
@@ -27,6 +28,7 @@ import {
   EvaluationSchema,
   LeakageReportSchema,
   LeakageSummarySchema,
+  NestedSummarySchema,
   SelectionSchema,
   StatusSchema,
   TargetRankingsSchema,
@@ -42,6 +44,7 @@ export const RUN_FILES = {
   leakage: "leakage_report.json",
   status: "model_family_status.json",
   confidence: "target_confidence.json",
+  nested: "nested/nested.json",
 } as const;
 
 export const selectionPath = (target: string) => `selection/${target}/selection.json`;
@@ -72,6 +75,8 @@ export interface RunData {
   leakage: LeakageSummaryFile | null;
   status: StatusFile | null;
   confidence: TargetConfidence[] | null;
+  /** The nested (honest) out-of-sample figures; null when nesting was off or did not run. */
+  nested: NestedSummaryFile | null;
   /** Ranking order first, then targets known only from other files, by name. */
   targets: TargetData[];
   /** Run-level files (relative paths) that are absent. */
@@ -106,6 +111,8 @@ export function readRun(dir: string): RunData {
   const leakage = runFile(RUN_FILES.leakage, LeakageSummarySchema);
   const status = runFile(RUN_FILES.status, StatusSchema);
   const confidence = runFile(RUN_FILES.confidence, ConfidenceSchema);
+  // Optional by configuration (pipeline.nesting.mode off), so not listed as missing.
+  const nested = readArtifact(dir, RUN_FILES.nested, NestedSummarySchema);
 
   const selections = new Map<string, SelectionFile>();
   for (const t of subfolders(dir, "selection")) {
@@ -159,7 +166,7 @@ export function readRun(dir: string): RunData {
     evaluation: evaluations.get(name) ?? null,
     training: trainings.get(name) ?? [],
   }));
-  return { dir, manifest, summary, rankings, leakage, status, confidence, targets, missing, notes };
+  return { dir, manifest, summary, rankings, leakage, status, confidence, nested, targets, missing, notes };
 }
 
 /**

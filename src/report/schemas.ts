@@ -8,6 +8,7 @@ import { z } from "zod";
 import type {
   EvaluationFile,
   LeakageSummaryFile,
+  NestedSummaryFile,
   SelectionFile,
   StatusFile,
   TargetConfidence,
@@ -127,7 +128,7 @@ const STATUS_VALUES = ["succeeded", "failed", "no_signal", "skipped"] as const;
 export const StatusSchema: z.ZodType<StatusFile> = z.looseObject({
   records: z.array(
     z.looseObject({
-      stage: z.enum(["ranking", "selection", "leakage", "training", "ensembling", "evaluation", "report"]),
+      stage: z.enum(["ranking", "selection", "leakage", "training", "ensembling", "evaluation", "nested", "report"]),
       target: z.string().nullable(),
       family: z.string().nullable(),
       symbol: z.string().nullable(),
@@ -200,3 +201,34 @@ export const LeakageReportSchema = z.looseObject({
 });
 export type LeakageReportView = z.infer<typeof LeakageReportSchema>;
 export type LeakageCheckView = z.infer<typeof Check>;
+
+export const NestedSummarySchema: z.ZodType<NestedSummaryFile> = z.looseObject({
+  mode: z.enum(["walk_forward", "holdout"]),
+  outer_folds: z.array(z.looseObject({ fold: num, test_start: z.string(), test_end: z.string(), bars: num })),
+  targets: z.array(
+    z.looseObject({
+      target: z.string(),
+      metric: z.string(),
+      no_skill: num,
+      kept_folds: num,
+      folds: num,
+      best: z.string().nullable(),
+      trials: num,
+      models: z.array(
+        z.looseObject({
+          name: z.string(),
+          kind: z.enum(["family", "ensemble"]),
+          score: optNum,
+          score_t: optNum,
+          deflated_sharpe: optNum,
+          sharpe: optNum,
+          not_nested_score: optNum,
+          not_nested_score_t: optNum,
+          not_nested_deflated_sharpe: optNum,
+        }),
+      ),
+    }),
+  ),
+  seconds: num,
+  notes: z.array(z.string()),
+});

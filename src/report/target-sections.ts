@@ -34,7 +34,7 @@ ${head}
 <h3>Confidence</h3>${confidence(t, data.confidence !== null, why("evaluation"))}
 <h3>Feature selection</h3>${await selection(t.selection, charts, selectionPath(t.name), why("selection"))}
 <h3>Leakage gate</h3>${leakage(t, stageNote(data, "leakage", t.name))}
-<h3>Models</h3>${models(t.evaluation, t.training, metric, evaluationPath(t.name), trainingDir(t.name), why("evaluation"), why("training"))}
+<h3>Models${data.nested !== null ? html` <span class="note">(not nested: optimistic; the nested figures are under Honest out-of-sample figures)</span>` : ""}</h3>${models(t.evaluation, t.training, metric, evaluationPath(t.name), trainingDir(t.name), why("evaluation"), why("training"))}
 <h3>${metric.toUpperCase()} over time</h3>${await charts.figure(
     t.evaluation ? icSpec(t.evaluation.models, metric) : null,
     `Rolling mean of the cross-sectional ${metric} per timestamp, out of sample; dashed: ensembles.`,

@@ -10,6 +10,7 @@ import { strategySchema } from "../../training/strategies/schema.js";
 import { ensembleSchema } from "../../ensemble/schema.js";
 import { evaluationSchema } from "../../evaluation/schema.js";
 import { tradingSchema } from "../../trading/schema.js";
+import { nestingSchema } from "../../pipeline/nested/schema.js";
 
 export const determinismSchema = z.strictObject({
   seed: z.number().int().min(0).max(4294967295).default(42).describe("seed of every random choice (splits, shuffles, model init); same input + seed => same numbers"),
@@ -57,6 +58,7 @@ export const pipelineSchema = z.strictObject({
   training: trainingSchema.extend({ strategy: strategySchema }).prefault({}),
   ensemble: ensembleSchema.prefault({}),
   evaluation: evaluationSchema.prefault({}),
+  nesting: nestingSchema.prefault({}),
   report: reportSchema.prefault({}),
   trading: tradingSchema.prefault({}).describe("`foxml trade`: strategy, fills, guardrails and journal of the paper / live trading loop"),
   determinism: determinismSchema.prefault({}),

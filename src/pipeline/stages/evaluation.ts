@@ -41,7 +41,8 @@ export async function evaluationStage(
         const file = evaluateTarget({ data: t.data, panel: ctx.panel, models, trials, config: cfg.pipeline.evaluation });
         if (cfg.pipeline.ranking.enabled || cfg.pipeline.selection.enabled) {
           file.notes.push(
-            "the target and its features were chosen (ranking, selection) with labels from every period, not inside each training fold: out-of-fold scores carry that selection's optimism, and the deflated Sharpe counts only the configurations trained here",
+            "the target and its features were chosen (ranking, selection) with labels from every period, not inside each training fold: out-of-fold scores carry that selection's optimism, and the deflated Sharpe counts only the configurations trained here" +
+              (cfg.pipeline.nesting.mode === "walk_forward" ? `; the nested figures are in nested/evaluation/${name}.json` : cfg.pipeline.nesting.mode === "holdout" ? `; every stage here saw the periods before the holdout only, the holdout figures are in nested/evaluation/${name}.json` : ""),
           );
         }
         run.writeJson(`${EVALUATION_STAGE}/${name}.json`, file);

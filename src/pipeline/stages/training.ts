@@ -45,7 +45,7 @@ export function fitLog(log: FoxLogger): NonNullable<FitContext["log"]> {
   };
 }
 
-function memberNames(families: ReadonlyArray<{ name: string; variant: string }>): string[] {
+export function memberNames(families: ReadonlyArray<{ name: string; variant: string }>): string[] {
   const count = new Map<string, number>();
   for (const f of families) count.set(f.name, (count.get(f.name) ?? 0) + 1);
   return families.map((f) => ((count.get(f.name) ?? 0) > 1 ? `${f.name}@${f.variant}` : f.name));
