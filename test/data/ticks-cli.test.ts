@@ -117,6 +117,9 @@ pipeline:
     top_n: 1
   selection:
     top_m: 8
+    # Generated ticks carry no signal: the gate would rightly keep no feature and end the run
+    # no_result. Off, so the run goes through training and the backtest's spread cost.
+    significance: {enabled: false}
     methods:
       boruta:
         iterations: 4

