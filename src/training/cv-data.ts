@@ -93,7 +93,9 @@ export function makeCvData(o: CvDataOptions): CvData {
   const { T, S, y, target } = o;
   if (y.length !== T * S) throw new Error(`makeCvData: label grid has ${y.length} cells, expected ${T * S}`);
   const purpose = o.purpose ?? "cv";
-  const { valid, times } = sampledCells(y, T, S, { maxRows: o.maxRows, seed: o.seed, label: `${purpose}:times`, mask: o.mask });
+  const task = modelTask(target, S);
+  const fitY = fitTarget(y, T, S, task);
+  const { valid, times } = sampledCells(y, T, S, { maxRows: o.maxRows, seed: o.seed, label: `${purpose}:times`, mask: fittableMask(fitY, o.mask) });
   const minTimes = 4;
   if (times.length < minTimes) {
     throw new InputError(`target "${target.name}" has values at only ${times.length} timestamps, too few to cross-validate`, "use more data or a shorter horizon");
@@ -107,8 +109,17 @@ export function makeCvData(o: CvDataOptions): CvData {
     train.push(o.maxTrainRows === undefined ? cells.train : subsampleCells(cells.train, o.maxTrainRows, rng.fork(fold.index)));
     test.push(cells.test);
   }
-  const task = modelTask(target, S);
-  return { T, S, target, y, fitY: fitTarget(y, T, S, task), task, valid, plan, folds: plan.folds, train, test };
+  return { T, S, target, y, fitY, task, valid, plan, folds: plan.folds, train, test };
+}
+
+/**
+ * Cells a model can be fitted to: a finite fitted value (a label whose timestamp holds a single
+ * symbol has no cross-sectional rank, as on intraday bars with gaps), inside `mask` when given.
+ */
+export function fittableMask(fitY: Float64Array, mask?: Uint8Array): Uint8Array {
+  const out = new Uint8Array(fitY.length);
+  for (let c = 0; c < fitY.length; c++) out[c] = Number.isFinite(fitY[c]) && (mask === undefined || mask[c] === 1) ? 1 : 0;
+  return out;
 }
 
 /** Cells tested by at least one fold, in time-major order (the out-of-fold cells). */

@@ -85,3 +85,20 @@ describe("cvFit", () => {
     expect(maxFit + 3).toBeLessThan(15);
   });
 });
+
+describe("makeCvData on a ragged cross-section", () => {
+  it("uses no cell whose fitted value is undefined (a timestamp holding a single label has no cross-sectional rank)", async () => {
+    // Intraday bars with gaps leave timestamps where one symbol alone has a label.
+    const y = target.compute(panel);
+    const { T, S } = panel;
+    const lone = [40, 41, 90, 200];
+    for (const t of lone) for (let s = 1; s < S; s++) y[t * S + s] = NaN;
+    const ragged = makeCvData({ T, S, target, y, splitter: { kind: "purged_kfold", n_splits: 3 }, purge: purgeForTarget(target, leakageConfig()), seed: 5 });
+    expect(ragged.task.fitTo).toBe("cross_sectional_rank");
+    for (const t of lone) expect(ragged.valid[t * S], `time ${t}`).toBe(0);
+    for (const cells of [...ragged.train, ...ragged.test]) for (const c of cells) expect(Number.isFinite(ragged.fitY[c])).toBe(true);
+    // ... so every family fits, where a NaN label used to fail it.
+    const r = await cvFit({ data: ragged, features: ["sig_h5", "noise_1"], grids: fs.grids, family: "ridge", hyperparameters: {}, seed: 1, threads: 1, purpose: "test" });
+    expect(r.score.value).toBeGreaterThan(0.05);
+  }, 60_000);
+});

@@ -9,7 +9,7 @@
 import { fitTarget, modelTask } from "../../leakage/quick-model.js";
 import { subsampleCells } from "../../leakage/dataset.js";
 import type { TargetSpec } from "../../targets/spec.js";
-import type { CvData } from "../../training/cv-data.js";
+import { fittableMask, type CvData } from "../../training/cv-data.js";
 import { InputError } from "../../util/errors.js";
 import { Rng } from "../../util/random.js";
 import { foldCells, makeFold, type Fold, type PurgeSettings } from "../../validation/splitters/index.js";
@@ -84,8 +84,9 @@ export function hideHoldout<B extends { target: TargetSpec; grid: Float64Array }
  */
 export function outerCvData(o: { target: TargetSpec; grid: Float64Array; T: number; S: number; folds: readonly Fold[]; maxTrainRows: number; seed: number }): CvData {
   const { T, S, target, grid: y } = o;
-  const valid = new Uint8Array(T * S);
-  for (let c = 0; c < T * S; c++) valid[c] = Number.isFinite(y[c]) ? 1 : 0;
+  const task = modelTask(target, S);
+  const fitY = fitTarget(y, T, S, task);
+  const valid = fittableMask(fitY);
   const rng = new Rng(o.seed).fork(`nested:${target.name}:train-rows`);
   const train: Int32Array[] = [];
   const test: Int32Array[] = [];
@@ -94,9 +95,8 @@ export function outerCvData(o: { target: TargetSpec; grid: Float64Array; T: numb
     train.push(subsampleCells(cells.train, o.maxTrainRows, rng.fork(fold.index)));
     test.push(cells.test);
   }
-  const task = modelTask(target, S);
   const folds = [...o.folds];
-  return { T, S, target, y, fitY: fitTarget(y, T, S, task), task, valid, plan: { kind: "walk_forward", folds, requestedFolds: folds.length, adapted: null }, folds, train, test };
+  return { T, S, target, y, fitY, task, valid, plan: { kind: "walk_forward", folds, requestedFolds: folds.length, adapted: null }, folds, train, test };
 }
 
 /** One outer fold of the target's CvData alone (what cvFit fits and predicts for that fold). */
