@@ -11,7 +11,7 @@ import { InputError } from "../util/errors.js";
 import { cvSetup } from "./dataset.js";
 import { dominanceCheck, modelContext, scoreChecks } from "./model-checks.js";
 import { plantedCopyCheck, prescanContext, prescanFeature } from "./prescan.js";
-import { cvPredict, fitTarget, importanceShares, modelTask, r2Of } from "./quick-model.js";
+import { cvPredict, fitTarget, importanceShares, modelTask, r2Of, typicalCrossSection } from "./quick-model.js";
 import { declaredLagCheck, namePatternCheck, targetDerivedCheck } from "./rules.js";
 import { userLagCheck } from "./user-lag.js";
 import { futureShiftSentinel, symbolHoldoutSentinel, timeShuffleSentinel } from "./sentinels.js";
@@ -24,7 +24,7 @@ const MIN_TARGET_VALUES = 100;
 async function quickModelPart(input: DetectInput, y: Float64Array, names: readonly string[], specs: Map<string, FeatureSpec>, threads: number): Promise<ModelPart> {
   const { panel, features, target, leakage, seed } = input;
   const lookback = Math.max(0, ...names.map((n) => historyRows(specs.get(n)!)));
-  const task = modelTask(target, panel.S);
+  const task = modelTask(target, typicalCrossSection(y, panel.T, panel.S));
   const yFit = fitTarget(y, panel.T, panel.S, task);
   // Cells are those the model can be fitted on (a lone symbol at a timestamp has no rank).
   const setup = cvSetup(yFit, panel.T, panel.S, target, leakage, input.splitter, lookback, seed);

@@ -37,7 +37,24 @@ export interface ModelTask {
 }
 
 /**
- * The task for a target on a panel of `symbols` symbols. With fewer symbols than a cross-section
+ * How many symbols a timestamp of the label grid typically holds: the median count of finite labels
+ * over the timestamps that have any. What decides whether a target can be scored across symbols is
+ * this, not the panel's width: six symbols that are rarely listed together are not a cross-section.
+ */
+export function typicalCrossSection(y: Float64Array, T: number, S: number): number {
+  const counts: number[] = [];
+  for (let t = 0; t < T; t++) {
+    let n = 0;
+    for (let s = 0; s < S; s++) if (Number.isFinite(y[t * S + s])) n++;
+    if (n > 0) counts.push(n);
+  }
+  if (counts.length === 0) return 0;
+  counts.sort((a, b) => a - b);
+  return counts[Math.floor((counts.length - 1) / 2)];
+}
+
+/**
+ * The task for a target on a panel of `symbols` symbols (pass typicalCrossSection of its labels). With fewer symbols than a cross-section
  * needs for an IC (MIN_CROSS_SECTION), IC-scored targets fall back to the pooled rank correlation
  * and are fitted to the target itself.
  */

@@ -7,7 +7,7 @@
  * keeps its full cross-section, which the IC needs) and training rows per fold are subsampled with
  * the seed.
  */
-import { fitTarget, modelTask, type ModelTask } from "../leakage/quick-model.js";
+import { fitTarget, modelTask, typicalCrossSection, type ModelTask } from "../leakage/quick-model.js";
 import { subsampleCells } from "../leakage/dataset.js";
 import type { TargetSpec } from "../targets/spec.js";
 import { InputError } from "../util/errors.js";
@@ -93,7 +93,7 @@ export function makeCvData(o: CvDataOptions): CvData {
   const { T, S, y, target } = o;
   if (y.length !== T * S) throw new Error(`makeCvData: label grid has ${y.length} cells, expected ${T * S}`);
   const purpose = o.purpose ?? "cv";
-  const task = modelTask(target, S);
+  const task = modelTask(target, typicalCrossSection(y, T, S));
   const fitY = fitTarget(y, T, S, task);
   const { valid, times } = sampledCells(y, T, S, { maxRows: o.maxRows, seed: o.seed, label: `${purpose}:times`, mask: fittableMask(fitY, o.mask) });
   const minTimes = 4;

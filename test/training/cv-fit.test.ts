@@ -10,6 +10,7 @@ import { makeCvData, testedCells, type CvData } from "../../src/training/cv-data
 import { cvFit, paramsForTask, UnsupportedTaskError, validationTail } from "../../src/training/cv-fit.js";
 import { purgeForTarget } from "../../src/validation/splitters/index.js";
 import { features, leakageConfig, syntheticPanel } from "../leakage/helpers.js";
+import { typicalCrossSection } from "../../src/leakage/quick-model.js";
 
 let panel: Panel;
 let fs: FeatureSet;
@@ -101,4 +102,18 @@ describe("makeCvData on a ragged cross-section", () => {
     const r = await cvFit({ data: ragged, features: ["sig_h5", "noise_1"], grids: fs.grids, family: "ridge", hyperparameters: {}, seed: 1, threads: 1, purpose: "test" });
     expect(r.score.value).toBeGreaterThan(0.05);
   }, 60_000);
+});
+
+describe("the task follows the cross-section the labels really have", () => {
+  it("six symbols seldom listed together are scored as a time series, not by a per-timestamp IC", () => {
+    const { T, S } = panel;
+    const y = target.compute(panel);
+    expect(makeCvData({ T, S, target, y, splitter: { kind: "purged_kfold", n_splits: 3 }, purge: purgeForTarget(target, leakageConfig()), seed: 5 }).task.metric).toBe("ic");
+    // Keep three symbols' labels per timestamp (rotating), as on a panel of listings that overlap little.
+    for (let t = 0; t < T; t++) for (let s = 0; s < S; s++) if ((s + t) % S >= 3) y[t * S + s] = NaN;
+    expect(typicalCrossSection(y, T, S)).toBe(3);
+    const sparse = makeCvData({ T, S, target, y, splitter: { kind: "purged_kfold", n_splits: 3 }, purge: purgeForTarget(target, leakageConfig()), seed: 5 });
+    expect(sparse.task.metric).toBe("rank_correlation");
+    expect(sparse.task.fitTo).toBe("target");
+  });
 });

@@ -6,7 +6,7 @@
  * are causal (a feature at t reads bars <= t), so the stages that only see the labels at the
  * fold's training times learn nothing of its test block.
  */
-import { fitTarget, modelTask } from "../../leakage/quick-model.js";
+import { fitTarget, modelTask, typicalCrossSection } from "../../leakage/quick-model.js";
 import { subsampleCells } from "../../leakage/dataset.js";
 import type { TargetSpec } from "../../targets/spec.js";
 import { fittableMask, type CvData } from "../../training/cv-data.js";
@@ -84,7 +84,7 @@ export function hideHoldout<B extends { target: TargetSpec; grid: Float64Array }
  */
 export function outerCvData(o: { target: TargetSpec; grid: Float64Array; T: number; S: number; folds: readonly Fold[]; maxTrainRows: number; seed: number }): CvData {
   const { T, S, target, grid: y } = o;
-  const task = modelTask(target, S);
+  const task = modelTask(target, typicalCrossSection(y, T, S));
   const fitY = fitTarget(y, T, S, task);
   const valid = fittableMask(fitY);
   const rng = new Rng(o.seed).fork(`nested:${target.name}:train-rows`);
