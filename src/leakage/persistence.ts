@@ -111,7 +111,8 @@ export function persistenceOf(r: PersistenceSubject, ctx: PersistenceContext): P
   let measured = 0;
   for (const k of shifts) {
     const moved = ctx.statOf(associate(r.scan, shiftedTarget(ctx, k), ctx.sc), r.kind).value;
-    const lagged = scanSeries(shiftWithinSymbols(r.values, T, S, k), T, S, r.scan.ranks !== null);
+    // Ranks (the costly part) only when the rank IC is the statistic read.
+    const lagged = scanSeries(shiftWithinSymbols(r.values, T, S, k), T, S, r.kind === "rank_ic");
     const rho = ctx.statOf(associate(r.scan, lagged, ctx.sc), r.kind).value;
     const share = moved / base;
     kept.push(share);

@@ -93,6 +93,11 @@ export interface TrainingFile {
   seconds: number;
 }
 
+/** A member's skill above no skill, so an AUC near 0.5 does not outrank an IC of 0.05 (no score: -Infinity). */
+export function memberSkill(f: Pick<TrainingFile, "score" | "metric">): number {
+  return f.score === null ? -Infinity : f.score - (f.metric === "auc" ? 0.5 : 0);
+}
+
 /** A series over time for plots: ISO dates and values (null where undefined). */
 export interface TimeSeriesData {
   times: string[];

@@ -93,23 +93,33 @@ export function makeCvData(o: CvDataOptions): CvData {
   const { T, S, y, target } = o;
   if (y.length !== T * S) throw new Error(`makeCvData: label grid has ${y.length} cells, expected ${T * S}`);
   const purpose = o.purpose ?? "cv";
-  const task = modelTask(target, typicalCrossSection(y, T, S));
-  const fitY = fitTarget(y, T, S, task);
+  const { task, fitY } = fitSetup(target, y, T, S);
   const { valid, times } = sampledCells(y, T, S, { maxRows: o.maxRows, seed: o.seed, label: `${purpose}:times`, mask: fittableMask(fitY, o.mask) });
   const minTimes = 4;
   if (times.length < minTimes) {
     throw new InputError(`target "${target.name}" has values at only ${times.length} timestamps, too few to cross-validate`, "use more data or a shorter horizon");
   }
   const plan = splitTimes(o.splitter, times, o.purge);
-  const rng = new Rng(o.seed).fork(`${purpose}:train-rows`);
+  const { train, test } = foldTrainTest(plan.folds, valid, T, S, o.maxTrainRows, new Rng(o.seed).fork(`${purpose}:train-rows`));
+  return { T, S, target, y, fitY, task, valid, plan, folds: plan.folds, train, test };
+}
+
+/** The model task for a target's labels (scored across symbols only where they form a cross-section) and what is fitted. */
+export function fitSetup(target: TargetSpec, y: Float64Array, T: number, S: number): { task: ModelTask; fitY: Float64Array } {
+  const task = modelTask(target, typicalCrossSection(y, T, S));
+  return { task, fitY: fitTarget(y, T, S, task) };
+}
+
+/** Per fold: its valid training cells (subsampled to `maxTrainRows`, seeded by fold from `rng`) and test cells. */
+export function foldTrainTest(folds: readonly Fold[], valid: Uint8Array, T: number, S: number, maxTrainRows: number | undefined, rng: Rng): { train: Int32Array[]; test: Int32Array[] } {
   const train: Int32Array[] = [];
   const test: Int32Array[] = [];
-  for (const fold of plan.folds) {
+  for (const fold of folds) {
     const cells = foldCells(fold, valid, T, S);
-    train.push(o.maxTrainRows === undefined ? cells.train : subsampleCells(cells.train, o.maxTrainRows, rng.fork(fold.index)));
+    train.push(maxTrainRows === undefined ? cells.train : subsampleCells(cells.train, maxTrainRows, rng.fork(fold.index)));
     test.push(cells.test);
   }
-  return { T, S, target, y, fitY, task, valid, plan, folds: plan.folds, train, test };
+  return { train, test };
 }
 
 /**

@@ -25,8 +25,6 @@ export interface ColumnPlan {
   ignored: (PlannedColumn & { reason: string })[];
   /** The symbol all rows get when there is no symbol column. */
   impliedSymbol?: string;
-  /** "ticks" for a file without close but with bid/ask or price (see ticks/columns.ts); its tick columns are keyed by their canonical names. */
-  layout: "bars" | "ticks";
 }
 
 export interface HeaderOptions {
@@ -88,7 +86,7 @@ export function planColumns(rawNames: readonly string[], file: DataFileRef, opts
   }
 
   const symIdx = findColumn(names, opts.symbolColumn);
-  const plan: ColumnPlan = { time: { index: timeIdx, name: names[timeIdx] }, symbol: null, numeric: [], ignored: [], layout: "bars" };
+  const plan: ColumnPlan = { time: { index: timeIdx, name: names[timeIdx] }, symbol: null, numeric: [], ignored: [] };
   if (symIdx >= 0 && symIdx !== timeIdx) plan.symbol = { index: symIdx, name: names[symIdx] };
   else if (file.impliedSymbol !== undefined) plan.impliedSymbol = file.impliedSymbol;
   else {
@@ -143,7 +141,6 @@ export function planColumns(rawNames: readonly string[], file: DataFileRef, opts
         `${TICK_COLUMNS_HINT}: rename the columns accordingly`,
       );
     }
-    plan.layout = "ticks";
   }
   return plan;
 }

@@ -6,13 +6,11 @@
  * are causal (a feature at t reads bars <= t), so the stages that only see the labels at the
  * fold's training times learn nothing of its test block.
  */
-import { fitTarget, modelTask, typicalCrossSection } from "../../leakage/quick-model.js";
-import { subsampleCells } from "../../leakage/dataset.js";
 import type { TargetSpec } from "../../targets/spec.js";
-import { fittableMask, type CvData } from "../../training/cv-data.js";
+import { fitSetup, fittableMask, foldTrainTest, type CvData } from "../../training/cv-data.js";
 import { InputError } from "../../util/errors.js";
 import { Rng } from "../../util/random.js";
-import { foldCells, makeFold, type Fold, type PurgeSettings } from "../../validation/splitters/index.js";
+import { makeFold, type Fold, type PurgeSettings } from "../../validation/splitters/index.js";
 import type { NestingConfig } from "./schema.js";
 
 /** Inclusive [start, end] time indices of one outer test block. */
@@ -84,17 +82,9 @@ export function hideHoldout<B extends { target: TargetSpec; grid: Float64Array }
  */
 export function outerCvData(o: { target: TargetSpec; grid: Float64Array; T: number; S: number; folds: readonly Fold[]; maxTrainRows: number; seed: number }): CvData {
   const { T, S, target, grid: y } = o;
-  const task = modelTask(target, typicalCrossSection(y, T, S));
-  const fitY = fitTarget(y, T, S, task);
+  const { task, fitY } = fitSetup(target, y, T, S);
   const valid = fittableMask(fitY);
-  const rng = new Rng(o.seed).fork(`nested:${target.name}:train-rows`);
-  const train: Int32Array[] = [];
-  const test: Int32Array[] = [];
-  for (const fold of o.folds) {
-    const cells = foldCells(fold, valid, T, S);
-    train.push(subsampleCells(cells.train, o.maxTrainRows, rng.fork(fold.index)));
-    test.push(cells.test);
-  }
+  const { train, test } = foldTrainTest(o.folds, valid, T, S, o.maxTrainRows, new Rng(o.seed).fork(`nested:${target.name}:train-rows`));
   const folds = [...o.folds];
   return { T, S, target, y, fitY, task, valid, plan: { kind: "walk_forward", folds, requestedFolds: folds.length, adapted: null }, folds, train, test };
 }

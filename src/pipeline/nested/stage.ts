@@ -16,14 +16,13 @@
 import { ensembleMembers, type EnsembleResult } from "../../ensemble/index.js";
 import { evaluateTarget, targetConfidence, type EvaluationModelInput } from "../../evaluation/index.js";
 import type { EvaluationFileOut } from "../../evaluation/evaluate.js";
-import { getFamily } from "../../models/registry.js";
 import type { CvData } from "../../training/cv-data.js";
 import { errorInfo } from "../status.js";
 import type { NestedModelFigures, NestedSummaryFile, NestedTargetFile, TargetConfidence, TargetRankingsFile } from "../artifacts.js";
 import { purgeFor, type PipelineContext } from "../context.js";
 import type { GatedTarget } from "../stages/gate.js";
 import type { BuiltTarget } from "../stages/targets.js";
-import { memberNames, type TrainedTarget } from "../stages/training.js";
+import { memberNames, sequenceWindowBars, type TrainedTarget } from "../stages/training.js";
 import { CONFIDENCE_FILE } from "../stages/evaluation.js";
 import { innerRanking, innerSearch, innerSelection, NESTED_STAGE } from "./inner.js";
 import { outerPrediction } from "./outer.js";
@@ -75,7 +74,7 @@ export async function nestedStage(ctx: PipelineContext, input: NestedInput): Pro
     const iso = (t: number) => new Date(panel.times[Math.min(T - 1, t)]).toISOString();
     const families = cfg.families;
     const names = memberNames(families);
-    const windowBars = Math.max(1, ...families.filter((f) => getFamily(f.name).kind === "sequence").map((f) => Number(f.hyperparameters.lookback ?? 1)));
+    const windowBars = sequenceWindowBars(families);
     const gateExcluded = new Map<string, Set<string>>();
     for (const g of input.gated) {
       const chosen = input.selected.get(g.built.target.name)?.selected ?? [];
@@ -231,7 +230,7 @@ function evaluateNested(ctx: PipelineContext, s: TargetState, candidates: number
   const trials = (candidates * configs + ens.length) * strategies;
   const file = evaluateTarget({ data: s.data, panel, models, trials, config: cfg.pipeline.evaluation });
   file.notes.push(
-    `nested (${cfg.pipeline.nesting.mode}): target ranking, feature selection${cfg.pipeline.training.hpo.enabled ? " and the hyperparameter search" : ""} ran inside each outer fold on its training part only; the target was kept in ${s.file.folds.filter((f) => f.kept).length} of ${s.data.folds.length} outer fold(s) and has predictions only there; the deflated Sharpe counts (${candidates} candidate target(s) x ${configs} family configuration(s) + ${ens.length} ensemble(s)) x ${strategies} strateg${strategies === 1 ? "y" : "ies"}`,
+    `nested (${cfg.pipeline.nesting.mode}): target ranking, feature selection${cfg.pipeline.training.hpo.enabled ? " and the hyperparameter search" : ""} ran inside each outer fold on its training part only; the target was kept in ${s.file.kept_folds} of ${s.data.folds.length} outer fold(s) and has predictions only there; the deflated Sharpe counts (${candidates} candidate target(s) x ${configs} family configuration(s) + ${ens.length} ensemble(s)) x ${strategies} strateg${strategies === 1 ? "y" : "ies"}`,
   );
   const notNested = notNestedEvaluation(ctx, s, input, trials);
   const figures: NestedModelFigures[] = file.models.map((m) => {

@@ -14,7 +14,7 @@ import { cascadeCv, multiTaskCv } from "../../training/strategies/index.js";
 import type { CvData } from "../../training/cv-data.js";
 import { withProgress } from "../../util/progress.js";
 import { finiteOrNull } from "../../util/finite.js";
-import type { TrainingFile } from "../artifacts.js";
+import { memberSkill, type TrainingFile } from "../artifacts.js";
 import { stageCvData, type PipelineContext } from "../context.js";
 import type { GatedTarget } from "./gate.js";
 
@@ -45,6 +45,11 @@ export function fitLog(log: FoxLogger): NonNullable<FitContext["log"]> {
   };
 }
 
+/** The longest window of past bars the configured sequence families read (1 without any). */
+export function sequenceWindowBars(families: ReadonlyArray<{ name: string; hyperparameters: Record<string, unknown> }>): number {
+  return Math.max(1, ...families.filter((f) => getFamily(f.name).kind === "sequence").map((f) => Number(f.hyperparameters.lookback ?? 1)));
+}
+
 export function memberNames(families: ReadonlyArray<{ name: string; variant: string }>): string[] {
   const count = new Map<string, number>();
   for (const f of families) count.set(f.name, (count.get(f.name) ?? 0) + 1);
@@ -63,7 +68,7 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
     }
     // Sequence families read windows of past bars. Like a feature's lookback that is the past only
     // and is purged only with pipeline.leakage.include_feature_lookback_in_purge (see purgeFor).
-    const windowBars = Math.max(1, ...families.filter((f) => getFamily(f.name).kind === "sequence").map((f) => Number(f.hyperparameters.lookback ?? 1)));
+    const windowBars = sequenceWindowBars(families);
     const out: TrainedTarget[] = [];
     for (const g of gated) {
       try {
@@ -142,8 +147,7 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
       }
     });
     // Skill above no skill, so an AUC near 0.5 does not outrank an IC of 0.05.
-    const skill = (f: TrainingFile) => (f.score === null ? -Infinity : f.score - (f.metric === "auc" ? 0.5 : 0));
-    const best = out.flatMap((t) => t.members.map((m) => ({ t: t.gated.built.target.name, m }))).sort((a, b) => skill(b.m.file) - skill(a.m.file))[0];
+    const best = out.flatMap((t) => t.members.map((m) => ({ t: t.gated.built.target.name, m }))).sort((a, b) => memberSkill(b.m.file) - memberSkill(a.m.file))[0];
     if (best !== undefined) run.summary.headline("best_family", `${best.m.name} on ${best.t} (${best.m.file.metric} ${best.m.file.score?.toFixed(4) ?? "n/a"})`);
     stage.finish({
       outcome: `${succeeded} family job(s) trained on ${out.length} target(s), ${failed} failed`,

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import "../../models/index.js";
 import type { TrainedModel } from "../../models/family.js";
 import { getFamily } from "../../models/registry.js";
-import type { TrainingFile } from "../../pipeline/artifacts.js";
+import { memberSkill, type TrainingFile } from "../../pipeline/artifacts.js";
 import type { ResolvedConfigValue } from "../../config/schema/resolved.js";
 import { readManifest } from "../../runs/manifest.js";
 import { InputError } from "../../util/errors.js";
@@ -101,7 +101,7 @@ function bestMember(runDir: string, target: string, members: readonly string[]):
     const path = join(runDir, "training", target, `${m}.json`);
     if (!existsSync(path)) continue;
     const f = readJson(path) as TrainingFile;
-    const skill = f.score === null ? -Infinity : f.score - (f.metric === "auc" ? 0.5 : 0);
+    const skill = memberSkill(f);
     if (skill > bestSkill) {
       bestSkill = skill;
       best = m;
