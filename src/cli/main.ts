@@ -10,8 +10,10 @@ import { registerRunsCommands } from "./commands/runs.js";
 import { registerReportCommand } from "./commands/report.js";
 import { registerLeakageCommand } from "./commands/leakage.js";
 import { registerTradeCommand } from "./commands/trade.js";
+import { registerDocsCommand } from "./commands/docs.js";
+import { registerServeCommand } from "./commands/serve.js";
 
-const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerLeakageCommand, registerDataCommands, registerConfigCommands, registerInitCommand, registerTradeCommand];
+const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerLeakageCommand, registerDataCommands, registerConfigCommands, registerInitCommand, registerTradeCommand, registerServeCommand, registerDocsCommand];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("foxml");

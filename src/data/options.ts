@@ -54,11 +54,11 @@ export const dataOptionsSchema = z.strictObject({
   path: z.string().min(1).default("datasets/dowjones30/dowjones30_daily_close_1990-2001.csv").describe("a long CSV/Parquet file, or a folder of per-symbol files"),
   format: z.enum(["auto", "csv", "parquet"]).default("auto"),
   time_column: z.string().min(1).optional().describe("name of the time column; found among ts|timestamp|time|datetime|date when absent"),
-  symbol_column: z.string().min(1).default("symbol"),
+  symbol_column: z.string().min(1).default("symbol").describe("name of the symbol column of a long file (per-symbol files take the symbol from the file or folder name)"),
   /** Offset-less timestamps are read in this zone. Only UTC and fixed offsets like +05:00 are accepted. */
-  naive_timezone: z.string().regex(/^(UTC|[+-]\d{2}:\d{2})$/, "use UTC or a fixed offset like -05:00").default("UTC"),
+  naive_timezone: z.string().regex(/^(UTC|[+-]\d{2}:\d{2})$/, "use UTC or a fixed offset like -05:00").default("UTC").describe("zone of timestamps written without one (UTC, or a fixed offset such as -05:00)"),
   /** Epoch numbers: seconds or milliseconds, or decided from their magnitude. */
-  epoch_unit: z.enum(["auto", "s", "ms"]).default("auto"),
+  epoch_unit: z.enum(["auto", "s", "ms"]).default("auto").describe("unit of numeric timestamps; auto: seconds or milliseconds, from their magnitude"),
   symbols: z.array(z.string().min(1)).optional().describe("load only these symbols (a symbol not in the data is an error)"),
   interval: z.enum(["auto", "1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]).default("auto").describe("bar size; explicit wins over detection"),
   interval_tolerance: z.number().min(0).max(0.5).default(0.1).describe("relative tolerance when snapping the detected spacing to a standard bar size"),
@@ -81,9 +81,9 @@ export const dataOptionsSchema = z.strictObject({
   extra_columns: z
     .strictObject({
       /** Glob-like patterns (`*` = any run of characters) matched against the column name as written. Exclusion wins over target, target over feature. */
-      feature_patterns: z.array(z.string()).default(["*"]),
-      target_patterns: z.array(z.string()).default(["fwd_*", "target_*", "y_*"]),
-      exclude_patterns: z.array(z.string()).default([]),
+      feature_patterns: z.array(z.string()).default(["*"]).describe("extra columns that become candidate features (every one goes through the leakage scan)"),
+      target_patterns: z.array(z.string()).default(["fwd_*", "target_*", "y_*"]).describe("extra columns that are your own labels: user targets, never features"),
+      exclude_patterns: z.array(z.string()).default([]).describe("extra columns ignored altogether"),
     })
     .prefault({}),
 });

@@ -148,8 +148,9 @@ export class RunQueries {
   }
 
   /**
-   * The run whose id is `idOrPrefix`, or the only one whose id starts with it. A path to a run
-   * folder is accepted too (its last part is the id). Unknown and ambiguous ids are InputErrors.
+   * The run whose id is `idOrPrefix`, or the only one whose id starts with it, or else the newest
+   * run of that name. A path to a run folder is accepted too (its last part is the id). Unknown
+   * and ambiguous ids are InputErrors.
    */
   resolveId(idOrPrefix: string, runsDir: string): string {
     const wanted = basename(idOrPrefix.trim().replace(/[\\/]+$/, ""));
@@ -159,6 +160,9 @@ export class RunQueries {
     const matches = (this.db.prepare("SELECT id FROM runs WHERE substr(id, 1, length(?)) = ? ORDER BY id").all(wanted, wanted) as { id: string }[]).map((r) => r.id);
     if (matches.length === 1) return matches[0];
     if (matches.length === 0) {
+      // A run name (`--name buffer5`) stands for its newest run: ids are `<UTC time>-<name>`.
+      const named = this.db.prepare("SELECT id FROM runs WHERE name = ? ORDER BY created_at DESC, id DESC LIMIT 1").get(wanted) as { id: string } | undefined;
+      if (named !== undefined) return named.id;
       throw new InputError(`no run with an id starting with "${wanted}" in ${runsDir}`, "`foxml runs list` shows the runs there; pass --runs-dir DIR for another runs folder");
     }
     const shown = matches.slice(0, 8).join(", ");

@@ -10,11 +10,8 @@ import { headerSection, inputsSection, leakageOverviewSection, rankingsSection, 
 import { targetSection } from "./target-sections.js";
 import { nestedSection } from "./nested-section.js";
 
-/** Builds the whole page for what `readRun` found. */
-export async function renderReportHtml(data: RunData): Promise<string> {
-  const charts = new ChartRenderer();
-  const name = data.manifest?.name ?? data.summary?.name ?? "(unnamed run)";
-  const runId = data.manifest?.run_id ?? data.summary?.run_id ?? "(unknown run id)";
+/** The report's contents (navigation and sections), which the dashboard's run page shows too. */
+export async function reportBody(data: RunData, charts: ChartRenderer = new ChartRenderer()): Promise<{ nav: Html; main: Html }> {
   const targetSections: Html[] = [];
   for (let i = 0; i < data.targets.length; i++) targetSections.push(await targetSection(data, data.targets[i], `target-${i + 1}`, charts));
   const nav = html`<nav class="toc"><strong>Contents</strong><ol>
@@ -27,6 +24,22 @@ ${data.targets.length > 0 ? html`<li>Targets:<ol>${data.targets.map((t, i) => ht
 <li><a href="#warnings">Warnings and errors</a></li>
 <li><a href="#inputs">Files read</a></li>
 </ol></nav>`;
+  const main = html`${headerSection(data)}
+${nestedSection(data)}
+${await rankingsSection(data, charts)}
+${await leakageOverviewSection(data, charts)}
+${targetSections}
+${statusSection(data)}
+${warningsSection(data)}
+${inputsSection(data)}`;
+  return { nav, main };
+}
+
+/** Builds the whole page for what `readRun` found. */
+export async function renderReportHtml(data: RunData): Promise<string> {
+  const name = data.manifest?.name ?? data.summary?.name ?? "(unnamed run)";
+  const runId = data.manifest?.run_id ?? data.summary?.run_id ?? "(unknown run id)";
+  const { nav, main } = await reportBody(data);
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -34,20 +47,13 @@ ${data.targets.length > 0 ? html`<li>Targets:<ol>${data.targets.map((t, i) => ht
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="foxml report">
 <title>FoxML report: ${name} (${runId})</title>
-<style>${trustedHtml(CSS)}</style>
+<style>${trustedHtml(REPORT_CSS)}</style>
 </head>
 <body>
 <header class="top"><h1>FoxML run report: ${name}</h1><p class="sub">run <code>${runId}</code></p></header>
 ${nav}
 <main>
-${headerSection(data)}
-${nestedSection(data)}
-${await rankingsSection(data, charts)}
-${await leakageOverviewSection(data, charts)}
-${targetSections}
-${statusSection(data)}
-${warningsSection(data)}
-${inputsSection(data)}
+${main}
 </main>
 <footer>Built by <code>foxml report</code> from the files in the run folder; rebuild it at any time with <code>foxml report RUN_DIR</code>. Self-contained: no scripts, no external resources.</footer>
 </body>
@@ -56,7 +62,7 @@ ${inputsSection(data)}
   return page.value;
 }
 
-const CSS = `
+export const REPORT_CSS = `
 :root{--fg:#1d2329;--muted:#5d6873;--line:#dde2e7;--bg:#fff;--panel:#f6f8fa;--accent:#2f6f9f}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}

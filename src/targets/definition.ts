@@ -26,7 +26,7 @@ export const forwardReturnSchema = z
     kind: z.literal("forward_return"),
     name,
     horizon,
-    returns: z.enum(["simple", "log"]).default("simple"),
+    returns: z.enum(["simple", "log"]).default("simple").describe("simple (p[t+h] / p[t] - 1) or log returns"),
     relative_to: z
       .enum(["none", "cross_section", "market", "beta"])
       .default("none")
@@ -64,7 +64,7 @@ export const excursionSchema = z.strictObject({
 export const zigzagSchema = z.strictObject({
   kind: z.literal("zigzag"),
   name,
-  pivot: z.enum(["peak", "valley"]),
+  pivot: z.enum(["peak", "valley"]).describe("label 1 at a confirmed zigzag peak, or valley"),
   threshold: z.number().gt(0).lt(1).describe("reversal that confirms a pivot, as a fraction (0.05 = 5%)"),
   horizon: horizon.default(20).describe("a pivot counts only when confirmed within this many bars"),
 });

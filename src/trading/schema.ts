@@ -45,7 +45,7 @@ export const riskSchema = z.strictObject({
       start: z.string().regex(/^\d{2}:\d{2}$/, "use HH:MM").default("09:30").describe("local opening time"),
       end: z.string().regex(/^\d{2}:\d{2}$/, "use HH:MM").default("16:00").describe("local closing time"),
       timezone: z.string().min(1).refine(isTimeZone, "not an IANA time zone name (e.g. America/New_York, Europe/London)").default("America/New_York").describe("IANA time zone of start and end"),
-      weekdays_only: z.boolean().default(true),
+      weekdays_only: z.boolean().default(true).describe("no orders on Saturdays and Sundays (local time)"),
     })
     .prefault({})
     .describe("trading hours: orders outside them are blocked"),

@@ -163,6 +163,11 @@ describe("foxml runs show", () => {
     const unknown = await runsCli(["runs", "show", "2025", "--runs-dir", runsDir]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/error: no run with an id starting with "2025"/);
+    // A run name stands for the newest run of that name.
+    const byName = await runsCli(["runs", "show", "default", "--runs-dir", runsDir, "--json"]);
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain(B);
+    expect(byName.stdout).not.toContain(A);
     const ambiguous = await runsCli(["runs", "show", "20261128", "--runs-dir", runsDir]);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toContain(`"20261128" matches 3 runs: ${A}, ${B}, ${C}`);

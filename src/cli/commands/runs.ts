@@ -4,6 +4,7 @@ import type { CommandContext } from "../program.js";
 import { InputError, isFoxmlError } from "../../util/errors.js";
 import { openRegistry, type RunRegistry, type SyncReport } from "../../registry/registry.js";
 import { DISPLAY_STATUSES, type DisplayStatus } from "../../registry/queries.js";
+import { parseSince } from "../../registry/since.js";
 import { renderComparison, renderRunDetails, renderRunList, renderSyncWarnings } from "../../registry/render.js";
 
 interface CommonFlags {
@@ -55,7 +56,7 @@ export function registerRunsCommands(program: Command, ctx: CommandContext): voi
   runs
     .command("show")
     .description("show one run: manifest summary, stages with status/duration/outcome, figures, warnings and errors")
-    .argument("<id>", "run id, or its unique beginning (e.g. 20261128T1015), or the run folder's path")
+    .argument("<id>", "run id, or its unique beginning (e.g. 20261128T1015), the run folder's path, or a run name (its newest run)")
     .option("--runs-dir <dir>", RUNS_DIR_HELP)
     .option("--json", "print JSON")
     .action(async (id: string, flags: CommonFlags) => {
@@ -69,7 +70,7 @@ export function registerRunsCommands(program: Command, ctx: CommandContext): voi
   runs
     .command("compare")
     .description("compare two or more runs: config differences key by key, data fingerprint, figures side by side with deltas against the first")
-    .argument("<ids...>", "two or more run ids (or unique beginnings); the first is the baseline")
+    .argument("<ids...>", "two or more runs (ids, unique beginnings, folder paths or run names); the first is the baseline")
     .option("--runs-dir <dir>", RUNS_DIR_HELP)
     .option("--json", "print JSON")
     .action(async (ids: string[], flags: CommonFlags) => {
@@ -125,7 +126,7 @@ function lookup<T>(sync: SyncReport, id: string, get: () => T): T {
   }
 }
 
-async function runsDirFor(ctx: CommandContext, flag: string | undefined): Promise<string> {
+export async function runsDirFor(ctx: CommandContext, flag: string | undefined): Promise<string> {
   if (flag !== undefined) return resolve(flag);
   try {
     // Loaded on demand, so that --runs-dir never pays for reading the config.
@@ -148,17 +149,6 @@ function parseLimit(text: string): number {
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new InputError(`invalid --limit "${text}"`, "give a whole number of runs, 1 or more");
   return n;
-}
-
-const SPAN_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** An ISO date/time, or a span back from `now` ("30m", "12h", "7d", "2w"). */
-export function parseSince(text: string, now: Date): Date {
-  const span = /^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$/i.exec(text);
-  if (span !== null) return new Date(now.getTime() - Number(span[1]) * SPAN_UNITS[span[2].toLowerCase()]);
-  const t = /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Date.parse(text.trim()) : NaN;
-  if (Number.isNaN(t)) throw new InputError(`invalid --since "${text}"`, "give an ISO date or time (2026-11-28, 2026-11-28T10:15:00Z) or a span back from now (30m, 12h, 7d, 2w)");
-  return new Date(t);
 }
 
 function printJson(ctx: CommandContext, value: unknown): void {

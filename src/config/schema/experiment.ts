@@ -24,7 +24,7 @@ export const partialPipelineSchema = deepPartial(pipelineSchema);
 
 export const experimentFileSchema = z.strictObject({
   name: experimentNameSchema.optional().describe("names the run folders; defaults to the file name"),
-  description: z.string().optional(),
+  description: z.string().optional().describe("one line on what the experiment is for, shown in the report and `foxml runs list`"),
   data: deepPartial(dataOptionsSchema).optional().describe("overrides of pipeline.data for this experiment"),
   targets: targetListSchema.optional().describe("targets to rank and train: short names like fwd_ret_5, tb_5_2_1 (see src/targets/grammar.ts) or the object form {kind: forward_return, horizon: 5, ...}"),
   families: z

@@ -16,7 +16,8 @@ function scoreBand(metric: string, lo: number, hi: number, suspicious: number, i
       implausible: z.number().min(lo).max(hi).default(implausible).describe(`out-of-sample ${metric} above which a result is treated as leakage`),
     })
     .refine((b) => b.implausible > b.suspicious, { message: "implausible must be greater than suspicious", path: ["implausible"] })
-    .prefault({});
+    .prefault({})
+    .describe(`levels of the quick model's out-of-sample ${metric}`);
 }
 
 export const leakageThresholdsSchema = z.strictObject({
@@ -85,12 +86,12 @@ export const quickModelSchema = z.strictObject({
   folds: z.number().int().min(2).max(20).default(3).describe("purged k-fold splits when no splitter is given"),
   max_rows: z.number().int().min(1000).default(200_000).describe("panel cells the quick model uses; larger panels use a seeded subset of timestamps"),
   max_train_rows: z.number().int().min(500).default(20_000).describe("training rows per fit; more are subsampled with the seed"),
-  n_estimators: z.number().int().min(1).max(10_000).default(60),
-  learning_rate: z.number().gt(0).max(1).default(0.05),
+  n_estimators: z.number().int().min(1).max(10_000).default(60).describe("trees of the quick model (small on purpose: it looks for implausible scores, not for the best one)"),
+  learning_rate: z.number().gt(0).max(1).default(0.05).describe("the quick model's learning rate"),
   num_leaves: z.number().int().min(2).max(1024).default(7).describe("small trees: a leak needs no depth to show, noise does"),
-  min_data_in_leaf: z.number().int().min(1).default(200),
-  max_bin: z.number().int().min(2).max(1024).default(63),
-  feature_fraction: z.number().gt(0).max(1).default(0.8),
+  min_data_in_leaf: z.number().int().min(1).default(200).describe("cells per leaf at least (large, so one cell cannot carry a split)"),
+  max_bin: z.number().int().min(2).max(1024).default(63).describe("histogram bins per feature"),
+  feature_fraction: z.number().gt(0).max(1).default(0.8).describe("share of the features each tree samples"),
 });
 export type QuickModelConfig = z.infer<typeof quickModelSchema>;
 
@@ -132,7 +133,7 @@ export const leakageSchema = z.strictObject({
   thresholds: leakageThresholdsSchema.prefault({}),
   sentinels: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      enabled: z.boolean().default(true).describe("re-score the quick model under controlled damage (lagged features, target moved later, time shuffled, symbol holdout, a planted leak)"),
       shift_bars: z.number().int().min(1).max(100).default(1).describe("features are re-scored lagged by this many extra bars; a score that collapses means the feature needs same-bar information"),
       shuffle_repeats: z.number().int().min(1).max(1000).default(20).describe("target shuffles in time used to estimate the no-skill score distribution"),
       plant_leaky_copy: z.boolean().default(true).describe("plant a known-leaky copy of the target and require the detectors to catch it"),
@@ -169,7 +170,7 @@ export const leakageSchema = z.strictObject({
   auto_fix: z
     .strictObject({
       enabled: z.boolean().default(true).describe("exclude features found leaking and re-run the earlier stages"),
-      max_rounds: z.number().int().min(1).max(20).default(3),
+      max_rounds: z.number().int().min(1).max(20).default(3).describe("rounds of exclude-and-re-run at most; leaks still found after them leave the target at low confidence"),
     })
     .prefault({}),
 });

@@ -103,7 +103,7 @@ export const logisticParamsSchema = z
   .strictObject({
     ...commonShape,
     ...pathShape(CLASSIFICATION_SELECTION_METRICS, "logloss", 50),
-    penalty: z.enum(["l2", "l1", "elasticnet"]).default("l2"),
+    penalty: z.enum(["l2", "l1", "elasticnet"]).default("l2").describe("l2 (ridge), l1 (lasso: sparse coefficients) or elasticnet (a mix, l1_ratio)"),
     l1_ratio: z.number().min(0).max(1).optional().describe("mix of L1 and L2 for penalty elasticnet (default 0.5)"),
     num_class: z.number().int().min(2).optional().describe("number of classes; default: largest label + 1 (2 = binary)"),
     max_active: maxActive,

@@ -14,10 +14,9 @@ import { pool, pooledWidth } from "./pool.js";
  */
 export const convShape = {
   filters: unitsSchema("output channels of each convolution layer").default([32, 32]),
-  kernel_size: z.number().int().min(1).max(64).default(3),
-  /** Dilation of layer i is dilation_base^i (1 = plain convolutions; 2 = a TCN's 1, 2, 4, ...). */
-  dilation_base: z.number().int().min(1).max(8).default(1),
-  pooling: z.enum(POOLINGS).default("last_mean"),
+  kernel_size: z.number().int().min(1).max(64).default(3).describe("width of each convolution, in bars (or tokens)"),
+  dilation_base: z.number().int().min(1).max(8).default(1).describe("Dilation of layer i is dilation_base^i (1 = plain convolutions; 2 = a TCN's 1, 2, 4, ...)."),
+  pooling: z.enum(POOLINGS).default("last_mean").describe("how the sequence of outputs becomes one vector: the last step, the mean over steps, or both"),
 };
 
 export const cnnParamsSchema = familySchema({ ...sequenceShape, ...convShape, ...headShape });

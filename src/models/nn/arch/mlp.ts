@@ -8,7 +8,7 @@ import { head } from "./head.js";
 export const mlpParamsSchema = familySchema({
   hidden_units: unitsSchema("widths of the hidden layers").default([256, 128, 64]),
   activation: headShape.activation,
-  layer_norm: z.boolean().default(false),
+  layer_norm: z.boolean().default(false).describe("layer normalisation after each dense layer"),
 });
 export type MlpParams = z.infer<typeof mlpParamsSchema>;
 

@@ -17,7 +17,7 @@ import { encoderShape, encoderStack } from "./transformer.js";
  */
 
 const tokenShape = {
-  token_dim: z.number().int().min(1).max(1024).default(16),
+  token_dim: z.number().int().min(1).max(1024).default(16).describe("width of each feature's token embedding"),
 };
 
 function tokenizer(p: ParamStore, F: number, d: number): Layer {
@@ -65,7 +65,7 @@ export const buildTabLstm: NetworkBuilder<TabLstmParams> = (p, inputShape, outDi
 export const tabTransformerParamsSchema = familySchema({
   ...encoderShape,
   d_model: encoderShape.d_model.default(16),
-  pooling: z.enum(POOLINGS).default("mean"),
+  pooling: z.enum(POOLINGS).default("mean").describe("how the sequence of outputs becomes one vector: the last step, the mean over steps, or both"),
   ...headShape,
 }).superRefine((p, ctx) => {
   if (p.d_model % p.num_heads !== 0) ctx.addIssue({ code: "custom", path: ["num_heads"], message: `d_model ${p.d_model} must be a multiple of num_heads ${p.num_heads}` });

@@ -11,14 +11,14 @@ import { pool, pooledWidth } from "./pool.js";
 
 /** Transformer encoder over windows: input projection, sinusoidal positions, pre-norm layers, pooled head. */
 export const encoderShape = {
-  d_model: z.number().int().min(4).max(4096).default(32),
-  num_heads: z.number().int().min(1).max(64).default(4),
-  num_layers: z.number().int().min(1).max(48).default(2),
-  ff_units: z.number().int().min(1).max(65_536).default(64),
-  ff_activation: z.enum(ACTIVATIONS).default("gelu"),
+  d_model: z.number().int().min(4).max(4096).default(32).describe("width of the encoder's tokens"),
+  num_heads: z.number().int().min(1).max(64).default(4).describe("attention heads (d_model must be a multiple)"),
+  num_layers: z.number().int().min(1).max(48).default(2).describe("encoder layers"),
+  ff_units: z.number().int().min(1).max(65_536).default(64).describe("units of each layer's feed-forward block"),
+  ff_activation: z.enum(ACTIVATIONS).default("gelu").describe("activation of the feed-forward blocks"),
 };
 
-export const transformerParamsSchema = familySchema({ ...sequenceShape, ...encoderShape, pooling: z.enum(POOLINGS).default("last"), ...headShape }).superRefine((p, ctx) => {
+export const transformerParamsSchema = familySchema({ ...sequenceShape, ...encoderShape, pooling: z.enum(POOLINGS).default("last").describe("how the sequence of outputs becomes one vector: the last step, the mean over steps, or both"), ...headShape }).superRefine((p, ctx) => {
   if (p.d_model % p.num_heads !== 0) ctx.addIssue({ code: "custom", path: ["num_heads"], message: `d_model ${p.d_model} must be a multiple of num_heads ${p.num_heads}` });
 });
 export type TransformerParams = z.infer<typeof transformerParamsSchema>;

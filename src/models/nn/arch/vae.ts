@@ -17,11 +17,9 @@ export const vaeParamsSchema = familySchema({
   encoder_units: unitsSchema("hidden layers of the encoder").default([128, 64]),
   /** Decoder hidden layers; empty = the encoder's, reversed. */
   decoder_units: unitsSchema("hidden layers of the decoder (default: the encoder's reversed)").default([]),
-  latent_dim: z.number().int().min(1).max(4096).default(8),
-  /** Weight of the autoencoder terms (reconstruction + beta KL) next to the task loss. */
-  recon_weight: z.number().min(0).default(0.5),
-  /** Weight of the KL term inside the autoencoder loss (beta-VAE). */
-  beta: z.number().min(0).default(0.1),
+  latent_dim: z.number().int().min(1).max(4096).default(8).describe("width of the variational bottleneck"),
+  recon_weight: z.number().min(0).default(0.5).describe("Weight of the autoencoder terms (reconstruction + beta KL) next to the task loss."),
+  beta: z.number().min(0).default(0.1).describe("Weight of the KL term inside the autoencoder loss (beta-VAE)."),
   ...headShape,
   head_units: headShape.head_units.default([32]),
 });
