@@ -12,8 +12,9 @@ import { registerLeakageCommand } from "./commands/leakage.js";
 import { registerTradeCommand } from "./commands/trade.js";
 import { registerDocsCommand } from "./commands/docs.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerLicenseCommand } from "./commands/license.js";
 
-const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerLeakageCommand, registerDataCommands, registerConfigCommands, registerInitCommand, registerTradeCommand, registerServeCommand, registerDocsCommand];
+const registrations: RegisterCommand[] = [registerRunCommand, registerReportCommand, registerRunsCommands, registerLeakageCommand, registerDataCommands, registerConfigCommands, registerInitCommand, registerTradeCommand, registerServeCommand, registerLicenseCommand, registerDocsCommand];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("foxml");
