@@ -151,3 +151,28 @@ describe("site build", () => {
     }
   });
 });
+
+describe("foxml license keygen", () => {
+  it("writes a key pair that signs and verifies, keeps the private key private, and never overwrites it", async () => {
+    const { mkdtempSync, statSync, readFileSync: read } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { signLicense } = await import("../../src/license/license.js");
+    const dir = mkdtempSync(join((tmpdir as () => string)(), "foxml-keys-"));
+    const io = captureIo();
+    expect(await main(["license", "keygen", "--out", dir], io)).toBe(0);
+    expect(statSync(join(dir, "license_private.pem")).mode & 0o077).toBe(0);
+    const key = signLicense({ format: "foxml.license", id: "lic_1", tier: "pro", customer: "a@b.c", issued_at: "2026-01-01T00:00:00Z", expires_at: "2026-02-01T00:00:00Z", features: [] }, read(join(dir, "license_private.pem"), "utf8"));
+    const check = captureIo();
+    expect(await main(["license", "verify", key, "--public-key", join(dir, "license_public.pem")], check)).toBe(1); // expired
+    expect(check.stdout).toContain("expired licence lic_1");
+    const again = captureIo();
+    expect(await main(["license", "keygen", "--out", dir], again)).toBe(2);
+    expect(again.stderr).toContain("refusing to overwrite");
+    const none = captureIo();
+    const saved = process.env.FOXML_LICENSE_PUBLIC_KEY;
+    delete process.env.FOXML_LICENSE_PUBLIC_KEY;
+    expect(await main(["license", "verify", key], none)).toBe(2);
+    if (saved !== undefined) process.env.FOXML_LICENSE_PUBLIC_KEY = saved;
+    expect(none.stderr).toContain("no public key");
+  });
+});
