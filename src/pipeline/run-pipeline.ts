@@ -120,10 +120,11 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<Run> {
       const ensembles = await ensemblingStage(ctx, trained);
       await evaluationStage(ctx, trained, ensembles, ranked.file, selected);
       await nestedStage(ctx, { targets: built, gated, trained, ensembles, selected });
-      if (opts.until === "evaluation") return;
-      await reportStage(ctx);
       const { reused, computed } = ctx.jobs.counts;
       if (reused > 0) run.log.info("resumed: jobs reused from the interrupted attempt", { reused, computed });
+      if (opts.until === "evaluation") return;
+      // The last stage: it ends the run, so the page shows the final status and times.
+      await reportStage(ctx, { status: "succeeded" });
     });
   } finally {
     const table = failureTable(status.file().records);
@@ -148,7 +149,7 @@ async function endIfEmpty(ctx: PipelineContext, after: (typeof LATER_STAGES)[num
   const last = LATER_STAGES.indexOf(LAST_STAGE[until ?? "report"]);
   for (let i = LATER_STAGES.indexOf(after) + 1; i <= last; i++) {
     const stage = LATER_STAGES[i];
-    if (stage === "report") await reportStage(ctx);
+    if (stage === "report") await reportStage(ctx, { status: "no_result", error: empty });
     else ctx.run.summary.stageSkipped(stage, `nothing to work on: ${empty.message.split(" (")[0]}`);
   }
   throw empty;

@@ -24,7 +24,7 @@ import { gitInfo, platformInfo, softwareVersions } from "./environment.js";
 import { claimRunDir } from "./id.js";
 import { MANIFEST_FILE, MANIFEST_FORMAT, readManifest, type DataFingerprint, type RunManifest } from "./manifest.js";
 import { assertStageName, resolveInside } from "./paths.js";
-import { RunSummary, SUMMARY_FILE, type RunStatus } from "./summary.js";
+import { RunSummary, SUMMARY_FILE, type Instant, type RunStatus } from "./summary.js";
 
 export const LOG_FILE = "logs.jsonl";
 
@@ -129,10 +129,10 @@ export class Run {
    * Ends the run: final summary, a last log record, logs.jsonl released. Calling it again does
    * nothing (the first outcome stands).
    */
-  finish(status: Exclude<RunStatus, "running">, error?: unknown): void {
+  finish(status: Exclude<RunStatus, "running">, error?: unknown, at?: Instant): void {
     if (this.finished) return;
     this.finished = true;
-    this.summary.finish(status, error);
+    this.summary.finish(status, error, at);
     const { duration_s } = this.summary.snapshot();
     if (status === "succeeded") this.log.info("run finished", { status, duration_s, dir: this.dir });
     else if (status === "no_result") this.log.error("run ended without a result", { status, duration_s, dir: this.dir, ...(error === undefined ? {} : { err: error }) });
