@@ -72,6 +72,7 @@ export class Run {
   readonly masker: SecretMasker;
   private manifestData: RunManifest;
   private finished = false;
+  private readonly writeObservers = new Set<(relative: string) => void>();
 
   /** @internal use createRun / openRun */
   constructor(parts: { id: string; dir: string; manifest: RunManifest; log: FoxLogger; summary: RunSummary; masker: SecretMasker }) {
@@ -108,6 +109,7 @@ export class Run {
   writeJson(relative: string, value: unknown): string {
     const p = this.path(relative);
     writeJsonAtomic(p, value);
+    for (const o of this.writeObservers) o(relative);
     return p;
   }
 
@@ -115,7 +117,14 @@ export class Run {
   writeFile(relative: string, data: string | Uint8Array): string {
     const p = this.path(relative);
     writeFileAtomic(p, data);
+    for (const o of this.writeObservers) o(relative);
     return p;
+  }
+
+  /** Calls `observer` with the relative path of every file written through writeJson / writeFile until the returned function is called. */
+  observeWrites(observer: (relative: string) => void): () => void {
+    this.writeObservers.add(observer);
+    return () => this.writeObservers.delete(observer);
   }
 
   /** Records the data fingerprint once the data has been read (rewrites manifest.json atomically). */

@@ -113,6 +113,18 @@ export interface StageResult {
   counts?: Record<string, number>;
 }
 
+/** The run-level results a summary holds (`RunSummary.results`). */
+export type RunResults = { targets: string[]; families: Array<{ name: string; variant: string }>; metrics: NonNullable<RunSummaryData["metrics"]> };
+
+/** What a stage did to the summary beyond its own entry (recorded so a stage loaded on resume can do it again). */
+export interface SummaryObserver {
+  headline(key: string, value: number | string): void;
+  results(r: RunResults): void;
+}
+
+/** A finished stage's own entry, without its timing and job counts (which belong to the attempt that ran it). */
+export type StageEffects = Pick<StageSummary, "status" | "outcome" | "counts" | "figures" | "warnings" | "other_warnings" | "errors" | "other_errors">;
+
 export interface SummaryOptions {
   path: string;
   log: FoxLogger;
@@ -143,6 +155,7 @@ export class RunSummary {
   private readonly cpu: () => number;
   /** Process CPU seconds when each running stage started (this process only). */
   private readonly cpuAtStart = new Map<string, number>();
+  private readonly observers = new Set<SummaryObserver>();
 
   private constructor(data: RunSummaryData, opts: SummaryOptions) {
     this.data = data;
@@ -327,7 +340,37 @@ export class RunSummary {
   /** A run-level figure a reader should see first (best IC, selected features, ...). */
   headline(key: string, value: number | string): void {
     this.data.headline[key] = figureValue(value);
+    for (const o of this.observers) o.headline(key, value);
     this.write();
+  }
+
+  /** Calls `observer` on every headline and results call until the returned function is called. */
+  observe(observer: SummaryObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** A copy of `stage`'s entry as far as a later attempt can restore it (restoreStage). */
+  stageEffects(stage: string): StageEffects {
+    const s = this.stage(stage);
+    return structuredClone({ status: s.status, outcome: s.outcome, counts: s.counts, figures: s.figures, warnings: s.warnings, other_warnings: s.other_warnings, errors: s.errors, other_errors: s.other_errors });
+  }
+
+  /**
+   * Gives the running `stage` the warnings, errors, counts, figures and outcome an earlier attempt
+   * recorded for it (a stage loaded from the job store on resume reports what it found then).
+   */
+  restoreStage(stage: string, effects: StageEffects): void {
+    const s = this.stage(stage);
+    s.outcome = effects.outcome;
+    s.counts = { ...effects.counts };
+    s.figures = { ...effects.figures };
+    s.warnings = structuredClone(effects.warnings);
+    s.other_warnings = effects.other_warnings;
+    s.errors = structuredClone(effects.errors);
+    s.other_errors = effects.other_errors;
+    this.data.warnings_total += s.warnings.reduce((a, w) => a + w.count, 0) + s.other_warnings;
+    this.data.errors_total += s.errors.length + s.other_errors;
   }
 
   /**
@@ -399,7 +442,8 @@ export class RunSummary {
    * The targets and families the run covered and per-target / per-family metrics, which the run
    * registry indexes; replaces what was set before.
    */
-  results(r: { targets: string[]; families: Array<{ name: string; variant: string }>; metrics: NonNullable<RunSummaryData["metrics"]> }): void {
+  results(r: RunResults): void {
+    for (const o of this.observers) o.results(r);
     this.data.targets = [...r.targets];
     this.data.families = r.families.map((f) => ({ ...f }));
     this.data.metrics = r.metrics.filter((m) => typeof m.value === "string" || Number.isFinite(m.value)).map((m) => ({ ...m }));

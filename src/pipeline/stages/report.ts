@@ -17,7 +17,7 @@ export const REPORT_OUTCOME = "wrote report.html";
 /** How the run ends once the report is written. */
 export type RunEnding = { status: "succeeded" } | { status: "no_result"; error: NoResultError };
 
-export async function reportStage(ctx: PipelineContext, ending: RunEnding): Promise<void> {
+export async function reportStage(ctx: Pick<PipelineContext, "run" | "cfg" | "status">, ending: RunEnding): Promise<void> {
   const { run } = ctx;
   const error = ending.status === "no_result" ? ending.error : undefined;
   if (!ctx.cfg.pipeline.report.enabled) {
