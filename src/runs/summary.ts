@@ -16,6 +16,11 @@ import { isFoxmlError } from "../util/errors.js";
 import type { FoxLogger, LogFields } from "../log/logger.js";
 import { redactSecrets, type SecretMasker } from "../log/redact.js";
 import { assertStageName } from "./paths.js";
+import { StageTimer } from "./stage-timer.js";
+import { processCpuSeconds, STAGE_STATUSES, timingTable, TimingRowSchema, type Instant } from "./timing.js";
+
+export { StageTimer } from "./stage-timer.js";
+export { STAGE_STATUSES, timingTable, type Instant, type TimingRow } from "./timing.js";
 
 export const SUMMARY_FILE = "summary.json";
 
@@ -34,7 +39,6 @@ const ErrorEntry = z.object({ type: z.string(), message: z.string(), hint: z.str
  * there is nothing to use (exit code 1, like failed).
  */
 export const RUN_STATUSES = ["running", "succeeded", "failed", "no_result"] as const;
-export const STAGE_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "interrupted"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type StageStatus = (typeof STAGE_STATUSES)[number];
 
@@ -62,23 +66,6 @@ const StageSchema = z.object({
 });
 export type StageSummary = z.infer<typeof StageSchema>;
 
-/**
- * One row of the stage-timing table ("where the time went"): rebuilt from the stages at every
- * write, in the order they started, so it always agrees with them.
- */
-const TimingRow = z.object({
-  stage: z.string(),
-  status: z.enum(STAGE_STATUSES),
-  started_at: z.string().nullable(),
-  finished_at: z.string().nullable(),
-  wall_s: z.number().nullable(),
-  cpu_s: z.number().nullable(),
-  jobs_run: z.number().int().nonnegative(),
-  jobs_reused: z.number().int().nonnegative(),
-  /** The stage's outputs were loaded from the job store instead of computed. */
-  reused: z.boolean(),
-});
-export type TimingRow = z.infer<typeof TimingRow>;
 
 export const SummarySchema = z.object({
   format: z.literal("foxml.run-summary"),
@@ -96,7 +83,7 @@ export const SummarySchema = z.object({
   errors_total: z.number().int().nonnegative(),
   stages: z.record(z.string(), StageSchema),
   /** Per-stage wall and CPU seconds and jobs computed vs reused (a view of `stages`, kept in step with it). */
-  timings: z.array(TimingRow).default([]),
+  timings: z.array(TimingRowSchema).default([]),
   /** Errors not tied to a stage (e.g. the one that ended the run). */
   errors: z.array(ErrorEntry),
   /** What the run covered and its key figures, for the run registry (`foxml runs list | show | compare`). */
@@ -134,16 +121,6 @@ export interface SummaryOptions {
   cpu?: () => number;
 }
 
-/** A moment of the run: wall clock (ms) and process CPU (s), read once so two writers agree on it. */
-export interface Instant {
-  ms: number;
-  cpuS: number;
-}
-
-function processCpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
 
 /** Keeps the run's summary in memory and on disk; one per run (see Run.summary). */
 export class RunSummary {
@@ -507,63 +484,6 @@ export class RunSummary {
     const masked = this.masker.mask(s);
     return masked.length > MAX_TEXT ? `${masked.slice(0, MAX_TEXT - 1)}…` : masked;
   }
-}
-
-/** Times one stage and ends it exactly once. */
-export class StageTimer {
-  private endedFlag = false;
-  private readonly startedAt: number;
-
-  constructor(
-    private readonly summary: RunSummary,
-    readonly stage: string,
-    private readonly now: () => number,
-  ) {
-    this.startedAt = now();
-  }
-
-  get ended(): boolean {
-    return this.endedFlag;
-  }
-
-  elapsedMs(): number {
-    return this.now() - this.startedAt;
-  }
-
-  finish(result: StageResult = {}, at?: Instant): void {
-    this.once("finish");
-    this.summary.stageFinished(this.stage, result, at);
-  }
-
-  fail(error: unknown, result: StageResult = {}): void {
-    this.once("fail");
-    this.summary.stageFailed(this.stage, error, result);
-  }
-
-  skip(reason: string): void {
-    this.once("skip");
-    this.summary.stageSkipped(this.stage, reason);
-  }
-
-  private once(what: string): void {
-    if (this.endedFlag) throw new Error(`stage ${this.stage} already ended; cannot ${what} it again`);
-    this.endedFlag = true;
-  }
-}
-
-/** The stage-timing table of `data`, in the order the stages appear (the order they started). */
-export function timingTable(data: Pick<RunSummaryData, "stages">): TimingRow[] {
-  return Object.entries(data.stages).map(([stage, s]) => ({
-    stage,
-    status: s.status,
-    started_at: s.started_at,
-    finished_at: s.finished_at,
-    wall_s: s.duration_s,
-    cpu_s: s.cpu_s,
-    jobs_run: s.jobs.run,
-    jobs_reused: s.jobs.reused,
-    reused: s.reused,
-  }));
 }
 
 function parseSummary(path: string): { data: RunSummaryData } | { error: string } {
