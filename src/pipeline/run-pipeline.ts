@@ -6,8 +6,10 @@
  *   selected set -> training -> ensembling -> evaluation -> report
  *
  * Work after the leakage scan is cut into jobs (one target, or one target and family) kept in the
- * run's job store, so `--resume` skips what finished and ends with the numbers an uninterrupted run
- * gives. `foxml rank | select | train` run the same pipeline and stop after their stage.
+ * run's job store, and every stage that finishes cleanly leaves a record there (stage-store.ts), so
+ * `--resume` loads the stages whose inputs are unchanged (stage-chain.ts), reuses finished jobs in
+ * the rest, and ends with the numbers an uninterrupted run gives. `foxml rank | select | train` run
+ * the same pipeline and stop after their stage.
  *
  * A run with nothing to use (no target configured, every ranking job failed, no target through the
  * gate, no model trained; see outcome.ts) ends as `no_result` with exit code 1, not `succeeded`.
@@ -61,7 +63,7 @@ export interface RunPipelineOptions {
   logLevel?: SinkLevel;
   /** Base for relative data paths (default: the working folder). */
   cwd?: string;
-  /** Continue this run folder: finished jobs are reused, the rest runs. */
+  /** Continue this run folder: stages whose inputs are unchanged are loaded, finished jobs reused, the rest runs. */
   resume?: string;
   /** Last stage to run (default: report). */
   until?: StopPoint;
