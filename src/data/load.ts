@@ -10,6 +10,8 @@
  * Public API: loadData, LoadedData, ColumnInfo, DataFileInfo, the CheckReport types and
  * formatCheckReport; timestamps.ts offers parseTimestamp for one-off values.
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { InputError } from "../util/errors.js";
 import { hashJson } from "../util/hash.js";
 import type { DataOptions } from "./options.js";
@@ -80,6 +82,20 @@ export interface LoadedData {
  * runs every check in `options.checks` and returns one series per symbol. Problems a user must
  * fix throw an InputError naming the file, row and column and what to do.
  */
+/** The data's fingerprint: the sha256 of every file's bytes, by its path under the data root. */
+export function dataFingerprint(files: ReadonlyArray<{ relPath: string; sha256: string }>): string {
+  return hashJson(files.map((f) => ({ path: f.relPath, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+}
+
+/**
+ * The fingerprint loadData would record for the files `options` name as they are now, from their
+ * bytes alone (nothing parsed): a resumed run checks with it that its data did not change.
+ */
+export function currentDataFingerprint(options: DataOptions, baseDir: string): string {
+  const found = discoverFiles(options, baseDir);
+  return dataFingerprint(found.files.map((f) => ({ relPath: f.relPath, sha256: createHash("sha256").update(readFileSync(f.path)).digest("hex") })));
+}
+
 export async function loadData(options: DataOptions, opts: { baseDir?: string } = {}): Promise<LoadedData> {
   const checks = new CheckCollector(options.checks);
   const found = discoverFiles(options, opts.baseDir ?? process.cwd());
@@ -97,9 +113,7 @@ export async function loadData(options: DataOptions, opts: { baseDir?: string } 
     tables.push(t);
   }
   const files = tables.map((t) => ({ path: t.file.display, rows: t.nRows, bytes: t.bytes, sha256: t.sha256 }));
-  const fingerprint = hashJson(
-    tables.map((t) => ({ path: t.file.relPath, sha256: t.sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-  );
+  const fingerprint = dataFingerprint(tables.map((t) => ({ relPath: t.file.relPath, sha256: t.sha256 })));
 
   const live = tables.filter((t) => {
     if (t.nRows > 0) return true;

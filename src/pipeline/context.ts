@@ -64,9 +64,9 @@ export interface CvSettings {
  * A target cut into purged folds for one stage: the stage's splitter and row caps, purged for the
  * features it will fit on (and the longest sequence window, when there is one). `purpose` starts
  * with the stage's name ("ranking:fwd_ret_5"); a plan the history made smaller than configured is
- * a warning of that stage.
+ * a warning of that stage (unless `warn` is off: folds cut again for a stage loaded on resume).
  */
-export function stageCvData(ctx: PipelineContext, built: BuiltTarget, features: readonly string[], settings: CvSettings, purpose: string, windowBars = 1): CvData {
+export function stageCvData(ctx: PipelineContext, built: BuiltTarget, features: readonly string[], settings: CvSettings, purpose: string, windowBars = 1, warn = true): CvData {
   const data = makeCvData({
     T: ctx.panel.T,
     S: ctx.panel.S,
@@ -79,7 +79,7 @@ export function stageCvData(ctx: PipelineContext, built: BuiltTarget, features: 
     maxTrainRows: settings.max_train_rows,
     purpose,
   });
-  if (data.plan.adapted !== null) ctx.run.summary.warn(purpose.split(":")[0], `${data.plan.adapted}: fewer folds than configured`, { target: built.target.name });
+  if (warn && data.plan.adapted !== null) ctx.run.summary.warn(purpose.split(":")[0], `${data.plan.adapted}: fewer folds than configured`, { target: built.target.name });
   return data;
 }
 

@@ -12,12 +12,32 @@ export const STATUS_FILE = "model_family_status.json";
 
 export class StatusTracker {
   private readonly records: StatusRecord[] = [];
+  private readonly observers = new Set<(record: StatusRecord) => void>();
 
   constructor(private readonly run: Run) {}
 
   add(record: Partial<StatusRecord> & Pick<StatusRecord, "stage" | "status">): void {
-    this.records.push({ target: null, family: null, symbol: null, error: null, score: null, top_feature: null, seconds: null, ...record });
+    const full: StatusRecord = { target: null, family: null, symbol: null, error: null, score: null, top_feature: null, seconds: null, ...record };
+    this.records.push(full);
+    for (const o of this.observers) o(full);
     this.write();
+  }
+
+  /** Adds the records a stage made in an earlier attempt (a stage loaded on resume), writing the file once. */
+  replay(records: readonly StatusRecord[]): void {
+    if (records.length === 0) return;
+    for (const r of records) {
+      const copy = structuredClone(r);
+      this.records.push(copy);
+      for (const o of this.observers) o(copy);
+    }
+    this.write();
+  }
+
+  /** Calls `observer` with every record added until the returned function is called. */
+  observe(observer: (record: StatusRecord) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Records a failure from an exception. */

@@ -5,15 +5,29 @@
  */
 import { ChartRenderer } from "./blocks.js";
 import type { RunData } from "./read-run.js";
+import type { RunSummaryData } from "../runs/summary.js";
 import { html, trustedHtml, type Html } from "./safe-html.js";
 import { headerSection, inputsSection, leakageOverviewSection, rankingsSection, statusSection, warningsSection } from "./run-sections.js";
 import { targetSection } from "./target-sections.js";
 import { nestedSection } from "./nested-section.js";
+import { timingSection } from "./timing-section.js";
+
+export interface RenderOptions {
+  /**
+   * The summary the page shows, asked for once the charts are drawn (the slow part): `foxml run`
+   * draws the report as its last stage and passes what summary.json will hold when the run has
+   * ended, so the page shows the run's final status, end time and duration, not "running".
+   */
+  summaryAtEnd?: () => RunSummaryData;
+}
 
 /** The report's contents (navigation and sections), which the dashboard's run page shows too. */
-export async function reportBody(data: RunData, charts: ChartRenderer = new ChartRenderer()): Promise<{ nav: Html; main: Html }> {
+export async function reportBody(found: RunData, opts: RenderOptions = {}, charts: ChartRenderer = new ChartRenderer()): Promise<{ nav: Html; main: Html; data: RunData }> {
   const targetSections: Html[] = [];
-  for (let i = 0; i < data.targets.length; i++) targetSections.push(await targetSection(data, data.targets[i], `target-${i + 1}`, charts));
+  for (let i = 0; i < found.targets.length; i++) targetSections.push(await targetSection(found, found.targets[i], `target-${i + 1}`, charts));
+  const rankings = await rankingsSection(found, charts);
+  const leakage = await leakageOverviewSection(found, charts);
+  const data: RunData = opts.summaryAtEnd === undefined ? found : { ...found, summary: opts.summaryAtEnd() };
   const nav = html`<nav class="toc"><strong>Contents</strong><ol>
 <li><a href="#overview">Overview</a></li>
 <li><a href="#nested">Honest out-of-sample figures</a></li>
@@ -22,24 +36,26 @@ export async function reportBody(data: RunData, charts: ChartRenderer = new Char
 ${data.targets.length > 0 ? html`<li>Targets:<ol>${data.targets.map((t, i) => html`<li><a href="#target-${i + 1}">${t.name}</a></li>`)}</ol></li>` : ""}
 <li><a href="#status">Failures and status</a></li>
 <li><a href="#warnings">Warnings and errors</a></li>
+<li><a href="#timing">Where the time went</a></li>
 <li><a href="#inputs">Files read</a></li>
 </ol></nav>`;
   const main = html`${headerSection(data)}
 ${nestedSection(data)}
-${await rankingsSection(data, charts)}
-${await leakageOverviewSection(data, charts)}
+${rankings}
+${leakage}
 ${targetSections}
 ${statusSection(data)}
 ${warningsSection(data)}
+${timingSection(data)}
 ${inputsSection(data)}`;
-  return { nav, main };
+  return { nav, main, data };
 }
 
 /** Builds the whole page for what `readRun` found. */
-export async function renderReportHtml(data: RunData): Promise<string> {
+export async function renderReportHtml(found: RunData, opts: RenderOptions = {}): Promise<string> {
+  const { nav, main, data } = await reportBody(found, opts);
   const name = data.manifest?.name ?? data.summary?.name ?? "(unnamed run)";
   const runId = data.manifest?.run_id ?? data.summary?.run_id ?? "(unknown run id)";
-  const { nav, main } = await reportBody(data);
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -4,8 +4,8 @@
  */
 export { createRun, openRun, Run, LOG_FILE } from "./run.js";
 export type { CreateRunOptions, OpenRunOptions, RunLogOptions } from "./run.js";
-export { RunSummary, StageTimer, SUMMARY_FILE, SummarySchema, RUN_STATUSES, STAGE_STATUSES } from "./summary.js";
-export type { RunStatus, StageStatus, StageResult, StageSummary, RunSummaryData } from "./summary.js";
+export { RunSummary, StageTimer, SUMMARY_FILE, SummarySchema, RUN_STATUSES, STAGE_STATUSES, timingTable } from "./summary.js";
+export type { RunStatus, StageStatus, StageResult, StageSummary, RunSummaryData, TimingRow, Instant } from "./summary.js";
 export { ManifestSchema, readManifest, MANIFEST_FILE, DataFingerprintSchema } from "./manifest.js";
 export type { RunManifest, DataFingerprint } from "./manifest.js";
 export { runTimestamp, sanitizeRunName, claimRunDir } from "./id.js";

@@ -24,7 +24,7 @@ import { gitInfo, platformInfo, softwareVersions } from "./environment.js";
 import { claimRunDir } from "./id.js";
 import { MANIFEST_FILE, MANIFEST_FORMAT, readManifest, type DataFingerprint, type RunManifest } from "./manifest.js";
 import { assertStageName, resolveInside } from "./paths.js";
-import { RunSummary, SUMMARY_FILE, type RunStatus } from "./summary.js";
+import { RunSummary, SUMMARY_FILE, type Instant, type RunStatus } from "./summary.js";
 
 export const LOG_FILE = "logs.jsonl";
 
@@ -72,6 +72,7 @@ export class Run {
   readonly masker: SecretMasker;
   private manifestData: RunManifest;
   private finished = false;
+  private readonly writeObservers = new Set<(relative: string) => void>();
 
   /** @internal use createRun / openRun */
   constructor(parts: { id: string; dir: string; manifest: RunManifest; log: FoxLogger; summary: RunSummary; masker: SecretMasker }) {
@@ -108,6 +109,7 @@ export class Run {
   writeJson(relative: string, value: unknown): string {
     const p = this.path(relative);
     writeJsonAtomic(p, value);
+    for (const o of this.writeObservers) o(relative);
     return p;
   }
 
@@ -115,7 +117,14 @@ export class Run {
   writeFile(relative: string, data: string | Uint8Array): string {
     const p = this.path(relative);
     writeFileAtomic(p, data);
+    for (const o of this.writeObservers) o(relative);
     return p;
+  }
+
+  /** Calls `observer` with the relative path of every file written through writeJson / writeFile until the returned function is called. */
+  observeWrites(observer: (relative: string) => void): () => void {
+    this.writeObservers.add(observer);
+    return () => this.writeObservers.delete(observer);
   }
 
   /** Records the data fingerprint once the data has been read (rewrites manifest.json atomically). */
@@ -129,10 +138,10 @@ export class Run {
    * Ends the run: final summary, a last log record, logs.jsonl released. Calling it again does
    * nothing (the first outcome stands).
    */
-  finish(status: Exclude<RunStatus, "running">, error?: unknown): void {
+  finish(status: Exclude<RunStatus, "running">, error?: unknown, at?: Instant): void {
     if (this.finished) return;
     this.finished = true;
-    this.summary.finish(status, error);
+    this.summary.finish(status, error, at);
     const { duration_s } = this.summary.snapshot();
     if (status === "succeeded") this.log.info("run finished", { status, duration_s, dir: this.dir });
     else if (status === "no_result") this.log.error("run ended without a result", { status, duration_s, dir: this.dir, ...(error === undefined ? {} : { err: error }) });

@@ -16,6 +16,11 @@ import { isFoxmlError } from "../util/errors.js";
 import type { FoxLogger, LogFields } from "../log/logger.js";
 import { redactSecrets, type SecretMasker } from "../log/redact.js";
 import { assertStageName } from "./paths.js";
+import { StageTimer } from "./stage-timer.js";
+import { processCpuSeconds, STAGE_STATUSES, timingTable, TimingRowSchema, type Instant } from "./timing.js";
+
+export { StageTimer } from "./stage-timer.js";
+export { STAGE_STATUSES, timingTable, type Instant, type TimingRow } from "./timing.js";
 
 export const SUMMARY_FILE = "summary.json";
 
@@ -34,15 +39,22 @@ const ErrorEntry = z.object({ type: z.string(), message: z.string(), hint: z.str
  * there is nothing to use (exit code 1, like failed).
  */
 export const RUN_STATUSES = ["running", "succeeded", "failed", "no_result"] as const;
-export const STAGE_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "interrupted"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type StageStatus = (typeof STAGE_STATUSES)[number];
+
+const JobCounts = z.object({ run: z.number().int().nonnegative(), reused: z.number().int().nonnegative() });
 
 const StageSchema = z.object({
   status: z.enum(STAGE_STATUSES),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   duration_s: z.number().nullable(),
+  /** CPU time of the whole process (every thread) while the stage ran; null when not measured in one process. */
+  cpu_s: z.number().nullable().default(null),
+  /** Jobs of the job store this stage computed (`run`) and took from an earlier attempt (`reused`). */
+  jobs: JobCounts.default({ run: 0, reused: 0 }),
+  /** True when the whole stage was loaded from the job store (its inputs' fingerprints unchanged). */
+  reused: z.boolean().default(false),
   outcome: z.string().nullable(),
   counts: z.record(z.string(), z.number()),
   figures: z.record(z.string(), Figure),
@@ -53,6 +65,7 @@ const StageSchema = z.object({
   other_errors: z.number().int().nonnegative(),
 });
 export type StageSummary = z.infer<typeof StageSchema>;
+
 
 export const SummarySchema = z.object({
   format: z.literal("foxml.run-summary"),
@@ -69,6 +82,8 @@ export const SummarySchema = z.object({
   warnings_total: z.number().int().nonnegative(),
   errors_total: z.number().int().nonnegative(),
   stages: z.record(z.string(), StageSchema),
+  /** Per-stage wall and CPU seconds and jobs computed vs reused (a view of `stages`, kept in step with it). */
+  timings: z.array(TimingRowSchema).default([]),
   /** Errors not tied to a stage (e.g. the one that ended the run). */
   errors: z.array(ErrorEntry),
   /** What the run covered and its key figures, for the run registry (`foxml runs list | show | compare`). */
@@ -85,12 +100,27 @@ export interface StageResult {
   counts?: Record<string, number>;
 }
 
+/** The run-level results a summary holds (`RunSummary.results`). */
+export type RunResults = { targets: string[]; families: Array<{ name: string; variant: string }>; metrics: NonNullable<RunSummaryData["metrics"]> };
+
+/** What a stage did to the summary beyond its own entry (recorded so a stage loaded on resume can do it again). */
+export interface SummaryObserver {
+  headline(key: string, value: number | string): void;
+  results(r: RunResults): void;
+}
+
+/** A finished stage's own entry, without its timing and job counts (which belong to the attempt that ran it). */
+export type StageEffects = Pick<StageSummary, "status" | "outcome" | "counts" | "figures" | "warnings" | "other_warnings" | "errors" | "other_errors">;
+
 export interface SummaryOptions {
   path: string;
   log: FoxLogger;
   masker: SecretMasker;
   now?: () => number;
+  /** CPU seconds used by the process so far (every thread); default process.cpuUsage(). */
+  cpu?: () => number;
 }
+
 
 /** Keeps the run's summary in memory and on disk; one per run (see Run.summary). */
 export class RunSummary {
@@ -99,6 +129,10 @@ export class RunSummary {
   private readonly log: FoxLogger;
   private readonly masker: SecretMasker;
   private readonly now: () => number;
+  private readonly cpu: () => number;
+  /** Process CPU seconds when each running stage started (this process only). */
+  private readonly cpuAtStart = new Map<string, number>();
+  private readonly observers = new Set<SummaryObserver>();
 
   private constructor(data: RunSummaryData, opts: SummaryOptions) {
     this.data = data;
@@ -106,6 +140,12 @@ export class RunSummary {
     this.log = opts.log;
     this.masker = opts.masker;
     this.now = opts.now ?? Date.now;
+    this.cpu = opts.cpu ?? processCpuSeconds;
+  }
+
+  /** The current moment, for stageFinished / finish / projectEnd calls that must agree. */
+  instant(): Instant {
+    return { ms: this.now(), cpuS: this.cpu() };
   }
 
   /** A new summary (status running) written to `opts.path` at once. */
@@ -127,6 +167,7 @@ export class RunSummary {
         warnings_total: 0,
         errors_total: 0,
         stages: {},
+        timings: [],
         errors: [],
       },
       opts,
@@ -183,12 +224,17 @@ export class RunSummary {
     s.started_at = iso(this.now());
     s.finished_at = null;
     s.duration_s = null;
+    s.cpu_s = null;
+    s.jobs = { run: 0, reused: 0 };
+    s.reused = false;
+    this.cpuAtStart.set(stage, this.cpu());
     this.log.forStage(stage).info("stage started");
     this.write();
   }
 
-  stageFinished(stage: string, result: StageResult = {}): void {
-    const s = this.end(stage, "succeeded", result);
+  /** Ends `stage` as succeeded (at `at` when given, so that it matches a projectEnd made before). */
+  stageFinished(stage: string, result: StageResult = {}, at: Instant = this.instant()): void {
+    const s = this.end(stage, "succeeded", result, at);
     this.log.forStage(stage).info("stage finished", { duration_s: s.duration_s, outcome: s.outcome ?? undefined, figures: s.figures });
     this.write();
   }
@@ -196,7 +242,7 @@ export class RunSummary {
   /** Records the stage's error (type and message) and marks it failed. */
   stageFailed(stage: string, error: unknown, result: StageResult = {}): void {
     this.pushError(this.stage(stage), error);
-    const s = this.end(stage, "failed", result);
+    const s = this.end(stage, "failed", result, this.instant());
     this.log.forStage(stage).error("stage failed", { err: error, duration_s: s.duration_s });
     this.write();
   }
@@ -245,6 +291,18 @@ export class RunSummary {
     this.write();
   }
 
+  /** Counts one job of the job store for `stage`: computed, or reused from an earlier attempt. Reaches the file with the next write. */
+  jobCounted(stage: string, reused: boolean): void {
+    const jobs = this.stage(stage).jobs;
+    if (reused) jobs.reused += 1;
+    else jobs.run += 1;
+  }
+
+  /** Marks the running `stage` as loaded whole from the job store (its inputs unchanged). */
+  stageReused(stage: string): void {
+    this.stage(stage).reused = true;
+  }
+
   /** Adds to a stage counter (jobs done, symbols dropped, ...). Reaches the file with the next write. */
   count(stage: string, key: string, delta = 1): void {
     const s = this.stage(stage);
@@ -259,30 +317,80 @@ export class RunSummary {
   /** A run-level figure a reader should see first (best IC, selected features, ...). */
   headline(key: string, value: number | string): void {
     this.data.headline[key] = figureValue(value);
+    for (const o of this.observers) o.headline(key, value);
     this.write();
+  }
+
+  /** Calls `observer` on every headline and results call until the returned function is called. */
+  observe(observer: SummaryObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** A copy of `stage`'s entry as far as a later attempt can restore it (restoreStage). */
+  stageEffects(stage: string): StageEffects {
+    const s = this.stage(stage);
+    return structuredClone({ status: s.status, outcome: s.outcome, counts: s.counts, figures: s.figures, warnings: s.warnings, other_warnings: s.other_warnings, errors: s.errors, other_errors: s.other_errors });
+  }
+
+  /**
+   * Gives the running `stage` the warnings, errors, counts, figures and outcome an earlier attempt
+   * recorded for it (a stage loaded from the job store on resume reports what it found then).
+   */
+  restoreStage(stage: string, effects: StageEffects): void {
+    const s = this.stage(stage);
+    s.outcome = effects.outcome;
+    s.counts = { ...effects.counts };
+    s.figures = { ...effects.figures };
+    s.warnings = structuredClone(effects.warnings);
+    s.other_warnings = effects.other_warnings;
+    s.errors = structuredClone(effects.errors);
+    s.other_errors = effects.other_errors;
+    this.data.warnings_total += s.warnings.reduce((a, w) => a + w.count, 0) + s.other_warnings;
+    this.data.errors_total += s.errors.length + s.other_errors;
   }
 
   /**
    * Ends the run. Stages still running become "interrupted" (their own failure, if any, should have
    * been recorded with stageFailed). An error given here is listed at run level.
    */
-  finish(status: Exclude<RunStatus, "running">, error?: unknown): void {
-    const t = this.now();
+  finish(status: Exclude<RunStatus, "running">, error?: unknown, at: Instant = this.instant()): void {
     for (const [name, s] of Object.entries(this.data.stages)) {
+      if (s.status === "running") this.log.forStage(name).warn("stage was still running when the run ended");
+    }
+    this.endRun(this.data, status, error, at);
+    this.write();
+  }
+
+  /**
+   * What summary.json will hold once the running `stage` finishes with `result` and the run ends
+   * with `status`, both at `at`; nothing is written. The report, drawn as the run's last stage,
+   * shows this, and the caller then calls stageFinished and finish with the same `at`, so the page
+   * and the file agree.
+   */
+  projectEnd(o: { stage: string; result?: StageResult; status: Exclude<RunStatus, "running">; error?: unknown; at: Instant }): RunSummaryData {
+    const data = structuredClone(this.data);
+    this.endStage(data, o.stage, "succeeded", o.result ?? {}, o.at);
+    this.endRun(data, o.status, o.error, o.at);
+    data.timings = timingTable(data);
+    return data;
+  }
+
+  private endRun(data: RunSummaryData, status: Exclude<RunStatus, "running">, error: unknown, at: Instant): void {
+    for (const [name, s] of Object.entries(data.stages)) {
       if (s.status !== "running") continue;
       s.status = "interrupted";
-      s.finished_at = iso(t);
-      s.duration_s = seconds(s.started_at, t);
-      this.log.forStage(name).warn("stage was still running when the run ended");
+      s.finished_at = iso(at.ms);
+      s.duration_s = seconds(s.started_at, at.ms);
+      s.cpu_s = this.cpuSince(name, at);
     }
     if (error !== undefined) {
-      this.data.errors_total += 1;
-      if (this.data.errors.length < MAX_ERRORS) this.data.errors.push(this.errorEntry(error));
+      data.errors_total += 1;
+      if (data.errors.length < MAX_ERRORS) data.errors.push(this.errorEntry(error));
     }
-    this.data.status = status;
-    this.data.finished_at = iso(t);
-    this.data.duration_s = seconds(this.data.started_at, t);
-    this.write();
+    data.status = status;
+    data.finished_at = iso(at.ms);
+    data.duration_s = seconds(data.started_at, at.ms);
   }
 
   /** Starts `stage` and returns a timer that ends it. */
@@ -311,7 +419,8 @@ export class RunSummary {
    * The targets and families the run covered and per-target / per-family metrics, which the run
    * registry indexes; replaces what was set before.
    */
-  results(r: { targets: string[]; families: Array<{ name: string; variant: string }>; metrics: NonNullable<RunSummaryData["metrics"]> }): void {
+  results(r: RunResults): void {
+    for (const o of this.observers) o.results(r);
     this.data.targets = [...r.targets];
     this.data.families = r.families.map((f) => ({ ...f }));
     this.data.metrics = r.metrics.filter((m) => typeof m.value === "string" || Number.isFinite(m.value)).map((m) => ({ ...m }));
@@ -320,6 +429,7 @@ export class RunSummary {
 
   /** Writes summary.json now (also done automatically at every transition). */
   write(): void {
+    this.data.timings = timingTable(this.data);
     writeFileAtomic(this.path, this.masker.maskJson(JSON.stringify(this.data, null, 2)) + "\n");
   }
 
@@ -327,22 +437,35 @@ export class RunSummary {
     assertStageName(name);
     let s = this.data.stages[name];
     if (s === undefined) {
-      s = { status: "pending", started_at: null, finished_at: null, duration_s: null, outcome: null, counts: {}, figures: {}, warnings: [], other_warnings: 0, errors: [], other_errors: 0 };
+      s = { status: "pending", started_at: null, finished_at: null, duration_s: null, cpu_s: null, jobs: { run: 0, reused: 0 }, reused: false, outcome: null, counts: {}, figures: {}, warnings: [], other_warnings: 0, errors: [], other_errors: 0 };
       this.data.stages[name] = s;
     }
     return s;
   }
 
-  private end(stage: string, status: StageStatus, result: StageResult): StageSummary {
-    const s = this.stage(stage);
-    const t = this.now();
+  private end(stage: string, status: StageStatus, result: StageResult, at: Instant): StageSummary {
+    this.stage(stage);
+    const s = this.endStage(this.data, stage, status, result, at);
+    this.cpuAtStart.delete(stage);
+    return s;
+  }
+
+  private endStage(data: RunSummaryData, stage: string, status: StageStatus, result: StageResult, at: Instant): StageSummary {
+    const s = data.stages[stage];
     s.status = status;
-    s.finished_at = iso(t);
-    s.duration_s = seconds(s.started_at, t);
+    s.finished_at = iso(at.ms);
+    s.duration_s = seconds(s.started_at, at.ms);
+    s.cpu_s = this.cpuSince(stage, at);
     if (result.outcome !== undefined) s.outcome = this.text(result.outcome);
     for (const [k, v] of Object.entries(result.figures ?? {})) s.figures[k] = figureValue(v);
     for (const [k, v] of Object.entries(result.counts ?? {})) s.counts[k] = v;
     return s;
+  }
+
+  /** CPU seconds since `stage` started in this process (null when it started in another one). */
+  private cpuSince(stage: string, at: Instant): number | null {
+    const start = this.cpuAtStart.get(stage);
+    return start === undefined ? null : Math.round((at.cpuS - start) * 1000) / 1000;
   }
 
   private pushError(s: StageSummary, error: unknown): void {
@@ -360,48 +483,6 @@ export class RunSummary {
   private text(s: string): string {
     const masked = this.masker.mask(s);
     return masked.length > MAX_TEXT ? `${masked.slice(0, MAX_TEXT - 1)}…` : masked;
-  }
-}
-
-/** Times one stage and ends it exactly once. */
-export class StageTimer {
-  private endedFlag = false;
-  private readonly startedAt: number;
-
-  constructor(
-    private readonly summary: RunSummary,
-    readonly stage: string,
-    private readonly now: () => number,
-  ) {
-    this.startedAt = now();
-  }
-
-  get ended(): boolean {
-    return this.endedFlag;
-  }
-
-  elapsedMs(): number {
-    return this.now() - this.startedAt;
-  }
-
-  finish(result: StageResult = {}): void {
-    this.once("finish");
-    this.summary.stageFinished(this.stage, result);
-  }
-
-  fail(error: unknown, result: StageResult = {}): void {
-    this.once("fail");
-    this.summary.stageFailed(this.stage, error, result);
-  }
-
-  skip(reason: string): void {
-    this.once("skip");
-    this.summary.stageSkipped(this.stage, reason);
-  }
-
-  private once(what: string): void {
-    if (this.endedFlag) throw new Error(`stage ${this.stage} already ended; cannot ${what} it again`);
-    this.endedFlag = true;
   }
 }
 

@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { json, runDir } from "./run-folder.js";
+import { json, reportFacts, reportTimingRows, runDir } from "./run-folder.js";
+import { duration, timestamp } from "../../src/report/format.js";
+import type { RunSummaryData } from "../../src/runs/summary.js";
 import type { SelectionFile, StatusFile, TargetConfidence, TargetRankingsFile, TrainingFile } from "../../src/pipeline/artifacts.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-e2e-"));
@@ -46,6 +48,33 @@ describe("foxml run end to end on planted signals and leaks", () => {
         expect(existsSync(join(dir, f)), f).toBe(true);
       }
     }
+  });
+
+  it("writes a report that shows the run as summary.json ends it: final status, end time, duration, stage timings", () => {
+    const summary = json<RunSummaryData>(join(dir, "summary.json"));
+    const facts = reportFacts(readFileSync(join(dir, "report.html"), "utf8"));
+    expect(summary.status).toBe("succeeded");
+    expect(facts.Status).toBe("succeeded");
+    expect(facts.Finished).toBe(timestamp(summary.finished_at));
+    expect(facts.Duration).toBe(duration(summary.duration_s));
+    expect(facts.Finished).not.toBe("–");
+    // The report is the last stage and ends the run at the instant its page shows.
+    expect(summary.stages.report.status).toBe("succeeded");
+    expect(summary.stages.report.finished_at).toBe(summary.finished_at);
+    const rows = reportTimingRows(readFileSync(join(dir, "report.html"), "utf8"));
+    expect(rows.map((r) => r[0])).toEqual([...summary.timings.map((t) => t.stage), "all stages"]);
+    for (const [i, t] of summary.timings.entries()) {
+      expect(rows[i][1], t.stage).toBe(t.status);
+      expect(rows[i][4], t.stage).toBe(duration(t.wall_s));
+      expect(rows[i][5], t.stage).toBe(duration(t.cpu_s));
+      expect(Number(rows[i][8]), t.stage).toBe(t.jobs_run);
+    }
+    // Every stage ran in this process: CPU measured, jobs counted where the job store was used
+    // (nesting is off in this experiment: skipped, with no times).
+    expect(summary.timings.find((t) => t.stage === "nested")).toMatchObject({ status: "skipped", wall_s: null, cpu_s: null });
+    for (const t of summary.timings.filter((t) => t.status !== "skipped")) expect(t.cpu_s, t.stage).not.toBeNull();
+    expect(summary.timings.find((t) => t.stage === "training")!.jobs_run).toBe(4);
+    expect(summary.timings.every((t) => t.jobs_reused === 0 && !t.reused)).toBe(true);
   });
 
   it("ranks the planted predictable targets first and drops the unpredictable one", () => {

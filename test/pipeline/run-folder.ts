@@ -13,3 +13,19 @@ export function runDir(out: string): string {
 export function json<T>(path: string): T {
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
+
+/** The report's overview facts (Status, Started, Finished, Duration, ...) as text, from report.html. */
+export function reportFacts(page: string): Record<string, string> {
+  const facts = page.slice(page.indexOf('<dl class="facts">'), page.indexOf("</dl>"));
+  const text = (s: string) => s.replace(/<[^>]+>/g, "").trim();
+  return Object.fromEntries([...facts.matchAll(/<dt>(.*?)<\/dt><dd>(.*?)<\/dd>/g)].map((m) => [text(m[1]), text(m[2])]));
+}
+
+/** The rows of the report's "Where the time went" table, cells as text. */
+export function reportTimingRows(page: string): string[][] {
+  const start = page.indexOf('<section id="timing">');
+  const section = page.slice(start, page.indexOf("</section>", start));
+  return [...section.matchAll(/<tr>(.*?)<\/tr>/g)]
+    .map((m) => [...m[1].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1].replace(/<[^>]+>/g, "").trim()))
+    .filter((r) => r.length > 0);
+}

@@ -20,7 +20,7 @@ import type {
 } from "../../src/pipeline/artifacts.js";
 import type { LeakageReport } from "../../src/leakage/types.js";
 import type { RunManifest } from "../../src/runs/manifest.js";
-import type { RunSummaryData } from "../../src/runs/summary.js";
+import { timingTable, type RunSummaryData } from "../../src/runs/summary.js";
 import { gaussian, lcg } from "../support/test-random.js";
 
 export const HOSTILE = "<img src=x onerror=alert(1)>";
@@ -105,6 +105,10 @@ export function buildFixtureRun(dir: string, opts: FixtureOptions = {}): string 
     started_at: start,
     finished_at: new Date(Date.parse(start) + secs * 1000).toISOString(),
     duration_s: secs,
+    // Two cores busy during the heavy stages, about one elsewhere.
+    cpu_s: Math.round(secs * (secs > 10 ? 1.8 : 0.95) * 1000) / 1000,
+    jobs: { run: secs > 10 ? 3 : 0, reused: 0 },
+    reused: false,
     outcome,
     counts: {},
     figures: {},
@@ -146,8 +150,10 @@ export function buildFixtureRun(dir: string, opts: FixtureOptions = {}): string 
       ensembling: stage("succeeded", "2026-11-28T10:17:22.000Z", 4.2, "2 ensembles per target"),
       evaluation: stage("succeeded", "2026-11-28T10:17:26.200Z", 14.6, "scored 11 models; best IC 0.0352 (fwd_ret_5, stacked_ridge)"),
     },
+    timings: [],
     errors: [],
   };
+  summary.timings = timingTable(summary);
 
   // Rankings: the three trained targets kept, one dropped.
   const rankingRows: TargetRankingsFile["targets"] = [...TARGETS, droppedTarget].map((name, i) => {

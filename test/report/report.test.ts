@@ -43,11 +43,24 @@ describe("report.html of a complete run (with hostile names in the data)", () =>
   afterAll(() => tmp.remove());
 
   it("has every section: header, headline, ranking, leakage, each target, failures, warnings, files", () => {
-    for (const id of ["overview", "rankings", "leakage", "target-1", "target-2", "target-3", "target-4", "status", "warnings", "inputs"]) expect(page).toContain(`id="${id}"`);
+    for (const id of ["overview", "rankings", "leakage", "target-1", "target-2", "target-3", "target-4", "status", "warnings", "timing", "inputs"]) expect(page).toContain(`id="${id}"`);
     for (const heading of ["Overview", "Headline figures", "Stages", "Target ranking", "Leakage findings", "Confidence", "Feature selection", "Leakage gate", "Models", "IC over time", "AUC over time", "Backtests", "Failures and status", "Warnings and errors", "Files read"]) {
       expect(page).toContain(`>${heading}</h`);
     }
     expect(page.match(/<section class="target"/g)).toHaveLength(TARGETS.length + 1);
+  });
+
+  it("shows where the time went: wall and CPU per stage, its share of the run, jobs run and reused", () => {
+    const section = page.slice(page.indexOf('<section id="timing">'), page.indexOf("</section>", page.indexOf('<section id="timing">')));
+    expect(section).toContain(">Where the time went</h2>");
+    const rows = [...section.matchAll(/<tr>(.*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1].replace(/<[^>]+>/g, ""))).filter((r) => r.length > 0);
+    // one row per stage of summary.json, in order, then the total
+    expect(rows.map((r) => r[0])).toEqual(["data", "features", "targets", "leakage", "ranking", "selection", "training", "ensembling", "evaluation", "all stages"]);
+    const training = rows.find((r) => r[0] === "training")!;
+    // 71.3 s wall, 128.34 s CPU (1.8 cores), 44.1% of the run's 161.5 s, 3 jobs run, none reused
+    expect(training.slice(4)).toEqual(["1 m 11 s", "2 m 08 s", "1.80", "44.1%", "3", "0"]);
+    const total = rows[rows.length - 1];
+    expect(total[4]).toBe("2 m 41 s");
   });
 
   it("shows the run's identity, data range, seed, config hash and durations", () => {

@@ -175,3 +175,71 @@ describe("stage timers", () => {
     expect(onDisk().stages.report.outcome).toBe("report.html written");
   });
 });
+
+describe("the stage-timing table", () => {
+  it("records wall and CPU seconds per stage, jobs run and reused, and rewrites the table with every write", () => {
+    let cpu = 10;
+    const masker = new SecretMasker();
+    const log = createLogger({ runId: "r1", file: logPath, masker, now: clock.now });
+    const s = RunSummary.start({ runId: "r1", name: "default", configHash: "h" }, { path, log, masker, now: clock.now, cpu: () => cpu });
+    s.stageStarted("ranking");
+    clock.advance(2_000);
+    cpu += 3.5; // two cores busy for most of it
+    s.jobCounted("ranking", false);
+    s.jobCounted("ranking", false);
+    s.jobCounted("ranking", true);
+    s.stageFinished("ranking");
+    s.stageStarted("training");
+    s.stageReused("training");
+    clock.advance(100);
+    cpu += 0.05;
+    s.jobCounted("training", true);
+    s.stageFinished("training");
+    const disk = onDisk();
+    expect(SummarySchema.safeParse(disk).success).toBe(true);
+    expect(disk.timings).toEqual([
+      { stage: "ranking", status: "succeeded", started_at: "2026-11-28T10:15:00.000Z", finished_at: "2026-11-28T10:15:02.000Z", wall_s: 2, cpu_s: 3.5, jobs_run: 2, jobs_reused: 1, reused: false },
+      { stage: "training", status: "succeeded", started_at: "2026-11-28T10:15:02.000Z", finished_at: "2026-11-28T10:15:02.100Z", wall_s: 0.1, cpu_s: 0.05, jobs_run: 0, jobs_reused: 1, reused: true },
+    ]);
+    expect(disk.stages.ranking).toMatchObject({ cpu_s: 3.5, jobs: { run: 2, reused: 1 }, reused: false });
+    // A stage that runs again (resume) starts its counts afresh.
+    s.stageStarted("ranking");
+    expect(onDisk().timings[0]).toMatchObject({ status: "running", jobs_run: 0, jobs_reused: 0, cpu_s: null, wall_s: null });
+  });
+
+  it("reads a summary written before the table existed, with the table rebuilt from its stages", () => {
+    const s = start();
+    s.stageStarted("data");
+    s.stageFinished("data");
+    const old = onDisk();
+    delete old.timings;
+    for (const st of Object.values(old.stages) as Array<Record<string, unknown>>) {
+      delete st.cpu_s;
+      delete st.jobs;
+      delete st.reused;
+    }
+    const parsed = SummarySchema.parse(old);
+    expect(parsed.stages.data).toMatchObject({ cpu_s: null, jobs: { run: 0, reused: 0 }, reused: false });
+    expect(parsed.timings).toEqual([]);
+  });
+
+  it("projects the end of the run without writing it, and finishing at that instant writes exactly the projection", () => {
+    let cpu = 1;
+    const masker = new SecretMasker();
+    const log = createLogger({ runId: "r1", file: logPath, masker, now: clock.now });
+    const s = RunSummary.start({ runId: "r1", name: "default", configHash: "h" }, { path, log, masker, now: clock.now, cpu: () => cpu });
+    s.stageStarted("report");
+    clock.advance(1_500);
+    cpu += 1.2;
+    const at = s.instant();
+    const projected = s.projectEnd({ stage: "report", result: { outcome: "wrote report.html" }, status: "succeeded", at });
+    expect(onDisk()).toMatchObject({ status: "running", finished_at: null });
+    expect(projected).toMatchObject({ status: "succeeded", finished_at: "2026-11-28T10:15:01.500Z", duration_s: 1.5 });
+    expect(projected.stages.report).toMatchObject({ status: "succeeded", outcome: "wrote report.html", duration_s: 1.5, cpu_s: 1.2 });
+    clock.advance(40); // writing the page takes a moment; the instant stays the one projected
+    cpu += 0.01;
+    s.stageFinished("report", { outcome: "wrote report.html" }, at);
+    s.finish("succeeded", undefined, at);
+    expect(onDisk()).toEqual(JSON.parse(JSON.stringify(projected)));
+  });
+});

@@ -41,7 +41,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
       .option("--name <name>", "run name (default: the experiment's name)")
       .option("--set <key=value>", "override a setting, e.g. --set pipeline.determinism.seed=7 (repeatable)", collect, [])
       .option("--log-level <level>", "console log level: trace, debug, info, warn, error, fatal, silent")
-      .option("--resume <run-dir>", "continue this run folder with its own configuration: finished jobs are reused, the rest runs")
+      .option("--resume <run-dir>", "continue this run folder with its own configuration: stages whose inputs are unchanged are loaded, finished jobs reused, the rest runs")
       .action(async (flags: RunFlags) => {
         const logLevel = flags.logLevel === undefined ? undefined : parseLogLevel(flags.logLevel);
         if (flags.resume !== undefined) {

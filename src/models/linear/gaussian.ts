@@ -29,6 +29,57 @@ export interface GaussianProblem {
   naive: { Xc: Float64Array; n: number; v: Float64Array; yt: Float64Array; diag: Float64Array } | null;
 }
 
+/** Rows of the streaming Gram pass that update G together (G is read and written once per block). */
+const GRAM_BLOCK = 4;
+
+/**
+ * Accumulates the upper triangle of Z'VZ into G and Z'V y~ into c over the rows of `range`, in row
+ * order. Rows are taken GRAM_BLOCK at a time so each element of G is loaded and stored once per
+ * block instead of once per row; every element still receives the same products in the same order
+ * (((G + a0 z0) + a1 z1) + ...), and a row whose weight or value is 0 adds an exact zero (the design
+ * is finite), so G is bit-for-bit the row-at-a-time sum.
+ */
+function gramInto(G: Float64Array, c: Float64Array, data: TabularData, pre: Preprocessor, range: RowRange, yt: Float64Array): void {
+  const p = pre.nCols;
+  const n = range.end - range.start;
+  const { v } = range;
+  const zs = Array.from({ length: GRAM_BLOCK }, () => new Float64Array(p));
+  const [z0, z1, z2, z3] = zs;
+  const rows = new Int32Array(GRAM_BLOCK);
+  let i = 0;
+  while (i < n) {
+    // The next GRAM_BLOCK rows with a weight (rows of weight 0 add nothing and are skipped, as before).
+    let m = 0;
+    while (m < GRAM_BLOCK && i < n) {
+      if (v[i] !== 0) {
+        pre.fillRow(data.X, range.start + i, zs[m]);
+        rows[m++] = i;
+      }
+      i++;
+    }
+    if (m === 0) break;
+    for (let r = m; r < GRAM_BLOCK; r++) zs[r].fill(0);
+    const v0 = v[rows[0]];
+    const v1 = m > 1 ? v[rows[1]] : 0;
+    const v2 = m > 2 ? v[rows[2]] : 0;
+    const v3 = m > 3 ? v[rows[3]] : 0;
+    for (let j = 0; j < p; j++) {
+      // c in row order, each row as before.
+      for (let r = 0; r < m; r++) {
+        const zj = zs[r][j];
+        if (zj !== 0) c[j] += v[rows[r]] * yt[rows[r]] * zj;
+      }
+      const a0 = z0[j] === 0 ? 0 : v0 * z0[j];
+      const a1 = z1[j] === 0 ? 0 : v1 * z1[j];
+      const a2 = z2[j] === 0 ? 0 : v2 * z2[j];
+      const a3 = z3[j] === 0 ? 0 : v3 * z3[j];
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+      const row = j * p;
+      for (let k = j; k < p; k++) G[row + k] = G[row + k] + a0 * z0[k] + a1 * z1[k] + a2 * z2[k] + a3 * z3[k];
+    }
+  }
+}
+
 /**
  * Builds the problem for rows `range` of `data`, preprocessed by `pre`; `y` holds the targets of
  * those rows (offsets already subtracted).
@@ -50,21 +101,7 @@ export function gaussianProblem(data: TabularData, pre: Preprocessor, range: Row
   const c = new Float64Array(p);
   if (form === "covariance") {
     const G = new Float64Array(p * p);
-    const z = new Float64Array(p);
-    for (let i = 0; i < n; i++) {
-      const vi = v[i];
-      if (vi === 0) continue;
-      pre.fillRow(data.X, range.start + i, z);
-      const vy = vi * yt[i];
-      for (let j = 0; j < p; j++) {
-        const zj = z[j];
-        if (zj === 0) continue;
-        c[j] += vy * zj;
-        const a = vi * zj;
-        const row = j * p;
-        for (let k = j; k < p; k++) G[row + k] += a * z[k];
-      }
-    }
+    gramInto(G, c, data, pre, range, yt);
     for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) G[k * p + j] = G[j * p + k];
     return { p, skip, c, nullVar, intercept: ym, G, naive: null };
   }

@@ -72,13 +72,20 @@ export class JobStore {
     const saved = this.load<T>(stage, key, inputs);
     if (saved !== undefined) {
       this.reusedCount++;
+      this.owner.summary.jobCounted(stage, true);
       this.owner.log.forStage(stage).info("job reused from an earlier attempt", { job: key });
       return { value: saved, reused: true, seconds: (performance.now() - t0) / 1000 };
     }
     const value = await compute();
-    this.owner.writeFile(this.relPath(stage, key), encodeJson({ format: FORMAT, stage, key, fingerprint: this.fingerprint(inputs), value }));
+    this.save(stage, key, inputs, value);
     this.computedCount++;
+    this.owner.summary.jobCounted(stage, false);
     return { value, reused: false, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** Saves a result under this fingerprint (throws, saving nothing, when the value is not plain data). */
+  save(stage: string, key: string, inputs: unknown, value: unknown): void {
+    this.owner.writeFile(this.relPath(stage, key), encodeJson({ format: FORMAT, stage, key, fingerprint: this.fingerprint(inputs), value }));
   }
 
   get counts(): { reused: number; computed: number } {

@@ -23,7 +23,8 @@ export interface GatedTarget {
   leakage: { status: string; suspicious: string[] };
 }
 
-function subset(all: LeakageFeatures, names: readonly string[]): LeakageFeatures {
+/** The features of `all` named in `names`, in `all`'s order. */
+export function subsetFeatures(all: LeakageFeatures, names: readonly string[]): LeakageFeatures {
   const keep = new Set(names);
   return {
     names: all.names.filter((n) => keep.has(n)),
@@ -65,7 +66,7 @@ export async function gateStage(
         continue;
       }
       const chosen = file?.selected ?? ctx.features.names;
-      const features = subset(ctx.features, chosen);
+      const features = subsetFeatures(ctx.features, chosen);
       const log = run.log.forStage(GATE_STAGE).with({ target: name });
       const t0 = performance.now();
       let job: Awaited<ReturnType<typeof gateJob>>;
