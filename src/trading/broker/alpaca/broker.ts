@@ -197,8 +197,9 @@ export class AlpacaBroker implements Broker {
       () => this.rest.orders.patchOrderByOrderId({ orderId: o.brokerOrderId, patchOrderRequest: patch }).then((x) => this.remember(x)),
       async (e) => {
         if (statusOf(e) !== 422) return NOT_ACCEPTED;
+        // A 422 after a PATCH that did go through: the replacement exists under the new id.
         const done = await this.orderByClientId(newClientOrderId);
-        return done ?? NOT_ACCEPTED;
+        return done !== undefined && done.brokerOrderId !== o.brokerOrderId ? done : NOT_ACCEPTED;
       },
     );
   }
