@@ -117,6 +117,11 @@ export class FakeTradeStream {
     for (const u of batch) this.broadcast(u);
   }
 
+  /** Sends any frame to every listening client (e.g. an `{"action":"error"}` frame). */
+  sendRaw(frame: unknown): void {
+    for (const c of this.clients) if (c.listening) this.send(c, frame);
+  }
+
   /** Cuts every socket without a close handshake. */
   dropAll(): void {
     for (const c of this.clients) c.ws.terminate();

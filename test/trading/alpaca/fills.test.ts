@@ -118,7 +118,7 @@ describe("Alpaca fills", () => {
     expect(all).toHaveLength(230);
     expect(all.map((f) => f.fillId)).toEqual(fills.map((f) => f.fillId));
     expect(all.every((f) => f.clientOrderId === "many" && f.quantity === 1 && f.commission === 0)).toBe(true);
-    expect(fake.calls("GET", "/v2/account/activities/FILL").filter((c) => c.query.after === new Date(-1).toISOString())).toHaveLength(3);
+    expect(fake.calls("GET", "/v2/account/activities/FILL").filter((c) => c.query.after === undefined)).toHaveLength(3);
     const mid = all[150];
     const later = await broker.fillsSince(mid.time);
     expect(later[0].time).toBe(mid.time);

@@ -30,7 +30,7 @@ import { FillSequencer } from "./fill-sequencer.js";
 import { executionOfActivity, executionOfUpdate, fillIdOf, rejectedOrder, toAccount, toFill, toOrder, toPosition, toPostOrder, type Execution, type FillActivityJson } from "./mapping.js";
 import { AlpacaRest, NOT_ACCEPTED } from "./rest.js";
 import type { AlpacaConfig } from "./schema.js";
-import { TradeStream } from "./trade-stream.js";
+import { acquireStream, type StreamLease, type TradeStream } from "./trade-stream.js";
 
 export interface AlpacaBrokerOptions {
   cfg: AlpacaConfig;
@@ -58,7 +58,7 @@ const MARKET_TZ = "America/New_York";
 export class AlpacaBroker implements Broker {
   readonly name = "alpaca";
   readonly rest: AlpacaRest;
-  readonly stream: TradeStream;
+  private lease: StreamLease | undefined;
   private readonly log: LoopLog;
   private readonly now: () => number;
   private readonly sequencer: FillSequencer;
@@ -68,28 +68,19 @@ export class AlpacaBroker implements Broker {
   private recoverySince = Infinity;
   private recovering: Promise<void> | undefined;
   private inRecovery = false;
+  private readonly streamUrl: string;
 
   private constructor(private readonly o: AlpacaBrokerOptions) {
     this.log = maskedLog(o.log, o.creds.masker);
     this.now = o.now ?? Date.now;
     this.startedAt = this.now();
     const endpoints = resolveEndpoints(o.cfg);
+    this.streamUrl = endpoints.stream;
     this.rest = new AlpacaRest(endpoints, o.creds, o.cfg, this.log, { sleep: o.sleep, random: o.random });
     this.sequencer = new FillSequencer(
       (e) => this.deliver(e),
       (e) => this.onGap(e),
     );
-    this.stream = new TradeStream({
-      url: endpoints.stream,
-      creds: o.creds,
-      cfg: o.cfg.stream,
-      log: this.log,
-      now: this.now,
-      sleep: o.sleep,
-      random: o.random?.fork("stream"),
-      onUpdate: (u) => this.onUpdate(u),
-      onReconnected: (downSince) => this.scheduleRecovery(downSince - o.cfg.stream.recovery_window_ms),
-    });
     if (endpoints.live) this.log.warn("alpaca: LIVE trading endpoint (pipeline.trading.alpaca.paper is false): orders use real money", { url: endpoints.trading });
     else this.log.info("alpaca: paper trading endpoint", { url: endpoints.trading });
   }
@@ -98,8 +89,17 @@ export class AlpacaBroker implements Broker {
   static async open(o: AlpacaBrokerOptions): Promise<AlpacaBroker> {
     const broker = new AlpacaBroker(o);
     await broker.account();
-    await broker.stream.start();
+    broker.lease = await acquireStream(
+      { url: broker.streamUrl, creds: o.creds, cfg: o.cfg.stream, log: broker.log, now: broker.now, sleep: o.sleep, random: o.random?.fork("stream") },
+      { onUpdate: (u) => broker.onUpdate(u), onReconnected: (downSince) => broker.scheduleRecovery(downSince - o.cfg.stream.recovery_window_ms) },
+    );
     return broker;
+  }
+
+  /** The trade-updates stream this broker listens to (shared by brokers of the same key). */
+  get stream(): TradeStream {
+    if (this.lease === undefined) throw new FoxmlError("alpaca: the broker is not open", { exitCode: 1 });
+    return this.lease.stream;
   }
 
   async account(): Promise<Account> {
@@ -143,7 +143,13 @@ export class AlpacaBroker implements Broker {
         if (isDuplicateClientId(e)) {
           const held = await this.orderByClientId(request.clientOrderId);
           if (held === undefined) throw new FoxmlError(`alpaca: Alpaca says client_order_id ${request.clientOrderId} is taken but returns no order with it`, { exitCode: 1 });
-          this.log.info("alpaca: order already held by the broker; returning it (idempotent resubmission)", { client_order_id: request.clientOrderId, status: held.status });
+          if (held.symbol !== request.symbol || held.side !== request.side || held.quantity !== request.quantity) {
+            this.log.warn("alpaca: client order id already used by a different order; returning the held one", {
+              client_order_id: request.clientOrderId,
+              held: `${held.side} ${held.quantity} ${held.symbol}`,
+              requested: `${request.side} ${request.quantity} ${request.symbol}`,
+            });
+          } else this.log.info("alpaca: order already held by the broker; returning it (idempotent resubmission)", { client_order_id: request.clientOrderId, status: held.status });
           return held;
         }
         const status = statusOf(e);
@@ -244,14 +250,15 @@ export class AlpacaBroker implements Broker {
   /** Waits until no fill recovery or stream reconnect is in progress (tests). */
   async idle(): Promise<void> {
     for (;;) {
-      await this.stream.settled();
+      await this.lease?.stream.settled();
       if (this.recovering === undefined) return;
       await this.recovering;
     }
   }
 
   async close(): Promise<void> {
-    this.stream.close();
+    this.lease?.release();
+    this.lease = undefined;
     await this.recovering;
   }
 
@@ -323,8 +330,8 @@ export class AlpacaBroker implements Broker {
       const page = await this.rest.call("GET /v2/account/activities/FILL", async () => {
         const res = await this.rest.activities.getAccountActivitiesByActivityTypeRaw({
           activityType: "FILL",
-          // `after` is exclusive; a fill at exactly `since` belongs to the answer.
-          after: new Date(since - 1),
+          // `after` is exclusive; a fill at exactly `since` belongs to the answer. No bound = all.
+          ...(since > 0 ? { after: new Date(since - 1) } : {}),
           direction: "asc",
           pageSize: ACTIVITIES_PAGE,
           ...(pageToken === undefined ? {} : { pageToken }),

@@ -1,6 +1,7 @@
 /**
  * The trade-updates WebSocket (the SDK's TradingStream: authenticate, listen to trade_updates),
- * one per broker and so one per key, kept open by our own reconnect loop: the SDK's reconnect is
+ * one per endpoint and key, shared by the brokers using that key (`acquireStream`), kept open by
+ * our own reconnect loop: the SDK's reconnect is
  * off so that reconnects use the shared jittered backoff (backoff.ts) and so that the broker
  * learns of every reconnect before any new event, to recover the fills the gap swallowed.
  *
@@ -23,17 +24,22 @@ export interface TradeStreamOptions {
   creds: AlpacaCredentials;
   cfg: AlpacaConfig["stream"];
   log: LoopLog;
-  onUpdate: (u: TradeUpdate) => void;
-  /** Told after every reconnect (authorized and listening again); `downSince` is when the drop was noticed. */
-  onReconnected: (downSince: number) => void;
   now: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: Rng;
 }
 
+/** One user of a stream (a broker). */
+export interface StreamSubscriber {
+  onUpdate(u: TradeUpdate): void;
+  /** Told after every reconnect (authorized and listening again); `downSince` is when the drop was noticed. */
+  onReconnected(downSince: number): void;
+}
+
 class StreamDropped extends Error {}
 
 export class TradeStream {
+  readonly subscribers = new Set<StreamSubscriber>();
   private current: streaming.TradingStream | undefined;
   private closed = false;
   private reconnecting: Promise<void> | undefined;
@@ -90,7 +96,7 @@ export class TradeStream {
       }, this.o.cfg.connect_timeout_ms);
       s.onError((msg) => this.o.log.warn("alpaca: trade-updates stream error", { error: creds.masker.mask(String(msg)) }));
       s.onTradeUpdate((u) => {
-        if (this.current === s) this.o.onUpdate(u);
+        if (this.current === s) for (const sub of this.subscribers) sub.onUpdate(u);
       });
       s.on(streaming.EVENT.SUBSCRIPTION, (streams: unknown) => {
         if (listening) return;
@@ -137,7 +143,7 @@ export class TradeStream {
         try {
           await this.connectWithRetry();
           this.o.log.info("alpaca: trade-updates stream reconnected", { connections: this.connections });
-          this.o.onReconnected(downSince);
+          for (const sub of this.subscribers) sub.onReconnected(downSince);
           return;
         } catch (error) {
           if (this.closed) return;
@@ -168,4 +174,46 @@ export class TradeStream {
     s?.removeAllListeners();
     s?.disconnect();
   }
+}
+
+/**
+ * Streams by endpoint and key: brokers opened with the same key share one socket (Alpaca's
+ * trade-updates stream is per account, and a second connection only doubles the events).
+ */
+const shared = new Map<string, { stream: TradeStream; started: Promise<void>; users: number }>();
+
+export interface StreamLease {
+  stream: TradeStream;
+  release(): void;
+}
+
+/** The stream of this endpoint and key, connected (opened if no broker holds it yet). */
+export async function acquireStream(o: TradeStreamOptions, sub: StreamSubscriber): Promise<StreamLease> {
+  const key = `${o.url}\n${o.creds.keyId}`;
+  let entry = shared.get(key);
+  if (entry === undefined) {
+    const stream = new TradeStream(o);
+    entry = { stream, started: stream.start(), users: 0 };
+    shared.set(key, entry);
+  }
+  const e = entry;
+  e.users++;
+  e.stream.subscribers.add(sub);
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    e.stream.subscribers.delete(sub);
+    if (--e.users === 0) {
+      shared.delete(key);
+      e.stream.close();
+    }
+  };
+  try {
+    await e.started;
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return { stream: e.stream, release };
 }
