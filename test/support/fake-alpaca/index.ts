@@ -46,6 +46,8 @@ export interface FakeAlpacaOptions {
   secret: string;
   symbols: readonly string[];
   cash?: number;
+  /** The keys the stream accepts, when not the REST ones (a stream refusing a key REST takes). */
+  streamKeys?: { keyId: string; secret: string };
 }
 
 export class FakeAlpaca {
@@ -61,7 +63,7 @@ export class FakeAlpaca {
   private port = 0;
 
   constructor(private readonly o: FakeAlpacaOptions) {
-    this.stream = new FakeTradeStream({ keyId: o.keyId, secret: o.secret });
+    this.stream = new FakeTradeStream(o.streamKeys ?? { keyId: o.keyId, secret: o.secret });
     this.book = new FakeBook(o.symbols, o.cash ?? 100_000, (u) => this.stream.publish(u));
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on("connection", (s) => {

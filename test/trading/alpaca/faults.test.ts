@@ -4,41 +4,28 @@
  * whose answer never came is retried and resolves to the one order Alpaca created; retries that
  * run out, refused keys and missing keys are clear errors. No message or line holds a key.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AlpacaBroker } from "../../../src/trading/broker/alpaca/broker.js";
+import { describe, expect, it } from "vitest";
 import { createAlpacaBroker, createAlpacaFeed } from "../../../src/trading/broker/alpaca/index.js";
 import { AlpacaBroker as Broker } from "../../../src/trading/broker/alpaca/broker.js";
 import { readCredentials } from "../../../src/trading/broker/alpaca/credentials.js";
 import { FoxmlError, InputError } from "../../../src/util/errors.js";
-import type { FakeAlpaca } from "../../support/fake-alpaca/index.js";
-import { configFor, ENV, errorOf, expectNoSecrets, fileLog, openBroker, startFake, type FileLog } from "./helpers.js";
+import { FakeAlpaca } from "../../support/fake-alpaca/index.js";
+import { configFor, ENV, errorOf, expectNoSecrets, fileLog, startFake, useBroker } from "./helpers.js";
 
 describe("Alpaca REST faults", () => {
-  let fake: FakeAlpaca;
-  let broker: AlpacaBroker;
-  let log: FileLog;
-  beforeEach(async () => {
-    fake = await startFake();
-    log = fileLog();
-    broker = await openBroker(fake, log);
-  });
-  afterEach(async () => {
-    await broker.close();
-    await fake.close();
-    expectNoSecrets(log.text());
-  });
+  const fx = useBroker();
 
-  const retryLines = () => log.lines().filter((l) => l.msg.endsWith("failed, retrying"));
+  const retryLines = () => fx.log.lines().filter((l) => l.msg.endsWith("failed, retrying"));
 
   it("429 (with X-RateLimit headers), 500, 503 and a reset connection are retried with a logged line", async () => {
-    fake.inject({ path: "/v2/account", kind: "rate_limit", times: 2 });
-    expect((await broker.account()).equity).toBe(100_000);
-    expect(fake.calls("GET", "/v2/account")).toHaveLength(1 + 3); // open() + 2 refused + 1 answered
-    fake.inject({ path: "/v2/positions", kind: "server_error" });
-    fake.inject({ path: "/v2/positions", kind: "unavailable" });
-    expect(await broker.positions()).toEqual([]);
-    fake.inject({ path: "/v2/clock", kind: "reset" });
-    expect((await broker.clock()).isOpen).toBe(true);
+    fx.fake.inject({ path: "/v2/account", kind: "rate_limit", times: 2 });
+    expect((await fx.broker.account()).equity).toBe(100_000);
+    expect(fx.fake.calls("GET", "/v2/account")).toHaveLength(1 + 3); // open() + 2 refused + 1 answered
+    fx.fake.inject({ path: "/v2/positions", kind: "server_error" });
+    fx.fake.inject({ path: "/v2/positions", kind: "unavailable" });
+    expect(await fx.broker.positions()).toEqual([]);
+    fx.fake.inject({ path: "/v2/clock", kind: "reset" });
+    expect((await fx.broker.clock()).isOpen).toBe(true);
     const lines = retryLines();
     expect(lines.map((l) => [l.msg, l.status])).toEqual([
       ["alpaca: GET /v2/account failed, retrying", 429],
@@ -53,36 +40,36 @@ describe("Alpaca REST faults", () => {
   });
 
   it("a request that hangs past timeout_ms is abandoned and retried", async () => {
-    fake.inject({ path: "/v2/positions", kind: "hang" });
-    expect(await broker.positions()).toEqual([]);
+    fx.fake.inject({ path: "/v2/positions", kind: "hang" });
+    expect(await fx.broker.positions()).toEqual([]);
     expect(retryLines().map((l) => l.error)).toEqual(["timed out (no answer within timeout_ms)"]);
   });
 
   it("an order POST whose answer never came is retried and returns the one order Alpaca created", async () => {
-    fake.book.prices.set("AAPL", 100);
-    fake.inject({ method: "POST", path: "/v2/orders", kind: "hang_after" });
-    const o = await broker.submit({ clientOrderId: "amb-1", symbol: "AAPL", side: "buy", quantity: 7, type: "market", timeInForce: "day" });
-    expect(fake.book.orders).toHaveLength(1);
-    expect(o.brokerOrderId).toBe(fake.book.orders[0].id);
+    fx.fake.book.prices.set("AAPL", 100);
+    fx.fake.inject({ method: "POST", path: "/v2/orders", kind: "hang_after" });
+    const o = await fx.broker.submit({ clientOrderId: "amb-1", symbol: "AAPL", side: "buy", quantity: 7, type: "market", timeInForce: "day" });
+    expect(fx.fake.book.orders).toHaveLength(1);
+    expect(o.brokerOrderId).toBe(fx.fake.book.orders[0].id);
     expect(o.quantity).toBe(7);
-    expect(fake.calls("POST", "/v2/orders")).toHaveLength(2);
+    expect(fx.fake.calls("POST", "/v2/orders")).toHaveLength(2);
   });
 
   it("a PATCH whose answer never came is retried and returns the replacement Alpaca made", async () => {
-    fake.book.autoFill = false;
-    const o = await broker.submit({ clientOrderId: "p1", symbol: "SPY", side: "buy", quantity: 5, type: "limit", timeInForce: "day", limitPrice: 400 });
-    fake.inject({ method: "PATCH", path: `/v2/orders/${o.brokerOrderId}`, kind: "hang_after" });
-    const n = await broker.replace("p1", "p1b", { limitPrice: 401 });
+    fx.fake.book.autoFill = false;
+    const o = await fx.broker.submit({ clientOrderId: "p1", symbol: "SPY", side: "buy", quantity: 5, type: "limit", timeInForce: "day", limitPrice: 400 });
+    fx.fake.inject({ method: "PATCH", path: `/v2/orders/${o.brokerOrderId}`, kind: "hang_after" });
+    const n = await fx.broker.replace("p1", "p1b", { limitPrice: 401 });
     expect(n).toMatchObject({ clientOrderId: "p1b", limitPrice: 401, quantity: 5, status: "new" });
-    expect(fake.book.orders.map((x) => [x.client_order_id, x.status])).toEqual([
+    expect(fx.fake.book.orders.map((x) => [x.client_order_id, x.status])).toEqual([
       ["p1", "replaced"],
       ["p1b", "new"],
     ]);
   });
 
   it("retries that run out are a FoxmlError naming the request and the last status", async () => {
-    fake.inject({ path: "/v2/account", kind: "server_error", times: 10 });
-    const e = await errorOf(broker.account());
+    fx.fake.inject({ path: "/v2/account", kind: "server_error", times: 10 });
+    const e = await errorOf(fx.broker.account());
     expect(e).toBeInstanceOf(FoxmlError);
     expect(e.message).toBe("alpaca: GET /v2/account failed: HTTP 500: internal server error occurred (request id req-5)");
     expect((e as FoxmlError).hint).toMatch(/retried/);
@@ -90,20 +77,20 @@ describe("Alpaca REST faults", () => {
   });
 
   it("other 4xx are not retried", async () => {
-    expect(await broker.orderByClientId("unknown")).toBeUndefined();
-    expect(fake.calls("GET", "/v2/orders:by_client_order_id")).toHaveLength(1);
-    fake.book.autoFill = false;
-    const o = await broker.submit({ clientOrderId: "x1", symbol: "AAPL", side: "buy", quantity: 1, type: "market", timeInForce: "day" });
-    const e = await errorOf(broker.replace("x1", "x1", { quantity: 2 }));
+    expect(await fx.broker.orderByClientId("unknown")).toBeUndefined();
+    expect(fx.fake.calls("GET", "/v2/orders:by_client_order_id")).toHaveLength(1);
+    fx.fake.book.autoFill = false;
+    const o = await fx.broker.submit({ clientOrderId: "x1", symbol: "AAPL", side: "buy", quantity: 1, type: "market", timeInForce: "day" });
+    const e = await errorOf(fx.broker.replace("x1", "x1", { quantity: 2 }));
     expect(e.message).toMatch(/^alpaca: PATCH \/v2\/orders\/\{id\} failed: HTTP 422: client_order_id must be unique/);
-    expect(fake.calls("PATCH", `/v2/orders/${o.brokerOrderId}`)).toHaveLength(1);
+    expect(fx.fake.calls("PATCH", `/v2/orders/${o.brokerOrderId}`)).toHaveLength(1);
     expect(retryLines()).toEqual([]);
   });
 
   it("an error message quoting the request headers is masked", async () => {
-    fake.inject({ path: "/v2/account", kind: "echo_headers" });
-    const e = await errorOf(broker.account());
-    expect(fake.requests.length).toBeGreaterThan(0);
+    fx.fake.inject({ path: "/v2/account", kind: "echo_headers" });
+    const e = await errorOf(fx.broker.account());
+    expect(fx.fake.requests.length).toBeGreaterThan(0);
     expect(e.message).toMatch(/^alpaca: GET \/v2\/account failed: HTTP 400: bad request, headers were/);
     expect(e.message).toContain("[Redacted]");
     expectNoSecrets(e.message, String(e.stack), JSON.stringify(e));
@@ -138,9 +125,7 @@ describe("Alpaca keys", () => {
       expect((e as FoxmlError).hint).toMatch(/APCA_API_KEY_ID/);
       expect(e.message + JSON.stringify(e)).not.toContain("SK_WRONG_SECRET_000");
       // REST accepts the key but the stream refuses it: an InputError, not retried.
-      const streamOnly = new (await import("../../support/fake-alpaca/index.js")).FakeAlpaca({ keyId: ENV.APCA_API_KEY_ID, secret: ENV.APCA_API_SECRET_KEY, symbols: ["AAPL"] });
-      await streamOnly.start();
-      (streamOnly.stream as unknown as { keys: { secret: string } }).keys.secret = "another";
+      const streamOnly = await new FakeAlpaca({ keyId: ENV.APCA_API_KEY_ID, secret: ENV.APCA_API_SECRET_KEY, symbols: ["AAPL"], streamKeys: { keyId: ENV.APCA_API_KEY_ID, secret: "another" } }).start();
       const e2 = await errorOf(Broker.open({ cfg: configFor(streamOnly).alpaca, creds: readCredentials(ENV), log }));
       expect(e2).toBeInstanceOf(InputError);
       expect(e2.message).toMatch(/^alpaca: the trade-updates stream refused the API key/);

@@ -2,7 +2,7 @@
 import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import { AlpacaBroker } from "../../../src/trading/broker/alpaca/broker.js";
 import { readCredentials } from "../../../src/trading/broker/alpaca/credentials.js";
 import { tradingSchema, type TradingConfig } from "../../../src/trading/schema.js";
@@ -90,4 +90,30 @@ export async function errorOf(p: Promise<unknown>): Promise<Error> {
     return e as Error;
   }
   throw new Error("expected a rejection");
+}
+
+export interface BrokerFixture {
+  fake: FakeAlpaca;
+  broker: AlpacaBroker;
+  log: FileLog;
+}
+
+/**
+ * A fresh fake and broker for every test of the describe block; after each test the broker and
+ * the fake are closed and the log file is checked for the planted keys.
+ */
+export function useBroker(setup: (fake: FakeAlpaca) => void = () => {}): BrokerFixture {
+  const fx = {} as BrokerFixture;
+  beforeEach(async () => {
+    fx.fake = await startFake();
+    setup(fx.fake);
+    fx.log = fileLog();
+    fx.broker = await openBroker(fx.fake, fx.log);
+  });
+  afterEach(async () => {
+    await fx.broker.close();
+    await fx.fake.close();
+    expectNoSecrets(fx.log.text());
+  });
+  return fx;
 }
