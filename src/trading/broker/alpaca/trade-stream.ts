@@ -109,6 +109,13 @@ export class TradeStream {
         }
         listening = true;
         clearTimeout(timer);
+        if (this.closed) {
+          // Closed while this attempt was in flight: no socket may outlive close().
+          s.removeAllListeners();
+          s.disconnect();
+          reject(new FoxmlError("alpaca: the broker is closed", { exitCode: 1 }));
+          return;
+        }
         this.current = s;
         this.connections++;
         resolve();
@@ -147,10 +154,13 @@ export class TradeStream {
           return;
         } catch (error) {
           if (this.closed) return;
-          this.o.log.warn("alpaca: trade-updates stream still down after a round of reconnects; trying again", {
-            error: this.o.creds.masker.mask(error instanceof Error ? error.message : String(error)),
-          });
-          if (error instanceof InputError) return;
+          const text = this.o.creds.masker.mask(error instanceof Error ? error.message : String(error));
+          if (error instanceof InputError) {
+            // A refused key stays refused: fills are still read through fillsSince.
+            this.o.log.warn("alpaca: trade-updates stream refused the key on reconnect; no more reconnects", { error: text });
+            return;
+          }
+          this.o.log.warn("alpaca: trade-updates stream still down after a round of reconnects; trying again", { error: text });
         }
       }
     })().finally(() => {
@@ -178,7 +188,8 @@ export class TradeStream {
 
 /**
  * Streams by endpoint and key: brokers opened with the same key share one socket (Alpaca's
- * trade-updates stream is per account, and a second connection only doubles the events).
+ * trade-updates stream is per account, and a second connection only doubles the events). The
+ * stream keeps the options (log, waits) of the broker that opened it.
  */
 const shared = new Map<string, { stream: TradeStream; started: Promise<void>; users: number }>();
 
