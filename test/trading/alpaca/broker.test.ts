@@ -74,6 +74,15 @@ describe("Alpaca broker round trip", () => {
     ]);
   });
 
+  it("lists more open orders than one page holds, each once", async () => {
+    fx.fake.book.autoFill = false;
+    for (let i = 0; i < 1203; i++) fx.fake.book.submit({ client_order_id: `bulk-${i}`, symbol: "SPY", qty: "1", side: "buy", type: "limit", time_in_force: "gtc", limit_price: "1" });
+    const open = await fx.broker.openOrders();
+    expect(open).toHaveLength(1203);
+    expect(new Set(open.map((o) => o.clientOrderId)).size).toBe(1203);
+    expect(fx.fake.calls("GET", "/v2/orders").length).toBeGreaterThanOrEqual(3);
+  });
+
   it("a refusal at submission is a rejected order with Alpaca's reason; an asynchronous reject shows on the order", async () => {
     fx.fake.book.rejectNext = { reason: "insufficient buying power", mode: "http" };
     const r1 = await fx.broker.submit(market("rej-1", "AAPL", "buy", 1));

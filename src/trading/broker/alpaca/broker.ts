@@ -111,17 +111,28 @@ export class AlpacaBroker implements Broker {
     return rows.map(toPosition).sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
+  /**
+   * GET /v2/orders?status=open, paged by submission time: each next page starts 1 ms before the
+   * last order seen (orders submitted in the same millisecond are not skipped), repeats dropped.
+   */
   async openOrders(): Promise<Order[]> {
     const out: Order[] = [];
+    const seen = new Set<string>();
     let after: Date | undefined;
     for (;;) {
       const page = await this.rest.call("GET /v2/orders", () =>
         this.rest.orders.getAllOrders({ status: "open", limit: ORDERS_PAGE, direction: "asc", ...(after === undefined ? {} : { after: after.toISOString() }) }),
       );
-      for (const o of page) out.push(this.remember(o));
+      let added = 0;
+      for (const o of page) {
+        if (o.id === undefined || seen.has(o.id)) continue;
+        seen.add(o.id);
+        out.push(this.remember(o));
+        added++;
+      }
       const last = page[page.length - 1]?.submittedAt;
-      if (page.length < ORDERS_PAGE || !(last instanceof Date)) break;
-      after = last;
+      if (page.length < ORDERS_PAGE || added === 0 || !(last instanceof Date)) break;
+      after = new Date(last.getTime() - 1);
     }
     return out;
   }
