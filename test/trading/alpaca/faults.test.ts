@@ -13,7 +13,8 @@ import { FakeAlpaca } from "../../support/fake-alpaca/index.js";
 import { configFor, ENV, errorOf, expectNoSecrets, fileLog, startFake, useBroker } from "./helpers.js";
 
 describe("Alpaca REST faults", () => {
-  const fx = useBroker();
+  // Hung requests are abandoned after 1.5 s (long enough that a loaded machine's slow answer is not one).
+  const fx = useBroker(() => {}, { timeout_ms: 1500 });
 
   const retryLines = () => fx.log.lines().filter((l) => l.msg.endsWith("failed, retrying"));
 

@@ -18,13 +18,16 @@ export async function startFake(symbols: readonly string[] = ["AAPL", "MSFT", "S
   return new FakeAlpaca({ keyId: KEY_ID, secret: SECRET, symbols, cash }).start();
 }
 
-/** Short waits everywhere: retries and reconnects take milliseconds, the client timeout 300 ms. */
+/**
+ * Short waits: retries and reconnects take milliseconds. The client timeout is generous (5 s) so a
+ * loaded machine never turns a slow answer into a retry; the hang tests shorten it.
+ */
 export function configFor(fake: FakeAlpaca, alpaca: Record<string, unknown> = {}): TradingConfig {
   return tradingSchema.parse({
     alpaca: {
       base_url: fake.url,
       data_url: fake.url,
-      timeout_ms: 300,
+      timeout_ms: 5000,
       rate_limit_per_minute: null,
       retry: { base_ms: 1, max_ms: 4, retries: 3 },
       stream: { reconnect_base_ms: 1, reconnect_max_ms: 10, reconnect_retries: 5, connect_timeout_ms: 5000, ping_interval_ms: 0, recovery_window_ms: 60_000 },
@@ -102,13 +105,13 @@ export interface BrokerFixture {
  * A fresh fake and broker for every test of the describe block; after each test the broker and
  * the fake are closed and the log file is checked for the planted keys.
  */
-export function useBroker(setup: (fake: FakeAlpaca) => void = () => {}): BrokerFixture {
+export function useBroker(setup: (fake: FakeAlpaca) => void = () => {}, alpaca: Record<string, unknown> = {}): BrokerFixture {
   const fx = {} as BrokerFixture;
   beforeEach(async () => {
     fx.fake = await startFake();
     setup(fx.fake);
     fx.log = fileLog();
-    fx.broker = await openBroker(fx.fake, fx.log);
+    fx.broker = await openBroker(fx.fake, fx.log, alpaca);
   });
   afterEach(async () => {
     await fx.broker.close();
