@@ -15,8 +15,8 @@ import { configFor, ENV, expectNoSecrets, fileLog, startFake, type FileLog } fro
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-11-02T05:00:00Z");
 
-function dailyBars(n: number, base: number): FakeBar[] {
-  return Array.from({ length: n }, (_, i) => ({ t: new Date(T0 + i * DAY).toISOString(), o: base + i, h: base + i + 1, l: base + i - 1, c: base + i + 0.5, v: 1000 + i }));
+function dailyBars(n: number, base: number, t0 = T0): FakeBar[] {
+  return Array.from({ length: n }, (_, i) => ({ t: new Date(t0 + i * DAY).toISOString(), o: base + i, h: base + i + 1, l: base + i - 1, c: base + i + 0.5, v: 1000 + i }));
 }
 
 describe("AlpacaBarFeed", () => {
@@ -75,10 +75,13 @@ describe("AlpacaBarFeed", () => {
   });
 
   it("createAlpacaFeed builds the same feed from the trading config and the environment", async () => {
+    // Bars of 2020: closed whatever the machine's clock says (this feed reads the real one).
+    const t0 = Date.parse("2020-03-02T05:00:00Z");
+    fake.bars.set("AAPL", dailyBars(30, 100, t0));
     const feed = createAlpacaFeed(configFor(fake), ENV, log);
     expect(feed.name).toBe("alpaca");
-    const bars = await feed.barsAfter(["AAPL"], T0 + 27 * DAY, 5);
-    expect(bars.map((b) => b.time)).toEqual([T0 + 28 * DAY, T0 + 29 * DAY]);
+    const bars = await feed.barsAfter(["AAPL"], t0 + 27 * DAY, 5);
+    expect(bars.map((b) => b.time)).toEqual([t0 + 28 * DAY, t0 + 29 * DAY]);
     await feed.close();
   });
 });
