@@ -21,6 +21,8 @@ export interface HttpFault {
   kind: "rate_limit" | "server_error" | "unavailable" | "hang" | "hang_after" | "reset" | "echo_headers";
   /** How many matching requests it hits (default 1). */
   times?: number;
+  /** rate_limit: a Retry-After header of this many seconds. */
+  retryAfterSeconds?: number;
   /** Runs when the fault hits, before the answer (a test makes something happen "meanwhile"). */
   before?: () => void;
 }
@@ -133,6 +135,7 @@ export class FakeAlpaca {
       res.setHeader("X-RateLimit-Limit", "200");
       res.setHeader("X-RateLimit-Remaining", "0");
       res.setHeader("X-RateLimit-Reset", String(Math.floor(Date.now() / 1000)));
+      if (fault.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(fault.retryAfterSeconds));
       return this.json(res, 429, { code: 42910000, message: "rate limit exceeded" });
     }
     if (fault?.kind === "server_error") return this.json(res, 500, { code: 50010000, message: "internal server error occurred" });

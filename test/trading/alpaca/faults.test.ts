@@ -40,6 +40,21 @@ describe("Alpaca REST faults", () => {
     expect(lines.every((l) => l.level === "warn" && typeof l.delay_ms === "number")).toBe(true);
   });
 
+  it("a 429 with Retry-After is waited out (within max_ms) before the jittered backoff", async () => {
+    const waits: number[] = [];
+    const cfg = configFor(fx.fake, { retry: { base_ms: 1, max_ms: 60_000, retries: 2 } }).alpaca;
+    const b = await Broker.open({ cfg, creds: readCredentials(ENV), log: fx.log, sleep: async (ms) => void waits.push(ms) });
+    try {
+      fx.fake.inject({ path: "/v2/positions", kind: "rate_limit", retryAfterSeconds: 7 });
+      expect(await b.positions()).toEqual([]);
+      expect(waits[0]).toBe(7000);
+      expect(waits[1]).toBeLessThanOrEqual(1);
+      expect(waits).toHaveLength(2);
+    } finally {
+      await b.close();
+    }
+  });
+
   it("a request that hangs past timeout_ms is abandoned and retried", async () => {
     fx.fake.inject({ path: "/v2/positions", kind: "hang" });
     expect(await fx.broker.positions()).toEqual([]);

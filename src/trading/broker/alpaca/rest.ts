@@ -5,7 +5,7 @@
  * retry policy, ours, and it also covers order POSTs: resubmitting a client order id is safe
  * because Alpaca refuses a duplicate (broker.ts turns that refusal into the order it holds).
  */
-import { marketData, trading } from "@alpacahq/alpaca-trade-api";
+import { marketData, RateLimitError, trading } from "@alpacahq/alpaca-trade-api";
 import { withRetry } from "../backoff.js";
 import type { Rng } from "../../../util/random.js";
 import type { LoopLog } from "../../loop/trading-loop.js";
@@ -68,6 +68,10 @@ export class AlpacaRest {
               const r = await accept(error);
               if (r !== NOT_ACCEPTED) return r as T;
             }
+            // A 429 saying when the window resets (Retry-After / X-RateLimit-Reset) is waited out
+            // first, within max_ms; the backoff's own jittered delay follows.
+            const wait = error instanceof RateLimitError ? Math.min(error.retryAfterMs ?? 0, retry.max_ms) : 0;
+            if (wait > 0) await (this.hooks.sleep ?? sleepMs)(wait);
             throw error;
           }
         },
@@ -85,6 +89,8 @@ export class AlpacaRest {
     }
   }
 }
+
+const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `accept`'s answer for an error it does not turn into a result. */
 export const NOT_ACCEPTED: unique symbol = Symbol("not accepted");
