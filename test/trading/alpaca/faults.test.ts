@@ -13,8 +13,7 @@ import { FakeAlpaca } from "../../support/fake-alpaca/index.js";
 import { configFor, ENV, errorOf, expectNoSecrets, fileLog, startFake, useBroker } from "./helpers.js";
 
 describe("Alpaca REST faults", () => {
-  // Hung requests are abandoned after 1.5 s (long enough that a loaded machine's slow answer is not one).
-  const fx = useBroker(() => {}, { timeout_ms: 1500 });
+  const fx = useBroker();
 
   const retryLines = () => fx.log.lines().filter((l) => l.msg.endsWith("failed, retrying"));
 
@@ -55,34 +54,6 @@ describe("Alpaca REST faults", () => {
     }
   });
 
-  it("a request that hangs past timeout_ms is abandoned and retried", async () => {
-    fx.fake.inject({ path: "/v2/positions", kind: "hang" });
-    expect(await fx.broker.positions()).toEqual([]);
-    expect(retryLines().map((l) => l.error)).toEqual(["timed out (no answer within timeout_ms)"]);
-  });
-
-  it("an order POST whose answer never came is retried and returns the one order Alpaca created", async () => {
-    fx.fake.book.prices.set("AAPL", 100);
-    fx.fake.inject({ method: "POST", path: "/v2/orders", kind: "hang_after" });
-    const o = await fx.broker.submit({ clientOrderId: "amb-1", symbol: "AAPL", side: "buy", quantity: 7, type: "market", timeInForce: "day" });
-    expect(fx.fake.book.orders).toHaveLength(1);
-    expect(o.brokerOrderId).toBe(fx.fake.book.orders[0].id);
-    expect(o.quantity).toBe(7);
-    expect(fx.fake.calls("POST", "/v2/orders")).toHaveLength(2);
-  });
-
-  it("a PATCH whose answer never came is retried and returns the replacement Alpaca made", async () => {
-    fx.fake.book.autoFill = false;
-    const o = await fx.broker.submit({ clientOrderId: "p1", symbol: "SPY", side: "buy", quantity: 5, type: "limit", timeInForce: "day", limitPrice: 400 });
-    fx.fake.inject({ method: "PATCH", path: `/v2/orders/${o.brokerOrderId}`, kind: "hang_after" });
-    const n = await fx.broker.replace("p1", "p1b", { limitPrice: 401 });
-    expect(n).toMatchObject({ clientOrderId: "p1b", limitPrice: 401, quantity: 5, status: "new" });
-    expect(fx.fake.book.orders.map((x) => [x.client_order_id, x.status])).toEqual([
-      ["p1", "replaced"],
-      ["p1b", "new"],
-    ]);
-  });
-
   it("retries that run out are a FoxmlError naming the request and the last status", async () => {
     fx.fake.inject({ path: "/v2/account", kind: "server_error", times: 10 });
     const e = await errorOf(fx.broker.account());
@@ -110,6 +81,40 @@ describe("Alpaca REST faults", () => {
     expect(e.message).toMatch(/^alpaca: GET \/v2\/account failed: HTTP 400: bad request, headers were/);
     expect(e.message).toContain("[Redacted]");
     expectNoSecrets(e.message, String(e.stack), JSON.stringify(e));
+  });
+});
+
+describe("Alpaca requests that hang", () => {
+  // Hung requests are abandoned after 2 s (long enough that a loaded machine's slow answer is not one).
+  const fx = useBroker(() => {}, { timeout_ms: 2000 });
+  const retryLines = () => fx.log.lines().filter((l) => l.msg.endsWith("failed, retrying"));
+
+  it("a request that hangs past timeout_ms is abandoned and retried", async () => {
+    fx.fake.inject({ path: "/v2/positions", kind: "hang" });
+    expect(await fx.broker.positions()).toEqual([]);
+    expect(retryLines().map((l) => l.error)).toEqual(["timed out (no answer within timeout_ms)"]);
+  });
+
+  it("an order POST whose answer never came is retried and returns the one order Alpaca created", async () => {
+    fx.fake.book.prices.set("AAPL", 100);
+    fx.fake.inject({ method: "POST", path: "/v2/orders", kind: "hang_after" });
+    const o = await fx.broker.submit({ clientOrderId: "amb-1", symbol: "AAPL", side: "buy", quantity: 7, type: "market", timeInForce: "day" });
+    expect(fx.fake.book.orders).toHaveLength(1);
+    expect(o.brokerOrderId).toBe(fx.fake.book.orders[0].id);
+    expect(o.quantity).toBe(7);
+    expect(fx.fake.calls("POST", "/v2/orders")).toHaveLength(2);
+  });
+
+  it("a PATCH whose answer never came is retried and returns the replacement Alpaca made", async () => {
+    fx.fake.book.autoFill = false;
+    const o = await fx.broker.submit({ clientOrderId: "p1", symbol: "SPY", side: "buy", quantity: 5, type: "limit", timeInForce: "day", limitPrice: 400 });
+    fx.fake.inject({ method: "PATCH", path: `/v2/orders/${o.brokerOrderId}`, kind: "hang_after" });
+    const n = await fx.broker.replace("p1", "p1b", { limitPrice: 401 });
+    expect(n).toMatchObject({ clientOrderId: "p1b", limitPrice: 401, quantity: 5, status: "new" });
+    expect(fx.fake.book.orders.map((x) => [x.client_order_id, x.status])).toEqual([
+      ["p1", "replaced"],
+      ["p1b", "new"],
+    ]);
   });
 });
 

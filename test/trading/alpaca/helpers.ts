@@ -19,18 +19,19 @@ export async function startFake(symbols: readonly string[] = ["AAPL", "MSFT", "S
 }
 
 /**
- * Short waits: retries and reconnects take milliseconds. The client timeout is generous (5 s) so a
- * loaded machine never turns a slow answer into a retry; the hang tests shorten it.
+ * Short waits: retries and reconnects take milliseconds. The client and stream timeouts are
+ * generous so a loaded machine never turns a slow answer into a counted retry; the hang tests
+ * shorten the client's.
  */
 export function configFor(fake: FakeAlpaca, alpaca: Record<string, unknown> = {}): TradingConfig {
   return tradingSchema.parse({
     alpaca: {
       base_url: fake.url,
       data_url: fake.url,
-      timeout_ms: 5000,
+      timeout_ms: 15_000,
       rate_limit_per_minute: null,
       retry: { base_ms: 1, max_ms: 4, retries: 3 },
-      stream: { reconnect_base_ms: 1, reconnect_max_ms: 10, reconnect_retries: 5, connect_timeout_ms: 5000, ping_interval_ms: 0, recovery_window_ms: 60_000 },
+      stream: { reconnect_base_ms: 1, reconnect_max_ms: 10, reconnect_retries: 5, connect_timeout_ms: 30_000, ping_interval_ms: 0, recovery_window_ms: 60_000 },
       ...alpaca,
     },
   });
