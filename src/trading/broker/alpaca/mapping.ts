@@ -12,8 +12,6 @@ import type { Account, Position } from "../types.js";
 
 const num = (v: unknown): number => (v === null || v === undefined || v === "" ? NaN : Number(v));
 
-const OPEN = new Set(["new", "accepted", "pending_new", "accepted_for_bidding", "held", "pending_cancel", "pending_replace", "done_for_day", "stopped", "suspended", "partially_filled"]);
-
 /** Our status of an Alpaca order status; `replaced` counts as canceled (the replacement is a new order). */
 export function mapStatus(status: string, quantity: number, filled: number): OrderStatus {
   if (status === "filled") return "filled";
@@ -21,7 +19,8 @@ export function mapStatus(status: string, quantity: number, filled: number): Ord
   if (status === "expired") return "expired";
   if (status === "rejected") return "rejected";
   if (status === "calculated") return filled >= quantity ? "filled" : "expired";
-  if (OPEN.has(status)) return filled > 0 ? "partially_filled" : "new";
+  // Every other status (new, accepted, pending_*, held, done_for_day, stopped, suspended, and any
+  // Alpaca adds later) is an order still working.
   return filled > 0 ? "partially_filled" : "new";
 }
 
