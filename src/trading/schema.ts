@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { isTimeZone } from "./risk/hours.js";
 import { longShortStrategySchema, topKStrategySchema, topkDropoutStrategySchema } from "../backtest/schema.js";
+import { alpacaSchema } from "./broker/alpaca/schema.js";
 
 export const signStrategySchema = z.strictObject({
   kind: z.literal("sign"),
@@ -96,6 +97,7 @@ export const tradingSchema = z.strictObject({
   fill: fillSchema.prefault({}),
   risk: riskSchema.prefault({}),
   journal: journalSchema.prefault({}),
+  alpaca: alpacaSchema.prefault({}).describe("`--broker alpaca`: paper or live endpoint, URL overrides, bar feed, timeouts and retries (keys only from APCA_API_KEY_ID / APCA_API_SECRET_KEY)"),
 });
 
 export type TradingConfig = z.infer<typeof tradingSchema>;
