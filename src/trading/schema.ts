@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { isTimeZone } from "./risk/hours.js";
 import { longShortStrategySchema, topKStrategySchema, topkDropoutStrategySchema } from "../backtest/schema.js";
+import { ibkrSchema } from "./broker/ibkr/schema.js";
 
 export const signStrategySchema = z.strictObject({
   kind: z.literal("sign"),
@@ -96,6 +97,7 @@ export const tradingSchema = z.strictObject({
   fill: fillSchema.prefault({}),
   risk: riskSchema.prefault({}),
   journal: journalSchema.prefault({}),
+  ibkr: ibkrSchema.prefault({}).describe("Interactive Brokers (`foxml trade --broker ibkr`): TWS / IB Gateway connection, account and contracts"),
 });
 
 export type TradingConfig = z.infer<typeof tradingSchema>;
