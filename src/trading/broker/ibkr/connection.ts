@@ -144,10 +144,10 @@ export class IbConnection extends EventEmitter {
           done();
         }
       });
-      api.on(EventName.error, (err: Error, code: number) => {
+      api.on(EventName.error, (err: Error, code: number, reqId: number) => {
         if (gen !== this.generation) return;
         if (!settled && (code === 502 || code === 326 || code === 504)) fail(`${err.message} (code ${code})`);
-        else this.notice(code, err.message);
+        else this.notice(code, err.message, reqId);
       });
       api.on(EventName.info, (msg: string, code: number) => {
         if (gen === this.generation) this.notice(code, msg);
@@ -161,8 +161,12 @@ export class IbConnection extends EventEmitter {
     });
   }
 
-  /** Connectivity notices (id -1): 1100 link lost, 1101 / 1102 restored. */
-  private notice(code: number, msg: string): void {
+  /** Connectivity notices (id -1): 1100 link lost, 1101 / 1102 restored; other errors are logged (2100-2199 are status notes). */
+  private notice(code: number, msg: string, reqId?: number): void {
+    if (!LINK_LOST.has(code) && !LINK_RESTORED.has(code)) {
+      if ((reqId === undefined || reqId < 0) && !(code >= 2100 && code < 2200)) this.o.log.warn("IBKR: TWS error", { code, message: msg });
+      return;
+    }
     if (LINK_LOST.has(code) && this.state === "ready") {
       this.state = "link_down";
       this.o.log.warn("IBKR: TWS lost its connection to IB; orders wait until it is restored", { code, message: msg });
