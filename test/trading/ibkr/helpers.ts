@@ -1,4 +1,5 @@
 /** A fake TWS, a config pointing at it and a log that tests can wait on. */
+import { afterEach, expect } from "vitest";
 import { FakeTws, type FakeTwsOptions } from "../../support/fake-tws/server.js";
 import { tradingSchema, type TradingConfig } from "../../../src/trading/schema.js";
 import type { LoopLog } from "../../../src/trading/loop/trading-loop.js";
@@ -71,3 +72,34 @@ export async function connect(tws: FakeTws, ibkr: Record<string, unknown> = {}, 
 
 export const market = (clientOrderId: string, symbol: string, side: "buy" | "sell", quantity: number): OrderRequest => ({ clientOrderId, symbol, side, quantity, type: "market", timeInForce: "day" });
 export const limit = (clientOrderId: string, symbol: string, side: "buy" | "sell", quantity: number, limitPrice: number): OrderRequest => ({ clientOrderId, symbol, side, quantity, type: "limit", timeInForce: "gtc", limitPrice });
+
+/**
+ * One fake TWS per test and the brokers connected to it, closed after the test; every message
+ * the fake sent must have decoded exactly (the decoder reports leftovers and underruns as errors).
+ */
+export function fakeSession(): { start(o?: FakeTwsOptions): Promise<FakeTws>; open(ibkr?: Record<string, unknown>): ReturnType<typeof connect> } {
+  let tws: FakeTws | undefined;
+  let brokers: Broker[] = [];
+  let logs: TestLog[] = [];
+  afterEach(async () => {
+    for (const b of brokers) await b.close();
+    await tws?.close();
+    for (const l of logs) expect(l.lines.filter((x) => x.msg === "IBKR: TWS error")).toEqual([]);
+    brokers = [];
+    logs = [];
+    tws = undefined;
+  });
+  return {
+    async start(o) {
+      tws = await fakeTws(o);
+      return tws;
+    },
+    async open(ibkr = {}) {
+      if (tws === undefined) throw new Error("start the fake TWS first");
+      const c = await connect(tws, ibkr);
+      brokers.push(c.broker);
+      logs.push(c.log);
+      return c;
+    },
+  };
+}

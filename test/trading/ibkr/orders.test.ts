@@ -1,35 +1,18 @@
 /**
  * The IBKR connector against the fake TWS over TCP: connection, contracts, orders and fills.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OUT } from "../../support/fake-tws/messages.js";
 import type { FakeTws } from "../../support/fake-tws/server.js";
-import type { Broker } from "../../../src/trading/broker/types.js";
-import { connect, fakeTws, limit, market, type TestLog } from "./helpers.js";
+import { connect, fakeSession, limit, market } from "./helpers.js";
 
+const session = fakeSession();
+const open = session.open;
 let tws: FakeTws;
-let brokers: Broker[] = [];
-let logs: TestLog[] = [];
-
-afterEach(async () => {
-  for (const b of brokers) await b.close();
-  brokers = [];
-  await tws?.close();
-  // Every message of the fake decoded exactly (the decoder reports leftovers and underruns as errors).
-  for (const l of logs) expect(l.lines.filter((x) => x.msg === "IBKR: TWS error")).toEqual([]);
-  logs = [];
-});
-
-async function open(ibkr: Record<string, unknown> = {}) {
-  const c = await connect(tws, ibkr);
-  brokers.push(c.broker);
-  logs.push(c.log);
-  return c;
-}
 
 describe("IBKR connector: connection", () => {
   it("connects, takes the account from managedAccounts and reads cash and net liquidation", async () => {
-    tws = await fakeTws({ cash: 50_000 });
+    tws = await session.start({ cash: 50_000 });
     const { broker, log } = await open();
     expect(tws.received.find((t) => Number(t[0]) === OUT.START_API)?.[2]).toBe("1");
     expect(log.lines.find((l) => l.msg === "IBKR: connected")?.fields).toMatchObject({ accounts: ["DU1234567"], server_version: 176 });
@@ -39,14 +22,14 @@ describe("IBKR connector: connection", () => {
   });
 
   it("an account this login does not manage is an error naming the key", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     await expect(connect(tws, { account: "U999" })).rejects.toThrow(/account U999 \(pipeline\.trading\.ibkr\.account/);
   });
 });
 
 describe("IBKR connector: contracts", () => {
   it("sends stocks as SMART/USD, FX pairs as CASH on IDEALPRO and futures from the map", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker } = await open();
     await broker.submit(market("fxa", "AAPL", "buy", 5));
     await broker.submit(market("fxb", "USD.CHF", "sell", 20_000));
@@ -66,7 +49,7 @@ describe("IBKR connector: contracts", () => {
   });
 
   it("an unknown symbol is an error naming the key to add, and nothing is sent", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker } = await open();
     await expect(broker.submit(market("fxd", "TSLA", "buy", 1))).rejects.toThrow(/no contract for symbol "TSLA"/);
     await expect(broker.submit(market("fxd", "TSLA", "buy", 1))).rejects.toMatchObject({ hint: expect.stringContaining("pipeline.trading.ibkr") });
@@ -76,7 +59,7 @@ describe("IBKR connector: contracts", () => {
 
 describe("IBKR connector: orders and fills", () => {
   it("a market order round trip: acknowledged, filled, one fill with its commission, the position", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker, fills, nextFill } = await open();
     const o = await broker.submit(market("fx1", "AAPL", "buy", 10));
     expect(o).toMatchObject({ clientOrderId: "fx1", symbol: "AAPL", side: "buy", quantity: 10 });
@@ -93,7 +76,7 @@ describe("IBKR connector: orders and fills", () => {
   });
 
   it("limit and stop orders carry their prices and time in force; a resting order is open, replaced in place and cancelled", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker, fills, nextFill } = await open();
     await broker.submit({ clientOrderId: "fxs", symbol: "MSFT", side: "sell", quantity: 3, type: "stop", timeInForce: "gtc", stopPrice: 190 });
     const [s] = tws.placements("fxs");
@@ -121,7 +104,7 @@ describe("IBKR connector: orders and fills", () => {
   });
 
   it("a reject is a rejected order with TWS's reason; an instrument TWS does not know is rejected too", async () => {
-    tws = await fakeTws({ unknownSymbols: ["ZZZZ"] });
+    tws = await session.start({ unknownSymbols: ["ZZZZ"] });
     const { broker } = await open();
     tws.faults.rejectNext = "YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE MUST EXCEED THE INITIAL MARGIN";
     const r = await broker.submit(market("fxr", "AAPL", "buy", 100_000));
@@ -136,7 +119,7 @@ describe("IBKR connector: orders and fills", () => {
   });
 
   it("a quantity that is not a whole lot, or a limit order without a price, is rejected without being sent", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker } = await open();
     expect(await broker.submit(market("fxq", "AAPL", "buy", 2.5))).toMatchObject({ status: "rejected", rejectReason: expect.stringContaining("lot") });
     expect(await broker.submit({ clientOrderId: "fxp", symbol: "AAPL", side: "buy", quantity: 1, type: "limit", timeInForce: "day" })).toMatchObject({ status: "rejected" });

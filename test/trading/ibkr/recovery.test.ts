@@ -3,37 +3,21 @@
  * resubmitting by client id, the socket dropping mid-order, executions missed while disconnected,
  * TWS losing its link to IB (1100 / 1102) and the nightly reset.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OUT } from "../../support/fake-tws/messages.js";
 import type { FakeTws } from "../../support/fake-tws/server.js";
-import type { Broker } from "../../../src/trading/broker/types.js";
-import { connect, fakeTws, limit, market, type TestLog } from "./helpers.js";
+import { fakeSession, limit, market } from "./helpers.js";
 
+const session = fakeSession();
+const open = session.open;
 let tws: FakeTws;
-let brokers: Broker[] = [];
-let logs: TestLog[] = [];
-
-afterEach(async () => {
-  for (const b of brokers) await b.close();
-  brokers = [];
-  await tws?.close();
-  for (const l of logs) expect(l.lines.filter((x) => x.msg === "IBKR: TWS error")).toEqual([]);
-  logs = [];
-});
-
-async function open(ibkr: Record<string, unknown> = {}) {
-  const c = await connect(tws, ibkr);
-  brokers.push(c.broker);
-  logs.push(c.log);
-  return c;
-}
 
 /** Orders in the fake's book with this client order id. */
 const held = (ref: string) => [...tws.orders.values()].filter((o) => o.order.orderRef === ref);
 
 describe("IBKR connector: restart and resubmit", () => {
   it("a new process finds open and filled orders by client id, and a resubmit of them creates nothing", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const first = await open();
     await first.broker.submit(limit("fxopen", "AAPL", "buy", 10, 90));
     await first.broker.submit(market("fxdone", "MSFT", "sell", 4));
@@ -57,7 +41,7 @@ describe("IBKR connector: restart and resubmit", () => {
   });
 
   it("after a dropped socket the same client id submitted again returns the order TWS holds", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker, log } = await open();
     const o = await broker.submit(limit("fxkeep", "AAPL", "buy", 10, 90));
     const mark = log.lines.length;
@@ -71,7 +55,7 @@ describe("IBKR connector: restart and resubmit", () => {
 
 describe("IBKR connector: disconnect mid-order", () => {
   it("an order lost in transit is placed again after the reconnect, once", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker, fills, nextFill, log } = await open();
     tws.faults.dropOnPlaceOrder = "before";
     const o = await broker.submit(market("fxlost", "AAPL", "buy", 7));
@@ -85,7 +69,7 @@ describe("IBKR connector: disconnect mid-order", () => {
   });
 
   it("an order TWS took before the socket dropped is adopted, not placed again, and its fill recovered once", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker, fills, nextFill } = await open();
     tws.faults.dropOnPlaceOrder = "after";
     const o = await broker.submit(market("fxtaken", "AAPL", "buy", 3));
@@ -99,7 +83,7 @@ describe("IBKR connector: disconnect mid-order", () => {
   });
 
   it("executions missed while disconnected are recovered by reqExecutions and emitted exactly once, across further reconnects", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker, fills, nextFill, log } = await open();
     const a = await broker.submit(limit("fxa", "AAPL", "buy", 10, 95));
     const b = await broker.submit(limit("fxb", "MSFT", "sell", 5, 210));
@@ -128,7 +112,7 @@ describe("IBKR connector: disconnect mid-order", () => {
 
 describe("IBKR connector: TWS's link to IB (1100 / 1102)", () => {
   it("holds orders while the link is down, sends them once it is restored, and recovers fills made meanwhile", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker, fills, nextFill, log } = await open();
     const resting = await broker.submit(limit("fxrest", "AAPL", "buy", 4, 99));
     tws.connectivityLost();
@@ -152,7 +136,7 @@ describe("IBKR connector: TWS's link to IB (1100 / 1102)", () => {
   });
 
   it("1101 (data lost) is a restore too", async () => {
-    tws = await fakeTws();
+    tws = await session.start();
     const { broker, log } = await open();
     tws.connectivityLost();
     await log.next("TWS lost its connection to IB");
