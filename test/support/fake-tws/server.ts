@@ -220,6 +220,14 @@ export class FakeTws extends EventEmitter {
     return e;
   }
 
+  /** Cancels an open order from TWS's side (a user in TWS, or a day order expiring at the close). */
+  cancel(orderId: number): void {
+    const o = this.orders.get(orderId);
+    if (o === undefined || !OPEN.has(o.status)) throw new Error(`fake TWS: order ${orderId} is not open`);
+    o.status = "Cancelled";
+    if (!this.linkDown) this.pushTo(o.clientId, m.orderStatus(o));
+  }
+
   private accept(socket: net.Socket): void {
     if (this.faults.refuseConnections > 0) {
       this.faults.refuseConnections--;

@@ -135,6 +135,23 @@ describe("IBKR connector: TWS's link to IB (1100 / 1102)", () => {
     expect(execRequests.length).toBeGreaterThanOrEqual(1);
   });
 
+  it("orders that ended while nothing reached the connector are filled or cancelled from TWS's book and executions", async () => {
+    tws = await session.start();
+    const { broker, fills, nextFill, log } = await open();
+    const f = await broker.submit(limit("fxgofill", "AAPL", "buy", 6, 98));
+    const c = await broker.submit(limit("fxgocancel", "MSFT", "buy", 6, 150));
+    tws.connectivityLost();
+    await log.next("TWS lost its connection to IB");
+    tws.fill(Number(f.brokerOrderId), 6, 98);
+    tws.cancel(Number(c.brokerOrderId));
+    tws.connectivityRestored(true);
+    await nextFill(1);
+    expect(await broker.openOrders()).toEqual([]);
+    expect(await broker.orderByClientId("fxgofill")).toMatchObject({ status: "filled", filledQuantity: 6 });
+    expect(await broker.orderByClientId("fxgocancel")).toMatchObject({ status: "canceled", filledQuantity: 0 });
+    expect(fills.map((x) => x.clientOrderId)).toEqual(["fxgofill"]);
+  });
+
   it("1101 (data lost) is a restore too", async () => {
     tws = await session.start();
     const { broker, log } = await open();

@@ -82,6 +82,8 @@ export class IbkrBroker implements Broker {
     c.onIb(EventName.commissionReport, (report: object) => this.fills.onCommission(report));
     c.on("up", (e: { reason: string }) => {
       this.synced = this.resync(e.reason);
+      // A configuration error (an unmanaged account) reaches whoever waits for the session; never an unhandled rejection.
+      this.synced.catch(() => undefined);
     });
   }
 
@@ -102,19 +104,27 @@ export class IbkrBroker implements Broker {
     this.accountId = acct;
   }
 
-  /** After every (re)connection: TWS's open orders, then today's executions, then in-flight orders that never arrived. */
+  /**
+   * TWS's open orders, then (when one of ours is no longer listed) the day's executions: an order
+   * gone from the list with fills that complete it was filled, otherwise it was cancelled or expired.
+   */
+  private async snapshot(alwaysExecutions: boolean): Promise<void> {
+    this.book.beginSnapshot();
+    await this.req.openOrders();
+    const gone = this.book.endSnapshot();
+    if (alwaysExecutions || gone.length > 0) await this.req.executions(this.accountId);
+    for (const t of gone) {
+      if (!isOpenStatus(t.order.status)) continue;
+      t.order.status = "canceled";
+      this.o.log.warn("IBKR: an open order is no longer in TWS's book (cancelled or expired, its status missed)", { client_order_id: t.order.clientOrderId, filled: t.order.filledQuantity });
+    }
+  }
+
+  /** After every (re)connection: TWS's open orders, today's executions, then in-flight orders that never arrived. */
   private async resync(reason: string): Promise<boolean> {
     try {
       this.pickAccount();
-      this.book.beginSnapshot();
-      await this.req.openOrders();
-      const gone = this.book.endSnapshot();
-      await this.req.executions(this.accountId);
-      for (const t of gone) {
-        if (!isOpenStatus(t.order.status)) continue;
-        t.order.status = "canceled";
-        this.o.log.warn("IBKR: an open order is no longer in TWS's book (cancelled or expired while disconnected)", { client_order_id: t.order.clientOrderId, filled: t.order.filledQuantity });
-      }
+      await this.snapshot(true);
       for (const t of this.book.all()) if (!t.acked && t.ibOrderId !== undefined) this.place(t, true);
       this.o.log.info("IBKR: synchronised with TWS", { reason, account: this.accountId, orders: this.book.all().length, fills: this.fills.fills.length });
       return true;
@@ -242,9 +252,7 @@ export class IbkrBroker implements Broker {
 
   async openOrders(): Promise<Order[]> {
     return this.live(async () => {
-      this.book.beginSnapshot();
-      await this.req.openOrders();
-      this.book.endSnapshot();
+      await this.snapshot(false);
       return this.book
         .all()
         .filter((t) => isOpenStatus(t.order.status))
