@@ -15,7 +15,8 @@
  * acknowledgement ("after"); `faults.withholdExecutions` stops pushing execDetails /
  * commissionReport (missed executions, only reqExecutions returns them); `connectivityLost()` /
  * `connectivityRestored()` send 1100 and 1101 / 1102 (while lost, nothing is pushed);
- * `nightlyReset(refusals)` drops every connection and refuses the next `refusals` attempts.
+ * `nightlyReset(refusals)` drops every connection and refuses the next `refusals` attempts;
+ * `faults.silent` ignores every client message (a socket dead without a close).
  */
 import { EventEmitter } from "node:events";
 import net from "node:net";
@@ -48,6 +49,8 @@ export interface FakeFaults {
   refuseConnections: number;
   /** Market / marketable orders fill as soon as they are placed. */
   autoFill: boolean;
+  /** Messages from clients are read and ignored (a socket dead without a close). */
+  silent: boolean;
 }
 
 interface Conn {
@@ -64,7 +67,7 @@ interface Position {
 const OPEN = new Set(["PreSubmitted", "Submitted", "PendingSubmit", "PendingCancel"]);
 
 export class FakeTws extends EventEmitter {
-  readonly faults: FakeFaults = { dropOnPlaceOrder: null, withholdExecutions: false, rejectNext: null, refuseConnections: 0, autoFill: true };
+  readonly faults: FakeFaults = { dropOnPlaceOrder: null, withholdExecutions: false, rejectNext: null, refuseConnections: 0, autoFill: true, silent: false };
   readonly orders = new Map<number, m.FakeOrderState>();
   readonly executions: m.FakeExecution[] = [];
   readonly positions = new Map<string, Position>();
@@ -245,6 +248,7 @@ export class FakeTws extends EventEmitter {
         socket.write(frame([m.SERVER_VERSION, "20261207 15:30:00 EST"]));
       },
       (tokens) => {
+        if (this.faults.silent) return;
         this.received.push(tokens);
         this.handle(conn, tokens);
         this.emit("handled", tokens);

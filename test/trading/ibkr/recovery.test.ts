@@ -110,6 +110,24 @@ describe("IBKR connector: disconnect mid-order", () => {
   });
 });
 
+describe("IBKR connector: a socket dead without a close", () => {
+  it("an unanswered heartbeat reconnects", async () => {
+    tws = await session.start();
+    const { broker, log, nextFill } = await open({ heartbeat_ms: 30 });
+    await broker.submit(limit("fxhb", "AAPL", "buy", 1, 90));
+    const mark = log.lines.length;
+    tws.faults.silent = true;
+    await log.next("IBKR: no answer to the heartbeat", mark);
+    tws.faults.silent = false;
+    await log.next("IBKR: synchronised with TWS", mark);
+    expect(tws.starts).toBe(2);
+    expect((await broker.openOrders()).map((o) => o.clientOrderId)).toEqual(["fxhb"]);
+    await broker.submit(market("fxhb2", "AAPL", "buy", 1));
+    await nextFill(1);
+    expect(await broker.orderByClientId("fxhb2")).toMatchObject({ status: "filled" });
+  });
+});
+
 describe("IBKR connector: TWS's link to IB (1100 / 1102)", () => {
   it("holds orders while the link is down, sends them once it is restored, and recovers fills made meanwhile", async () => {
     tws = await session.start();
@@ -154,12 +172,14 @@ describe("IBKR connector: TWS's link to IB (1100 / 1102)", () => {
 
   it("1101 (data lost) is a restore too", async () => {
     tws = await session.start();
-    const { broker, log } = await open();
+    const { broker, log, nextFill } = await open();
     tws.connectivityLost();
     await log.next("TWS lost its connection to IB");
     tws.connectivityRestored(false);
     await log.next("IBKR: connection to IB restored");
     expect(log.lines.find((l) => l.msg === "IBKR: connection to IB restored")?.fields).toMatchObject({ code: 1101, data_lost: true });
-    expect(await broker.submit(market("fxafter", "AAPL", "buy", 1))).toMatchObject({ status: "filled" });
+    await broker.submit(market("fxafter", "AAPL", "buy", 1));
+    await nextFill(1);
+    expect(await broker.orderByClientId("fxafter")).toMatchObject({ status: "filled" });
   });
 });

@@ -26,6 +26,8 @@ export interface ConnectionOptions {
   clientId: number;
   connectTimeoutMs: number;
   reconnect: BackoffOptions;
+  /** Every this many ms a ready session asks TWS the time; no answer by the next beat = a dead socket (0 = off). */
+  heartbeatMs?: number;
   log: LoopLog;
 }
 
@@ -52,6 +54,8 @@ export class IbConnection extends EventEmitter {
   private readonly ibListeners: Array<[EventName, Listener]> = [];
   private nextId = 0;
   private reconnecting = false;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private beatAnswered = true;
 
   constructor(private readonly o: ConnectionOptions) {
     super();
@@ -126,6 +130,7 @@ export class IbConnection extends EventEmitter {
         this.state = "ready";
         this.o.log.info("IBKR: connected", { host: this.o.host, port: this.o.port, client_id: this.o.clientId, server_version: api.serverVersion, accounts });
         resolve();
+        this.startHeartbeat(api, gen);
         this.emit("up", { reason: "connected" });
       };
       const timer = setTimeout(() => fail(`no nextValidId within ${this.o.connectTimeoutMs} ms`), this.o.connectTimeoutMs);
@@ -148,6 +153,9 @@ export class IbConnection extends EventEmitter {
         if (gen !== this.generation) return;
         if (!settled && (code === 502 || code === 326 || code === 504)) fail(`${err.message} (code ${code})`);
         else this.notice(code, err.message, reqId);
+      });
+      api.on(EventName.currentTime, () => {
+        if (gen === this.generation) this.beatAnswered = true;
       });
       api.on(EventName.info, (msg: string, code: number) => {
         if (gen === this.generation) this.notice(code, msg);
@@ -193,8 +201,32 @@ export class IbConnection extends EventEmitter {
       });
   }
 
+  /**
+   * A socket can die without a close (a NAT or firewall dropping an idle connection): TWS then never
+   * answers again. A ready session that leaves one reqCurrentTime unanswered until the next beat is
+   * treated as lost and reconnected.
+   */
+  private startHeartbeat(api: IBApi, gen: number): void {
+    const every = this.o.heartbeatMs ?? 0;
+    if (every <= 0) return;
+    this.beatAnswered = true;
+    this.heartbeat = setInterval(() => {
+      if (gen !== this.generation) return;
+      if (this.state !== "ready") return; // during 1100 TWS is up but IB is not; the socket is still watched by TCP
+      if (!this.beatAnswered) {
+        this.o.log.warn("IBKR: no answer to the heartbeat; the connection is dead, reconnecting", { heartbeat_ms: every });
+        return this.lost("heartbeat unanswered");
+      }
+      this.beatAnswered = false;
+      api.reqCurrentTime();
+    }, every);
+    this.heartbeat.unref?.();
+  }
+
   /** Drops the current instance (its buffered commands die with it). */
   private retire(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     const api = this.api;
     if (api === undefined) return;
     this.api = undefined;

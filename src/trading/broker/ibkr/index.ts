@@ -15,7 +15,7 @@ import { IbkrBarFeed } from "./feed.js";
 
 function connection(cfg: TradingConfig, host: string, port: number, clientId: number, log: LoopLog): IbConnection {
   const ib = cfg.ibkr;
-  return new IbConnection({ host, port, clientId, connectTimeoutMs: ib.connect_timeout_ms, reconnect: { baseMs: ib.reconnect.base_ms, maxMs: ib.reconnect.max_ms, retries: ib.reconnect.retries }, log });
+  return new IbConnection({ host, port, clientId, connectTimeoutMs: ib.connect_timeout_ms, reconnect: { baseMs: ib.reconnect.base_ms, maxMs: ib.reconnect.max_ms, retries: ib.reconnect.retries }, heartbeatMs: ib.heartbeat_ms, log });
 }
 
 /** Connects to TWS / IB Gateway and loads its book of our orders and today's fills. */

@@ -51,6 +51,7 @@ export const ibkrSchema = z
     time_zone: z.string().refine(isTimeZone, "not an IANA time zone name").default("America/New_York").describe("time zone of TWS's execution times when it writes none (its login time zone)"),
     connect_timeout_ms: z.number().int().min(100).default(10_000).describe("a connection attempt with no nextValidId by then is abandoned and retried"),
     request_timeout_ms: z.number().int().min(100).default(15_000).describe("longest wait for the answer to a request (open orders, positions, executions, account, an order's acknowledgement)"),
+    heartbeat_ms: z.number().int().min(0).default(30_000).describe("a connected session asks TWS the time this often; no answer by the next beat means a dead socket and a reconnect (0 = off)"),
     commission_wait_ms: z.number().int().min(0).default(5_000).describe("an execution whose commission report has not come by then is recorded with commission 0 (and a warning)"),
     reconnect: z
       .strictObject({
