@@ -43,7 +43,8 @@ export class IbDisconnectedError extends FoxmlError {
 
 type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const LINK_LOST = new Set([1100, 2110]);
+// 2110 ("connectivity between TWS and server is broken") is not waited on: it is not always followed by 1101 / 1102.
+const LINK_LOST = new Set([1100]);
 const LINK_RESTORED = new Set([1101, 1102]);
 
 export class IbConnection extends EventEmitter {

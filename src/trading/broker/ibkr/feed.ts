@@ -50,7 +50,11 @@ export class IbkrBarFeed implements BarFeed {
   }
 
   private async ready(): Promise<void> {
-    this.opened ??= this.conn.open();
+    // A failed first connection is tried again at the next call, not remembered.
+    this.opened ??= this.conn.open().catch((e: unknown) => {
+      this.opened = undefined;
+      throw e;
+    });
     await this.opened;
     await this.conn.whenReady(this.cfg.request_timeout_ms);
   }
