@@ -21,6 +21,13 @@ describe("IBKR connector: connection", () => {
     expect(await broker.openOrders()).toEqual([]);
   });
 
+  it("a paper configuration pointed at a live login is refused; mode live trades it", async () => {
+    tws = await session.start({ accounts: ["U7654321"] });
+    await expect(connect(tws)).rejects.toThrow(/mode is paper but account U7654321 is a live account/);
+    const { log } = await open({ mode: "live", port: tws.port });
+    expect(log.lines.find((l) => l.msg === "IBKR: trading a LIVE account")?.fields).toEqual({ account: "U7654321" });
+  });
+
   it("an account this login does not manage is an error naming the key", async () => {
     tws = await session.start();
     await expect(connect(tws, { account: "U999" })).rejects.toThrow(/account U999 \(pipeline\.trading\.ibkr\.account/);

@@ -101,6 +101,11 @@ export class IbkrBroker implements Broker {
     }
     const acct = want ?? managed[0];
     if (acct === undefined) throw new FoxmlError("IBKR: TWS reported no managed account", { exitCode: 1, hint: "set pipeline.trading.ibkr.account" });
+    // Paper accounts are DU... (DF... for an advisor's): a paper configuration pointed at a live login is refused.
+    if (this.o.ibkr.mode === "paper" && !acct.startsWith("D")) {
+      throw new FoxmlError(`IBKR: pipeline.trading.ibkr.mode is paper but account ${acct} is a live account (paper accounts start with D)`, { exitCode: 2, hint: "connect to the paper login, or set pipeline.trading.ibkr.mode: live to trade this account" });
+    }
+    if (this.o.ibkr.mode === "live" && this.accountId !== acct) this.o.log.warn("IBKR: trading a LIVE account", { account: acct });
     this.accountId = acct;
   }
 
