@@ -26,6 +26,7 @@ export const OUT = {
   CANCEL_ACCOUNT_SUMMARY: 63,
   CANCEL_POSITIONS: 64,
   START_API: 71,
+  REQ_COMPLETED_ORDERS: 99,
 } as const;
 
 /** Server -> client message ids (IN_MSG_ID). */
@@ -45,6 +46,8 @@ const IN = {
   POSITION_END: 62,
   ACCOUNT_SUMMARY: 63,
   ACCOUNT_SUMMARY_END: 64,
+  COMPLETED_ORDER: 101,
+  COMPLETED_ORDERS_END: 102,
 } as const;
 
 export interface FakeContract {
@@ -174,6 +177,38 @@ export function openOrder(o: FakeOrderState): Field[] {
 }
 
 export const openOrderEnd = (): Field[] => [IN.OPEN_ORDER_END, 1];
+
+/**
+ * completedOrder: no order id and no version field; the order decoder reads it with version
+ * "infinite", so every version-gated field is there (and no faProfile, past FA_PROFILE_DESUPPORT).
+ */
+export function completedOrder(o: FakeOrderState, completedTime: string): Field[] {
+  const q = o.order;
+  return [
+    IN.COMPLETED_ORDER,
+    ...contractFields(o.contract),
+    q.action, q.totalQuantity, q.orderType, q.lmtPrice ?? "", q.auxPrice ?? "", q.tif,
+    "", q.account, "O", 0, q.orderRef, o.permId,
+    0, 0, 0, "", // outsideRth, hidden, discretionaryAmt, goodAfterTime
+    "", "", "", // faGroup, faMethod, faPercentage
+    "", "", "", "", "", // modelCode, goodTillDate, rule80A, percentOffset, settlingFirm
+    0, "", -1, // shortSaleSlot, designatedLocation, exemptCode
+    "", "", "", "", "", "", // startingPrice, stockRefPrice, delta, stockRangeLower, stockRangeUpper, displaySize
+    0, 0, "", 0, 0, // sweepToFill, allOrNone, minQty, ocaType, triggerMethod
+    "", 0, "", "", 0, 0, // volatility, volatilityType, deltaNeutralOrderType (empty), deltaNeutralAuxPrice, continuousUpdate, referencePriceType
+    "", "", // trailStopPrice, trailingPercent
+    "", 0, 0, 0, // comboLegsDescription, comboLegs count, orderComboLegs count, smartComboRoutingParams count
+    "", "", "", // scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement
+    "", "", "", 0, 0, "", 0, // hedgeType, clearingAccount, clearingIntent, notHeld, deltaNeutral contract, algoStrategy, solicited
+    o.status, 0, 0, 0, // status, randomizeSize, randomizePrice, conditions count
+    "", "", "", 0, 0, // trailStopPrice, lmtPriceOffset, cashQty, dontUseAutoPriceForHedge, isOmsContainer
+    "", o.filled, 0, 0, "", 0, 0, 0, // autoCancelDate, filledQuantity, refFuturesConId, autoCancelParent, shareholder, imbalanceOnly, routeMarketableToBbo, parentPermId
+    completedTime, o.status, // completedTime, completedStatus
+    "", "", "", "", "", // minTradeQty, minCompeteSize, competeAgainstBestOffset, midOffsetAtWhole, midOffsetAtHalf
+  ];
+}
+
+export const completedOrdersEnd = (): Field[] => [IN.COMPLETED_ORDERS_END];
 
 export interface FakeExecution {
   orderId: number;

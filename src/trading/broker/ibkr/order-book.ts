@@ -128,6 +128,40 @@ export class OrderBook {
     this.changed(t);
   }
 
+  /**
+   * An order TWS lists as completed (reqCompletedOrders: no TWS order id, a final state). It tells
+   * a restarted process about orders that ended without a fill, and ends ours that ended unseen.
+   */
+  onCompletedOrder(contract: Contract, o: IbOrder, state: OrderState): void {
+    if (o.account !== undefined && o.account !== "" && o.account !== this.account()) return;
+    const ref = o.orderRef !== undefined && o.orderRef !== "" ? o.orderRef : `ib-${o.permId ?? "?"}`;
+    const filled = o.filledQuantity ?? 0;
+    const total = o.totalQuantity ?? 0;
+    const final = statusFromIb(String(state.status ?? ""), filled, total);
+    if (final === undefined || isOpenStatus(final)) return;
+    let t = this.byClient.get(ref);
+    if (t === undefined) {
+      t = {
+        order: {
+          clientOrderId: ref, symbol: this.symbolOf(contract), side: sideFromAction(o.action), quantity: total, type: typeFromIb(o.orderType), timeInForce: tifFromIb(o.tif),
+          brokerOrderId: o.permId === undefined ? "" : `perm-${o.permId}`, status: final, filledQuantity: filled, averagePrice: NaN, submittedAt: Date.now(),
+          ...(o.lmtPrice === undefined ? {} : { limitPrice: o.lmtPrice }),
+          ...(o.auxPrice === undefined ? {} : { stopPrice: o.auxPrice }),
+        },
+        ibOrderId: undefined, acked: true, working: true, filledOffset: 0, fromExecutions: false, fillQuantity: 0, fillNotional: 0,
+      };
+      this.byClient.set(ref, t);
+    } else {
+      if (t.fromExecutions) t.order.quantity = total - t.filledOffset;
+      t.fromExecutions = false;
+      t.acked = true;
+      t.order.filledQuantity = Math.max(t.order.filledQuantity, filled - t.filledOffset);
+      if (isOpenStatus(t.order.status)) t.order.status = final;
+    }
+    if (final === "rejected" && t.order.rejectReason === undefined) t.order.rejectReason = state.completedStatus || "rejected by IB";
+    this.changed(t);
+  }
+
   onOrderStatus(orderId: number, status: string, filled: number | undefined, avgFillPrice: number | undefined): void {
     const t = this.byIb.get(orderId);
     if (t === undefined) return;

@@ -87,6 +87,13 @@ export class IbRequests {
     );
   }
 
+  /** Orders TWS completed (filled, cancelled, rejected) that it still lists: rows arrive through the standing listeners. */
+  completedOrders(): Promise<void> {
+    return this.serial(() =>
+      this.collect("reqCompletedOrders", [[EventName.completedOrdersEnd, () => true]], () => this.conn.ib.reqCompletedOrders(true), () => undefined),
+    );
+  }
+
   /** Today's executions of `account` (at or after `since` when given): rows arrive through the standing listeners. */
   executions(account: string, since?: number): Promise<void> {
     const id = this.reqId++;
