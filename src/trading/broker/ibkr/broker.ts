@@ -223,9 +223,10 @@ export class IbkrBroker implements Broker {
     await this.live(async () => {
       const t = this.book.get(clientOrderId);
       if (t === undefined || !isOpenStatus(t.order.status) || t.ibOrderId === undefined) return;
-      const before = t.lastError;
+      // Done when the order ends, or when TWS answers about it (202 confirmation, 10147 / 10148 refusal).
+      const before = t.notices;
       this.conn.ib.cancelOrder(t.ibOrderId);
-      await this.until(t, (x) => !isOpenStatus(x.order.status) || x.lastError !== before, "the cancel");
+      await this.until(t, (x) => !isOpenStatus(x.order.status) || x.notices !== before, "the cancel");
     });
   }
 

@@ -27,6 +27,8 @@ export interface Tracked {
   fillNotional: number;
   /** Last TWS order error, the reason of a reject or of a failed modify. */
   lastError?: string;
+  /** Errors and notices TWS sent about the order (a cancel waits for its confirmation or refusal). */
+  notices: number;
 }
 
 type Listener = (t: Tracked) => void;
@@ -64,7 +66,7 @@ export class OrderBook {
 
   /** An order this process is about to place. */
   add(order: Order, ibOrderId: number): Tracked {
-    const t: Tracked = { order, ibOrderId, acked: false, working: false, filledOffset: 0, fromExecutions: false, fillQuantity: 0, fillNotional: 0 };
+    const t: Tracked = { order, ibOrderId, acked: false, working: false, filledOffset: 0, fromExecutions: false, fillQuantity: 0, fillNotional: 0, notices: 0 };
     this.byClient.set(order.clientOrderId, t);
     this.byIb.set(ibOrderId, t);
     return t;
@@ -106,7 +108,7 @@ export class OrderBook {
           clientOrderId: ref, symbol: this.symbolOf(contract), side: sideFromAction(o.action), quantity: 0, type: typeFromIb(o.orderType), timeInForce: tifFromIb(o.tif),
           brokerOrderId: String(orderId), status: "new", filledQuantity: 0, averagePrice: NaN, submittedAt: Date.now(),
         },
-        ibOrderId: orderId, acked: true, working: true, filledOffset: offset, fromExecutions: false, fillQuantity: 0, fillNotional: 0,
+        ibOrderId: orderId, acked: true, working: true, filledOffset: offset, fromExecutions: false, fillQuantity: 0, fillNotional: 0, notices: 0,
       };
       this.byClient.set(ref, t);
     }
@@ -148,7 +150,7 @@ export class OrderBook {
           ...(o.lmtPrice === undefined ? {} : { limitPrice: o.lmtPrice }),
           ...(o.auxPrice === undefined ? {} : { stopPrice: o.auxPrice }),
         },
-        ibOrderId: undefined, acked: true, working: true, filledOffset: 0, fromExecutions: false, fillQuantity: 0, fillNotional: 0,
+        ibOrderId: undefined, acked: true, working: true, filledOffset: 0, fromExecutions: false, fillQuantity: 0, fillNotional: 0, notices: 0,
       };
       this.byClient.set(ref, t);
     } else {
@@ -182,6 +184,9 @@ export class OrderBook {
     const t = this.byIb.get(orderId);
     if (t === undefined) return false;
     const reason = `${message} (IB error ${code})`;
+    t.notices++;
+    // 202 is TWS confirming a cancel ("Order Canceled - reason:"), sent before the Cancelled status.
+    if (code === 202 && isOpenStatus(t.order.status)) this.setStatus(t, "canceled");
     if (!isOrderRejection(code)) {
       this.changed(t);
       return true;
@@ -202,7 +207,7 @@ export class OrderBook {
     if (t === undefined) {
       t = {
         order: { clientOrderId: f.clientOrderId, symbol: f.symbol, side: f.side, quantity: 0, type: "market", timeInForce: "day", brokerOrderId: "", status: "filled", filledQuantity: 0, averagePrice: NaN, submittedAt: f.time },
-        ibOrderId: undefined, acked: true, working: false, filledOffset: 0, fromExecutions: true, fillQuantity: 0, fillNotional: 0,
+        ibOrderId: undefined, acked: true, working: false, filledOffset: 0, fromExecutions: true, fillQuantity: 0, fillNotional: 0, notices: 0,
       };
       this.byClient.set(f.clientOrderId, t);
     }
