@@ -88,6 +88,10 @@ describe("IBKR connector: orders and fills", () => {
     await broker.submit({ clientOrderId: "fxs", symbol: "MSFT", side: "sell", quantity: 3, type: "stop", timeInForce: "gtc", stopPrice: 190 });
     const [s] = tws.placements("fxs");
     expect([s[18], s[19], s[20], s[21]]).toEqual(["STP", "", "190", "GTC"]);
+    await broker.submit({ clientOrderId: "fxsl", symbol: "MSFT", side: "buy", quantity: 1, type: "stop_limit", timeInForce: "ioc", stopPrice: 250, limitPrice: 251 });
+    const [sl] = tws.placements("fxsl");
+    expect([sl[18], sl[19], sl[20], sl[21]]).toEqual(["STP LMT", "251", "250", "IOC"]);
+    await broker.cancel("fxsl");
     const lim = await broker.submit(limit("fxl", "AAPL", "buy", 10, 95));
     expect(lim.status).toBe("new");
     expect((await broker.openOrders()).map((o) => o.clientOrderId).sort()).toEqual(["fxl", "fxs"]);
