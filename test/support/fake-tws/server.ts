@@ -43,7 +43,7 @@ export interface FakeTwsOptions {
 export interface FakeFaults {
   dropOnPlaceOrder: "before" | "after" | null;
   withholdExecutions: boolean;
-  /** The next order placed is rejected with error 201 and this reason. */
+  /** The next order placed (or modify) is rejected with error 201 and this reason. */
   rejectNext: string | null;
   /** Incoming connections to destroy at once (the gateway restarting). */
   refuseConnections: number;
@@ -400,6 +400,13 @@ export class FakeTws extends EventEmitter {
   private modify(conn: Conn, o: m.FakeOrderState, p: m.PlacedOrder): void {
     if (!OPEN.has(o.status)) return this.send(conn, m.errMsg(o.orderId, 104, "Can't modify a filled order"));
     if (p.order.totalQuantity < o.filled) return this.send(conn, m.errMsg(o.orderId, 201, "Order rejected - reason:quantity below the filled quantity"));
+    if (this.faults.rejectNext !== null) {
+      const reason = this.faults.rejectNext;
+      this.faults.rejectNext = null;
+      // A refused modify leaves the order as it was.
+      this.send(conn, m.errMsg(o.orderId, 201, `Order rejected - reason:${reason}`));
+      return this.send(conn, m.orderStatus(o));
+    }
     o.order = p.order;
     this.send(conn, m.openOrder(o));
     this.send(conn, m.orderStatus(o));

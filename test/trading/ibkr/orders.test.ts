@@ -129,6 +129,17 @@ describe("IBKR connector: orders and fills", () => {
     expect(tws.placements("fxr")).toHaveLength(1);
   });
 
+  it("a refused replace is an error with TWS's reason and leaves the order working as it was", async () => {
+    tws = await session.start();
+    const { broker } = await open();
+    const o = await broker.submit(limit("fxm", "AAPL", "buy", 10, 90));
+    tws.faults.rejectNext = "price too far from the market";
+    await expect(broker.replace("fxm", "fxm2", { limitPrice: 10 })).rejects.toThrow(/replace of fxm refused: .*price too far from the market \(IB error 201\)/);
+    expect(await broker.orderByClientId("fxm")).toMatchObject({ status: "new", limitPrice: 90, brokerOrderId: o.brokerOrderId });
+    expect(await broker.orderByClientId("fxm2")).toBeUndefined();
+    expect(tws.orders.get(Number(o.brokerOrderId))).toMatchObject({ status: "Submitted", order: { lmtPrice: 90, orderRef: "fxm" } });
+  });
+
   it("a quantity that is not a whole lot, or a limit order without a price, is rejected without being sent", async () => {
     tws = await session.start();
     const { broker } = await open();

@@ -173,7 +173,9 @@ export class IbConnection extends EventEmitter {
   /** Connectivity notices (id -1): 1100 link lost, 1101 / 1102 restored; other errors are logged (2100-2199 are status notes). */
   private notice(code: number, msg: string, reqId?: number): void {
     if (!LINK_LOST.has(code) && !LINK_RESTORED.has(code)) {
-      if ((reqId === undefined || reqId < 0) && !(code >= 2100 && code < 2200)) this.o.log.warn("IBKR: TWS error", { code, message: msg });
+      // 502 / 504: the client's own socket (reset, not connected); a close follows and is handled there.
+      if (code === 502 || code === 504) this.o.log.warn("IBKR: socket error", { code, message: msg });
+      else if ((reqId === undefined || reqId < 0) && !(code >= 2100 && code < 2200)) this.o.log.warn("IBKR: TWS error", { code, message: msg });
       return;
     }
     if (LINK_LOST.has(code) && this.state === "ready") {

@@ -84,13 +84,23 @@ export class FillAssembler {
       quantity: e.shares ?? 0,
       price: e.price ?? NaN,
       commission,
-      time: parseExecutionTime(e.time ?? "", this.o.timeZone),
+      time: this.timeOf(id, e.time ?? ""),
     };
     // Executions can come out of order (a recovered one after a live one): keep time order.
     let i = this.fills.length;
     while (i > 0 && this.fills[i - 1].time > fill.time) i--;
     this.fills.splice(i, 0, fill);
     this.o.emit(fill);
+  }
+
+  /** An unreadable time must not throw inside TWS's message loop: the fill is kept, stamped now, and a warning says why. */
+  private timeOf(execId: string, text: string): number {
+    try {
+      return parseExecutionTime(text, this.o.timeZone);
+    } catch (e) {
+      this.o.log.warn("IBKR: execution time unreadable; the fill is stamped with the local clock", { exec_id: execId, time: text, error: (e as Error).message });
+      return Date.now();
+    }
   }
 
   close(): void {

@@ -29,7 +29,8 @@ export interface IbBarRow {
 }
 
 export class IbRequests {
-  private reqId = 1_000;
+  /** Request ids share the error callback's id field with order ids: kept far above any order id TWS hands out. */
+  private reqId = 1_000_000_000;
   /** One positions / open orders request at a time: they carry no request id. */
   private chain: Promise<unknown> = Promise.resolve();
 
