@@ -10,6 +10,7 @@ import { z } from "zod";
 import { isTimeZone } from "./risk/hours.js";
 import { longShortStrategySchema, topKStrategySchema, topkDropoutStrategySchema } from "../backtest/schema.js";
 import { alpacaSchema } from "./broker/alpaca/schema.js";
+import { ibkrSchema } from "./broker/ibkr/schema.js";
 
 export const signStrategySchema = z.strictObject({
   kind: z.literal("sign"),
@@ -98,6 +99,7 @@ export const tradingSchema = z.strictObject({
   risk: riskSchema.prefault({}),
   journal: journalSchema.prefault({}),
   alpaca: alpacaSchema.prefault({}).describe("`--broker alpaca`: paper or live endpoint, URL overrides, bar feed, timeouts and retries (keys only from APCA_API_KEY_ID / APCA_API_SECRET_KEY)"),
+  ibkr: ibkrSchema.prefault({}).describe("Interactive Brokers (`foxml trade --broker ibkr`): TWS / IB Gateway connection, account and contracts"),
 });
 
 export type TradingConfig = z.infer<typeof tradingSchema>;
