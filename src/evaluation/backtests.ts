@@ -53,6 +53,8 @@ export interface BacktestSetup {
   backtest: EvaluationConfig["backtest"];
   target: Pick<TargetSpec, "horizon" | "executionLag">;
   direction: 1 | -1;
+  /** Binary targets predict probabilities: centred at 0.5, so a time-series book reads their sign as the side. */
+  centre: number;
   configKey: string;
 }
 
@@ -62,6 +64,7 @@ export function backtestSetup(
   config: EvaluationConfig,
   strategies: ResolvedStrategy[],
   direction: 1 | -1,
+  probabilities: boolean,
   configKey: string,
 ): BacktestSetup {
   const { T, S } = panel;
@@ -69,7 +72,7 @@ export function backtestSetup(
   const base: BacktestInputs = { T, S, signal: returns, returns, tradable, times: panel.times, symbols: panel.symbols };
   const benchmark = resolveBenchmark(base, tradableMask(base), config.backtest.benchmark, `${configKey}.backtest.benchmark`);
   const halfSpread = config.backtest.spread_cost === "auto" && panel.has("rel_spread") ? halfSpreadFromRelative(panel.column("rel_spread"), T, S) : null;
-  return { T, S, returns, tradable, halfSpread, times: panel.times, symbols: panel.symbols, benchmark, strategies, backtest: config.backtest, target, direction, configKey };
+  return { T, S, returns, tradable, halfSpread, times: panel.times, symbols: panel.symbols, benchmark, strategies, backtest: config.backtest, target, direction, centre: probabilities ? 0.5 : 0, configKey };
 }
 
 /** Backtests of one model's predictions with every strategy; empty when it predicted nothing. */
@@ -78,7 +81,9 @@ export function runModelBacktests(setup: BacktestSetup, oof: Float64Array): RawB
   let any = false;
   for (let c = 0; c < oof.length && !any; c++) if (Number.isFinite(oof[c])) any = true;
   if (!any) return [];
-  const signal = setup.direction === 1 ? oof : oof.map((v) => -v);
+  // centring does not change a ranking, so cross-sectional books trade the same names either way
+  const { centre, direction } = setup;
+  const signal = direction === 1 && centre === 0 ? oof : oof.map((v) => direction * (v - centre));
   const inputs: BacktestInputs = {
     T,
     S,
