@@ -100,6 +100,9 @@ function strategyRow(s: ResolvedStrategy): StrategyRow {
   };
 }
 
+/** A time-series book whose |net exposure| is at least this share of its gross is "one-sided". */
+const ONE_SIDED = 0.8;
+
 /** Assignable to the artifact shape (a compile-time check that the additions only add). */
 export const asEvaluationFile = (f: EvaluationFileOut): EvaluationFile => f;
 
@@ -155,6 +158,14 @@ export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
   const idle = strategies.filter((s) => isCrossSectional(s.config)).filter((s) => models.some((m) => m.backtests.some((b) => b.strategy === s.name && b.rebalances === 0))).map((s) => s.name);
   if (idle.length > 0) {
     notes.push(`${idle.join(", ")}: some books never traded: fewer than ${config.backtest.min_symbols} tradable symbols with a prediction at every rebalance (${key}.backtest.min_symbols)`);
+  }
+  const oneSided = models.flatMap((m) =>
+    m.backtests
+      .filter((b) => b.sharpe_basis === "timing" && b.average_net_exposure !== null && b.average_gross_exposure! > 0 && Math.abs(b.average_net_exposure) >= ONE_SIDED * b.average_gross_exposure!)
+      .map((b) => `${m.name} ${b.strategy} (net/gross exposure ${(b.average_net_exposure! / b.average_gross_exposure!).toFixed(2)})`),
+  );
+  if (oneSided.length > 0) {
+    notes.push(`time-series books nearly always on one side, whose Sharpe ratio is mostly the instrument's drift: ${oneSided.join(", ")}; their PSR and DSR are of the timing return (net minus the average position held all along)`);
   }
   if (data.plan.adapted !== null) notes.push(`${data.plan.adapted}: the history held fewer folds than configured`);
   if (data.plan.kind !== "walk_forward") {
