@@ -195,7 +195,7 @@ describe("evaluateTarget", () => {
     ]);
     expect(f.notes.join(" ")).toMatch(/time-series strategies \(sign, vol_scaled\): a timestamp typically holds 4 labelled symbols, fewer than the 5 .*strategy_set auto/);
     for (const b of m.backtests) {
-      expect(b.sharpe_basis).toBe("net");
+      expect(b.sharpe_basis).toBe("timing");
       expect(b.rebalances).toBeGreaterThan(10);
       expect(b.sharpe).toBeGreaterThan(0);
       expect(b.probabilistic_sharpe).not.toBeNull();
