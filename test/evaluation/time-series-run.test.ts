@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import type { EvaluationFileOut } from "../../src/evaluation/evaluate.js";
+import { readEvaluationFile } from "../../src/evaluation/series-file.js";
 import type { RunSummaryData } from "../../src/runs/summary.js";
 import { json, runDir } from "../pipeline/run-folder.js";
 
@@ -65,7 +66,7 @@ async function runOn(name: string, symbols: number, end: string, plant: boolean,
   return { code, dir: runDir(out) };
 }
 
-const evaluation = (dir: string) => json<EvaluationFileOut>(join(dir, "evaluation", "fwd_ret_5.json"));
+const evaluation = (dir: string) => readEvaluationFile<EvaluationFileOut>(join(dir, "evaluation", "fwd_ret_5.json"));
 
 beforeAll(() => writeFileSync(join(tmp, "exp.yaml"), EXPERIMENT));
 
