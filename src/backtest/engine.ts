@@ -1,6 +1,7 @@
 import { InputError } from "../util/errors.js";
 import type { BacktestInputs } from "./inputs.js";
 import type { WeightingStrategy } from "./strategies.js";
+import { trailingVolatility } from "./time-series.js";
 
 /**
  * The simulation: target weights at each rebalance, trading costs on the traded notional, per-bar
@@ -33,6 +34,8 @@ export interface SimulationSettings {
   costRate: number;
   /** Per symbol and bar (T x S): extra cost per unit traded, half the relative spread; NaN = none. */
   halfSpread?: ArrayLike<number>;
+  /** Bars per year, to annualize the volatility forecast of a strategy that reads one. */
+  barsPerYear?: number;
   /** First rebalance bar; default: the first bar whose decision bar (t - delay) has a prediction. */
   start?: number;
   recordWeights?: boolean;
@@ -142,6 +145,9 @@ export function simulate(inp: BacktestInputs, tradable: Uint8Array, strategy: We
   const w = new Float64Array(S);
   const book = new Float64Array(S);
   const target = new Float64Array(S);
+  const volWindow = strategy.volWindow;
+  if (volWindow > 0 && !(settings.barsPerYear! > 0)) throw new Error("backtest: a strategy with a volatility forecast needs settings.barsPerYear");
+  const vol = volWindow > 0 ? new Float64Array(S) : undefined;
   const rebalanceBars: number[] = [];
   let skipped = 0;
   let delistedExits = 0;
@@ -161,7 +167,9 @@ export function simulate(inp: BacktestInputs, tradable: Uint8Array, strategy: We
           delistedExits++;
         }
       }
-      const cs = { S, signal, signalRow: (t - delay) * S, tradable, tradableRow: row };
+      // the forecast at the close of t reads returns up to that close, never returns[t] itself
+      if (vol !== undefined) for (let s = 0; s < S; s++) vol[s] = tradable[row + s] ? trailingVolatility(returns, S, t, s, volWindow, settings.barsPerYear!) : NaN;
+      const cs = { S, signal, signalRow: (t - delay) * S, tradable, tradableRow: row, vol };
       if (strategy.rebalance(cs, book, target)) {
         rebalanceBars.push(t);
         // the strategy contract, enforced: a symbol that cannot trade keeps its position

@@ -13,6 +13,7 @@ export * from "./schema.js";
 export * from "./inputs.js";
 export * from "./rank.js";
 export * from "./strategies.js";
+export * from "./time-series.js";
 export * from "./engine.js";
 export * from "./benchmark.js";
 export * from "./metrics.js";

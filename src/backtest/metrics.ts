@@ -135,3 +135,28 @@ export function meanOver(x: ArrayLike<number>, start: number, end: number): numb
   }
   return n > 0 ? sum / n : NaN;
 }
+
+/**
+ * The timing part of a book's per-bar return (Lo, "Where do alphas come from?", 2008): the net
+ * return minus what the book's average position per symbol would have earned held all along,
+ * sum_s mean_t(w[t,s]) x returns[t,s]. A time-series book that is long nearly always earns the
+ * instrument's drift, which is no forecasting skill; its timing return is about minus its costs.
+ * Over [start, end]; `weights` T x S as the engine records them (held over each bar), NaN
+ * returns counting as 0 as in the engine. Returns the series over those bars (length end-start+1).
+ */
+export function timingReturns(net: ArrayLike<number>, weights: ArrayLike<number>, returns: ArrayLike<number>, S: number, start: number, end: number): Float64Array {
+  const mean = new Float64Array(S);
+  const bars = end - start + 1;
+  for (let t = start; t <= end; t++) for (let s = 0; s < S; s++) mean[s] += weights[t * S + s];
+  for (let s = 0; s < S; s++) mean[s] /= bars;
+  const out = new Float64Array(bars);
+  for (let t = start; t <= end; t++) {
+    let passive = 0;
+    for (let s = 0; s < S; s++) {
+      const r = returns[t * S + s];
+      if (r === r && mean[s] !== 0) passive += mean[s] * r;
+    }
+    out[t - start] = net[t] - passive;
+  }
+  return out;
+}

@@ -48,7 +48,7 @@ export function runBacktest(inputs: BacktestInputs, config: BacktestConfig, opts
   const ppy = opts.barsPerYear ?? (inputs.times !== undefined ? barsPerYearOf(inputs.times) : undefined);
   if (ppy === undefined || !(ppy > 0)) throw new Error("backtest: pass inputs.times or a positive barsPerYear to annualize");
   const strat = config.strategy;
-  if (strat.kind !== "long_short" && strat.top_k > inputs.S) {
+  if ((strat.kind === "top_k" || strat.kind === "topk_dropout") && strat.top_k > inputs.S) {
     throw new InputError(
       `${configKey}.strategy.top_k: ${strat.top_k} names is more than the ${inputs.S} symbols in the data`,
       `set top_k below ${inputs.S}, or use the long_short strategy`,
@@ -62,6 +62,7 @@ export function runBacktest(inputs: BacktestInputs, config: BacktestConfig, opts
     delay: timing.delay,
     costRate: (config.cost_bps + config.slippage_bps) / 10_000,
     halfSpread: config.spread_cost === "off" ? undefined : inputs.halfSpread,
+    barsPerYear: ppy,
     start: opts.start,
     recordWeights: opts.recordWeights,
   });

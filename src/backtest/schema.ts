@@ -41,7 +41,28 @@ export const topkDropoutStrategySchema = z
   })
   .refine((v) => v.n_drop <= v.top_k, { message: "n_drop cannot exceed top_k", path: ["n_drop"] });
 
-export const strategySchema = z.discriminatedUnion("kind", [longShortStrategySchema, topKStrategySchema, topkDropoutStrategySchema]);
+/**
+ * Time-series strategies: every instrument's position from its own prediction alone, for one or a
+ * few instruments (an FX pair, a future), where a cross-section is too small to rank.
+ */
+export const signStrategySchema = z.strictObject({
+  kind: z.literal("sign"),
+  threshold: z.number().min(0).default(0).describe("a prediction within +/- threshold (after centring binary probabilities at 0.5) means flat"),
+  max_weight: z.number().gt(0).max(10).default(1).describe("cap on |weight| of one instrument, as a fraction of equity, before the 1/N split"),
+});
+
+export const volScaledStrategySchema = z.strictObject({
+  kind: z.literal("vol_scaled"),
+  threshold: z.number().min(0).default(0).describe("a prediction within +/- threshold means flat"),
+  target_vol: z.number().gt(0).max(5).default(0.1).describe("annualized volatility each instrument's position aims at (sign of the prediction x target_vol / forecast volatility)"),
+  vol_window: z.number().int().min(2).max(5000).default(60).describe("past one-bar returns the volatility forecast is the standard deviation of (causal: bars up to the decision bar)"),
+  max_weight: z.number().gt(0).max(10).default(1).describe("cap on |weight| of one instrument, as a fraction of equity, before the 1/N split"),
+});
+
+export const TIME_SERIES_KINDS = ["sign", "vol_scaled"] as const;
+
+/** Every strategy kind: cross-sectional (rank the symbols of a timestamp) and time-series. */
+export const strategySchema = z.discriminatedUnion("kind", [longShortStrategySchema, topKStrategySchema, topkDropoutStrategySchema, signStrategySchema, volScaledStrategySchema]);
 
 export const benchmarkSchema = z.union([
   z.enum(["equal_weight", "none"]),
@@ -67,7 +88,7 @@ export const backtestSchema = z.strictObject({
     .int()
     .min(2)
     .default(5)
-    .describe("fewest tradable symbols with a prediction for a rebalance to happen; with fewer the book is held as it is"),
+    .describe("fewest tradable symbols with a prediction for a cross-sectional rebalance to happen; with fewer the book is held as it is (time-series strategies trade any number)"),
   cost_bps: z
     .number()
     .min(0)
@@ -94,6 +115,7 @@ export const backtestSchema = z.strictObject({
 export type BacktestConfig = z.infer<typeof backtestSchema>;
 export type BacktestConfigInput = z.input<typeof backtestSchema>;
 export type StrategyConfig = z.infer<typeof strategySchema>;
+export type TimeSeriesStrategyConfig = Extract<StrategyConfig, { kind: (typeof TIME_SERIES_KINDS)[number] }>;
 export type BenchmarkConfig = z.infer<typeof benchmarkSchema>;
 
 /** The backtest configuration with every default filled in. */

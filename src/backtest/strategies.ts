@@ -1,8 +1,10 @@
 import { Ranker } from "./rank.js";
 import type { StrategyConfig } from "./schema.js";
+import { timeSeriesStrategy } from "./time-series.js";
 
 /**
- * Signals -> target weights for one rebalance. Weights are fractions of equity at the close of the
+ * Signals -> target weights for one rebalance: the cross-sectional strategies here, the time-series
+ * ones (sign, vol_scaled) in time-series.ts. Weights are fractions of equity at the close of the
  * rebalance bar (positive long, negative short; the rest is cash at a zero rate).
  *
  * Ranking ties are broken by symbol order exactly as in validation's longShortSeries (ascending by
@@ -19,6 +21,8 @@ export interface CrossSection {
   /** Tradable mask and the start of the row of the trading bar t. */
   tradable: Uint8Array;
   tradableRow: number;
+  /** Annualized volatility forecast per symbol at the trading bar (index s), for strategies with a volWindow. */
+  vol?: ArrayLike<number>;
 }
 
 export interface WeightingStrategy {
@@ -31,6 +35,13 @@ export interface WeightingStrategy {
   rebalance(cs: CrossSection, book: Float64Array, target: Float64Array): boolean;
   /** Short human description, for the report. */
   readonly description: string;
+  /** Past one-bar returns its volatility forecast reads (cs.vol); 0 when it reads none. */
+  readonly volWindow: number;
+}
+
+/** True for the strategies that rank symbols against each other (they need a cross-section). */
+export function isCrossSectional(config: StrategyConfig): boolean {
+  return config.kind === "long_short" || config.kind === "top_k" || config.kind === "topk_dropout";
 }
 
 /** Builds the strategy for S symbols with preallocated scratch space (no allocation per rebalance). */
@@ -42,6 +53,9 @@ export function makeStrategy(config: StrategyConfig, S: number, minSymbols: numb
       return topK(config.top_k, S, minSymbols);
     case "topk_dropout":
       return topkDropout(config.top_k, config.n_drop, S, minSymbols);
+    case "sign":
+    case "vol_scaled":
+      return timeSeriesStrategy(config, S);
   }
 }
 
@@ -84,6 +98,7 @@ function longShort(quantile: number, weighting: "equal" | "signal", S: number, m
   const { vals, order } = scratch;
   return {
     description: `long-short ${quantile} quantiles, ${weighting}-weighted, dollar neutral, gross 1`,
+    volWindow: 0,
     rebalance(cs, book, target) {
       const n = rankEligible(cs, scratch);
       if (n < minSymbols) return false;
@@ -121,6 +136,7 @@ function topK(K: number, S: number, minSymbols: number): WeightingStrategy {
   const { order } = scratch;
   return {
     description: `long-only top ${K} at 1/${K} each, fully rebalanced`,
+    volWindow: 0,
     rebalance(cs, book, target) {
       const n = rankEligible(cs, scratch);
       if (n < minSymbols) return false;
@@ -149,6 +165,7 @@ function topkDropout(K: number, nDrop: number, S: number, minSymbols: number): W
   const sell = new Uint8Array(S);
   return {
     description: `TopkDropout: hold ${K}, replace at most ${nDrop} per rebalance`,
+    volWindow: 0,
     rebalance(cs, book, target) {
       const n = rankEligible(cs, scratch);
       if (n < minSymbols) return false;

@@ -3,7 +3,9 @@
  *
  * Each strategy is judged on what it can earn from skill: a long-short book on its net return (it
  * holds no market), a long-only book (top-K) on its return over the benchmark, since its own Sharpe
- * ratio is mostly the market's. PSR and DSR are of that return ("basis"); the Sharpe ratio and
+ * ratio is mostly the market's, and a time-series book (sign, vol_scaled) on its timing return, its
+ * net return minus what its average position would have earned (a model that always says "up"
+ * holds the instrument and earns its drift, which no forecast is needed for). PSR and DSR are of that return ("basis"); the Sharpe ratio and
  * annual figures stay those of the book's net return. Likewise the information ratio is against
  * the benchmark for a long-only book and against cash (its Sharpe ratio) for a long-short one.
  *
@@ -25,8 +27,11 @@ import { deflatedSharpe, probabilisticSharpe, returnMoments, trialSharpeVariance
 import type { EvaluationConfig } from "./schema.js";
 import { downsample } from "./series.js";
 import { isLongOnly, type ResolvedStrategy } from "./strategies.js";
+import { isCrossSectional } from "../backtest/strategies.js";
+import { timingReturns } from "../backtest/metrics.js";
 
-export type SharpeBasis = "net" | "active";
+/** net: the book's return; active: over the benchmark (long-only books); timing: over the book's average position held all along (time-series books). */
+export type SharpeBasis = "net" | "active" | "timing";
 
 /** One strategy's backtest of one model before deflation. */
 export interface RawBacktest {
@@ -53,6 +58,8 @@ export interface BacktestSetup {
   backtest: EvaluationConfig["backtest"];
   target: Pick<TargetSpec, "horizon" | "executionLag">;
   direction: 1 | -1;
+  /** Binary targets predict probabilities: centred at 0.5, so a time-series book reads their sign as the side. */
+  centre: number;
   configKey: string;
 }
 
@@ -62,6 +69,7 @@ export function backtestSetup(
   config: EvaluationConfig,
   strategies: ResolvedStrategy[],
   direction: 1 | -1,
+  probabilities: boolean,
   configKey: string,
 ): BacktestSetup {
   const { T, S } = panel;
@@ -69,7 +77,7 @@ export function backtestSetup(
   const base: BacktestInputs = { T, S, signal: returns, returns, tradable, times: panel.times, symbols: panel.symbols };
   const benchmark = resolveBenchmark(base, tradableMask(base), config.backtest.benchmark, `${configKey}.backtest.benchmark`);
   const halfSpread = config.backtest.spread_cost === "auto" && panel.has("rel_spread") ? halfSpreadFromRelative(panel.column("rel_spread"), T, S) : null;
-  return { T, S, returns, tradable, halfSpread, times: panel.times, symbols: panel.symbols, benchmark, strategies, backtest: config.backtest, target, direction, configKey };
+  return { T, S, returns, tradable, halfSpread, times: panel.times, symbols: panel.symbols, benchmark, strategies, backtest: config.backtest, target, direction, centre: probabilities ? 0.5 : 0, configKey };
 }
 
 /** Backtests of one model's predictions with every strategy; empty when it predicted nothing. */
@@ -78,7 +86,9 @@ export function runModelBacktests(setup: BacktestSetup, oof: Float64Array): RawB
   let any = false;
   for (let c = 0; c < oof.length && !any; c++) if (Number.isFinite(oof[c])) any = true;
   if (!any) return [];
-  const signal = setup.direction === 1 ? oof : oof.map((v) => -v);
+  // centring does not change a ranking, so cross-sectional books trade the same names either way
+  const { centre, direction } = setup;
+  const signal = direction === 1 && centre === 0 ? oof : oof.map((v) => direction * (v - centre));
   const inputs: BacktestInputs = {
     T,
     S,
@@ -92,21 +102,31 @@ export function runModelBacktests(setup: BacktestSetup, oof: Float64Array): RawB
   };
   return setup.strategies.map((s) => {
     const config: BacktestConfig = { ...setup.backtest, strategy: s.config };
-    const res = runBacktest(inputs, config, { horizon: setup.target.horizon, executionLag: setup.target.executionLag, configKey: `${setup.configKey}.backtest` });
+    const timeSeries = !isCrossSectional(s.config);
+    const res = runBacktest(inputs, config, { horizon: setup.target.horizon, executionLag: setup.target.executionLag, configKey: `${setup.configKey}.backtest`, recordWeights: timeSeries });
     const start = res.report.period.start.bar;
     const end = res.report.period.end.bar - 1;
-    const basis: SharpeBasis = isLongOnly(s.config) && setup.benchmark !== null ? "active" : "net";
-    const series = new Float64Array(end - start + 1);
-    for (let t = start; t <= end; t++) series[t - start] = basis === "net" ? res.series.net[t] : res.series.net[t] - setup.benchmark!.returns[t];
+    const longOnly = isLongOnly(s.config);
+    const basis: SharpeBasis = longOnly && setup.benchmark !== null ? "active" : timeSeries ? "timing" : "net";
+    let series: Float64Array;
+    if (basis === "timing") series = timingReturns(res.series.net, res.weights!, setup.returns, S, start, end);
+    else {
+      series = new Float64Array(end - start + 1);
+      for (let t = start; t <= end; t++) series[t - start] = basis === "net" ? res.series.net[t] : res.series.net[t] - setup.benchmark!.returns[t];
+    }
     // a book that never traded has no return of its own: its "active return" would be minus the benchmark
     const traded = res.report.trading.rebalances > 0;
-    return { strategy: s.name, report: res.report, basis, longOnly: isLongOnly(s.config), moments: traded ? returnMoments(series) : returnMoments([]) };
+    return { strategy: s.name, report: res.report, basis, longOnly, moments: traded ? returnMoments(series) : returnMoments([]) };
   });
 }
 
 export type EvaluatedBacktest = EvaluatedModel["backtests"][number] & {
-  /** net: the book's return; active: its return over the benchmark (long-only books). */
+  /** net: the book's return; active: its return over the benchmark (long-only books); timing: over its average position (time-series books). */
   sharpe_basis: SharpeBasis;
+  /** Mean sum of weights held (1 = always fully long, -1 = fully short): a time-series book near +-1 mostly earns the drift. */
+  average_net_exposure: number | null;
+  /** Mean sum of |weights| held. */
+  average_gross_exposure: number | null;
   /** Per-bar Sharpe ratio of the basis return (what PSR and DSR test). */
   basis_sharpe_per_bar: number | null;
   /** The per-bar Sharpe ratio the DSR tests against (expected best of the trials under no skill). */
@@ -171,6 +191,8 @@ function shape(b: RawBacktest, psr: number, dsr: number, dsrBenchmark: number, v
     equity: downsample(times, curve.cumulative_return, maxPoints, "last"),
     drawdown: downsample(times, curve.drawdown, maxPoints, "min"),
     sharpe_basis: b.basis,
+    average_net_exposure: num(r.trading.average_net_exposure),
+    average_gross_exposure: num(r.trading.average_gross_exposure),
     basis_sharpe_per_bar: num(b.moments.sharpe),
     dsr_benchmark_per_bar: num(dsrBenchmark),
     trial_sharpe_variance: num(variance),

@@ -12,8 +12,10 @@ import { backtestSetup, finishBacktests, runModelBacktests, type EvaluatedBackte
 import { foldMetrics, modelIcSeries, overallMetrics, type ResearchMetrics } from "./metrics.js";
 import type { EvaluationConfig } from "./schema.js";
 import { rollingIcSeries } from "./series.js";
-import { resolveStrategies, tradeDirection } from "./strategies.js";
+import { chooseStrategies, tradeDirection, type ResolvedStrategy, type StrategySet } from "./strategies.js";
+import { typicalCrossSection } from "../leakage/quick-model.js";
 import { finiteOrNull as num } from "../util/finite.js";
+import { isCrossSectional } from "../backtest/strategies.js";
 
 export interface EvaluationModelInput {
   name: string;
@@ -60,11 +62,46 @@ export type EvaluationFileOut = Omit<EvaluationFile, "models"> & {
   no_skill: number;
   /** +1: the portfolios buy high predictions; -1: low ones (targets where high is bad news). */
   direction: 1 | -1;
-  /** The strategies as run (auto sizes resolved). */
-  strategies: Array<{ name: string; kind: string; top_k: number | null; n_drop: number | null; quantile: number | null }>;
+  /** The strategies as run (auto sizes resolved); a key a strategy kind does not have is null. */
+  strategies: StrategyRow[];
+  /** Which strategies ran: cross-sectional, time-series or both (what strategy_set auto chose). */
+  strategy_set: StrategySet;
+  /** Median labelled symbols per timestamp, which strategy_set auto reads. */
+  typical_cross_section: number;
   notes: string[];
 };
 
+
+export interface StrategyRow {
+  name: string;
+  kind: string;
+  top_k: number | null;
+  n_drop: number | null;
+  quantile: number | null;
+  threshold: number | null;
+  max_weight: number | null;
+  target_vol: number | null;
+  vol_window: number | null;
+}
+
+function strategyRow(s: ResolvedStrategy): StrategyRow {
+  const c: Record<string, unknown> = s.config;
+  const pick = (k: keyof StrategyRow): number | null => (typeof c[k] === "number" ? c[k] : null);
+  return {
+    name: s.name,
+    kind: s.config.kind,
+    top_k: pick("top_k"),
+    n_drop: pick("n_drop"),
+    quantile: pick("quantile"),
+    threshold: pick("threshold"),
+    max_weight: pick("max_weight"),
+    target_vol: pick("target_vol"),
+    vol_window: pick("vol_window"),
+  };
+}
+
+/** A time-series book whose |net exposure| is at least this share of its gross is "one-sided". */
+const ONE_SIDED = 0.8;
 
 /** Assignable to the artifact shape (a compile-time check that the additions only add). */
 export const asEvaluationFile = (f: EvaluationFileOut): EvaluationFile => f;
@@ -80,9 +117,11 @@ export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
     if (names.has(m.name)) throw new Error(`evaluateTarget: model ${m.name} is listed twice`);
     names.add(m.name);
   }
-  const strategies = resolveStrategies(config.strategies, S, key);
+  const typical = typicalCrossSection(data.y, T, S);
+  const choice = chooseStrategies(config, S, typical, key);
+  const strategies = choice.strategies;
   const direction = tradeDirection(data.target, config.direction);
-  const setup = backtestSetup(panel, data.target, config, strategies, direction, key);
+  const setup = backtestSetup(panel, data.target, config, strategies, direction, data.task.objective === "binary", key);
   const source = sourceFolds(data);
   const foldCells = data.test.map((cells, k) => ownTestCells(cells, source, k));
 
@@ -113,11 +152,20 @@ export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
   const models: EvaluatedModelOut[] = partial.map((p, i) => ({ ...p, backtests: backtests[i] }));
 
   const notes: string[] = [];
+  if (choice.reason !== null) notes.push(choice.reason);
   const silent = models.filter((m) => m.backtests.length === 0).map((m) => m.name);
   if (silent.length > 0) notes.push(`no backtest (no out-of-fold prediction): ${silent.join(", ")}`);
-  const idle = strategies.filter((s) => models.some((m) => m.backtests.some((b) => b.strategy === s.name && b.rebalances === 0))).map((s) => s.name);
+  const idle = strategies.filter((s) => isCrossSectional(s.config)).filter((s) => models.some((m) => m.backtests.some((b) => b.strategy === s.name && b.rebalances === 0))).map((s) => s.name);
   if (idle.length > 0) {
     notes.push(`${idle.join(", ")}: some books never traded: fewer than ${config.backtest.min_symbols} tradable symbols with a prediction at every rebalance (${key}.backtest.min_symbols)`);
+  }
+  const oneSided = models.flatMap((m) =>
+    m.backtests
+      .filter((b) => b.sharpe_basis === "timing" && b.average_net_exposure !== null && b.average_gross_exposure! > 0 && Math.abs(b.average_net_exposure) >= ONE_SIDED * b.average_gross_exposure!)
+      .map((b) => `${m.name} ${b.strategy} (net/gross exposure ${(b.average_net_exposure! / b.average_gross_exposure!).toFixed(2)})`),
+  );
+  if (oneSided.length > 0) {
+    notes.push(`time-series books nearly always on one side, whose Sharpe ratio is mostly the instrument's drift: ${oneSided.join(", ")}; their PSR and DSR are of the timing return (net minus the average position held all along)`);
   }
   if (data.plan.adapted !== null) notes.push(`${data.plan.adapted}: the history held fewer folds than configured`);
   if (data.plan.kind !== "walk_forward") {
@@ -131,13 +179,9 @@ export function evaluateTarget(input: EvaluateInput): EvaluationFileOut {
     best: bestModel(models),
     no_skill: data.task.noSkill,
     direction,
-    strategies: strategies.map((s) => ({
-      name: s.name,
-      kind: s.config.kind,
-      top_k: s.config.kind === "long_short" ? null : s.config.top_k,
-      n_drop: s.config.kind === "topk_dropout" ? s.config.n_drop : null,
-      quantile: s.config.kind === "long_short" ? s.config.quantile : null,
-    })),
+    strategies: strategies.map(strategyRow),
+    strategy_set: choice.set,
+    typical_cross_section: typical,
     notes,
   };
 }

@@ -9,3 +9,4 @@ export * from "./series.js";
 export * from "./backtests.js";
 export * from "./evaluate.js";
 export * from "./confidence.js";
+export * from "./series-file.js";

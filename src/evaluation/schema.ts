@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { backtestSchema, longShortStrategySchema } from "../backtest/schema.js";
+import { backtestSchema, longShortStrategySchema, signStrategySchema, volScaledStrategySchema } from "../backtest/schema.js";
 
 /**
  * The evaluation section of the configuration, meant to sit at pipeline.evaluation. Every model of
@@ -36,6 +36,9 @@ export const evaluationStrategySchema = z.discriminatedUnion("kind", [
       .describe('at most this many held names are replaced per rebalance; "auto": max(1, round(top_k / 5))'),
   }),
 ]);
+
+/** Time-series strategies: each instrument traded on its own prediction (one or a few instruments). */
+export const evaluationTimeSeriesStrategySchema = z.discriminatedUnion("kind", [signStrategySchema.extend({ name }), volScaledStrategySchema.extend({ name })]);
 
 const bandSchema = (d: { t: number; stability: number; dsr: number }) => ({
   min_t: z.number().min(0).default(d.t).describe("out-of-sample t-statistic of the best model's skill (over time blocks) at least this"),
@@ -74,7 +77,19 @@ export const evaluationSchema = z.strictObject({
     .min(1)
     .prefault([{ kind: "long_short" }, { kind: "topk_dropout" }])
     .refine((list) => new Set(list.map((s) => s.name ?? s.kind)).size === list.length, { message: "give each strategy a distinct name" })
-    .describe("portfolio strategies each model's predictions are backtested with; the first is the one confidence tiers read"),
+    .describe("cross-sectional portfolio strategies each model's predictions are backtested with (they rank the symbols of a timestamp); the first is the one confidence tiers read"),
+  time_series_strategies: z
+    .array(evaluationTimeSeriesStrategySchema)
+    .min(1)
+    .prefault([{ kind: "sign" }, { kind: "vol_scaled" }])
+    .refine((list) => new Set(list.map((s) => s.name ?? s.kind)).size === list.length, { message: "give each strategy a distinct name" })
+    .describe("time-series strategies (each instrument on its own prediction: sign, vol_scaled), for one or a few instruments; the first is the one confidence tiers read when they run alone"),
+  strategy_set: z
+    .enum(["auto", "cross_sectional", "time_series", "both"])
+    .default("auto")
+    .describe(
+      "which strategies run. auto: the cross-sectional ones when a timestamp typically holds a cross-section (median labelled symbols per timestamp >= 5 and >= backtest.min_symbols), else the time-series ones; both: cross-sectional first, then time-series",
+    ),
   direction: z
     .enum(["auto", "long_high", "long_low"])
     .default("auto")

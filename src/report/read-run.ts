@@ -23,6 +23,7 @@ import type {
 import { MANIFEST_FILE, readManifest, type RunManifest } from "../runs/manifest.js";
 import { SUMMARY_FILE, SummarySchema, type RunSummaryData } from "../runs/summary.js";
 import { InputError } from "../util/errors.js";
+import { attachSeries } from "../evaluation/series-file.js";
 import {
   ConfidenceSchema,
   EvaluationSchema,
@@ -131,8 +132,12 @@ export function readRun(dir: string): RunData {
   const evaluations = new Map<string, EvaluationFile>();
   for (const file of filesIn(dir, "evaluation", ".json")) {
     const t = file.slice(0, -".json".length);
-    const e = readArtifact(dir, evaluationPath(t), EvaluationSchema);
-    if (e === null) continue;
+    const onDisk = readArtifact(dir, evaluationPath(t), EvaluationSchema);
+    if (onDisk === null) continue;
+    const missingSeries = attachSeries(join(dir, evaluationPath(t)), onDisk);
+    if (missingSeries !== null) notes.push(missingSeries);
+    // every series is in place now (attachSeries fills each one, empty where there is none)
+    const e = onDisk as EvaluationFile;
     if (e.target !== t) notes.push(`${evaluationPath(t)} names target "${e.target}"; shown under "${t}"`);
     evaluations.set(t, e);
   }

@@ -13,6 +13,7 @@ import type {
   StatusFile,
   TargetConfidence,
   TargetRankingsFile,
+  TimeSeriesData,
   TrainingFile,
 } from "../pipeline/artifacts.js";
 
@@ -68,7 +69,23 @@ export const SelectionSchema: z.ZodType<SelectionFile> = z.looseObject({
 
 const TimeSeries = z.looseObject({ times: z.array(z.string()), values: z.array(optNum) });
 
-export const EvaluationSchema: z.ZodType<EvaluationFile> = z.looseObject({
+/**
+ * An evaluation file as on disk: the series (ic_series, equity, drawdown) live in the series file it
+ * names (series_file, src/evaluation/series-file.ts) and are put back by the reader; files written
+ * before that hold them inline.
+ */
+export type EvaluationOnDisk = Omit<EvaluationFile, "models"> & {
+  series_file?: string;
+  models: Array<
+    Omit<EvaluationFile["models"][number], "ic_series" | "backtests"> & {
+      ic_series?: TimeSeriesData;
+      backtests: Array<Omit<EvaluationFile["models"][number]["backtests"][number], "equity" | "drawdown"> & { equity?: TimeSeriesData; drawdown?: TimeSeriesData }>;
+    }
+  >;
+};
+
+export const EvaluationSchema: z.ZodType<EvaluationOnDisk> = z.looseObject({
+  series_file: z.string().optional(),
   target: z.string(),
   metric: z.string(),
   trials: num,
@@ -78,7 +95,7 @@ export const EvaluationSchema: z.ZodType<EvaluationFile> = z.looseObject({
       kind: z.enum(["family", "ensemble"]),
       metrics: z.looseObject({ ic: optNum, rank_ic: optNum, icir: optNum, ic_t: optNum, r2: optNum, auc: optNum, hit_rate: optNum }),
       folds: z.array(z.looseObject({ fold: num, ic: optNum, rank_ic: optNum, r2: optNum, auc: optNum })),
-      ic_series: TimeSeries,
+      ic_series: TimeSeries.optional(),
       backtests: z.array(
         z.looseObject({
           strategy: z.string(),
@@ -90,8 +107,8 @@ export const EvaluationSchema: z.ZodType<EvaluationFile> = z.looseObject({
           turnover: optNum,
           deflated_sharpe: optNum,
           probabilistic_sharpe: optNum,
-          equity: TimeSeries,
-          drawdown: TimeSeries,
+          equity: TimeSeries.optional(),
+          drawdown: TimeSeries.optional(),
         }),
       ),
     }),

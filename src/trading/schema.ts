@@ -2,34 +2,18 @@
  * The `pipeline.trading` block: how a trained model becomes orders. Strict everywhere, so a
  * misspelt guardrail is an error rather than a limit silently not enforced.
  *
- * Cross-sectional strategies are the backtest's own (src/backtest/schema.ts), so a research
- * backtest and a trading loop configured alike build the same weights; the time-series strategies
- * (one or a few instruments) are defined here.
+ * Strategies are the backtest's own (src/backtest/schema.ts: cross-sectional, and sign / vol_scaled
+ * for one or a few instruments), so a research backtest and a trading loop configured alike build
+ * the same weights.
  */
 import { z } from "zod";
 import { isTimeZone } from "./risk/hours.js";
-import { longShortStrategySchema, topKStrategySchema, topkDropoutStrategySchema } from "../backtest/schema.js";
+import { strategySchema } from "../backtest/schema.js";
 import { alpacaSchema } from "./broker/alpaca/schema.js";
 import { ibkrSchema } from "./broker/ibkr/schema.js";
 
-export const signStrategySchema = z.strictObject({
-  kind: z.literal("sign"),
-  threshold: z.number().min(0).default(0).describe("a prediction within +/- threshold (after centring binary probabilities at 0.5) means flat"),
-  max_weight: z.number().gt(0).max(10).default(1).describe("cap on |weight| of one instrument, as a fraction of equity, before the 1/N split"),
-});
-
-export const volScaledStrategySchema = z.strictObject({
-  kind: z.literal("vol_scaled"),
-  threshold: z.number().min(0).default(0).describe("a prediction within +/- threshold means flat"),
-  target_vol: z.number().gt(0).max(5).default(0.1).describe("annualized volatility each instrument's position aims at (sign of the prediction x target_vol / forecast volatility)"),
-  vol_window: z.number().int().min(2).max(5000).default(60).describe("past one-bar returns the volatility forecast is the standard deviation of (causal: bars up to the decision bar)"),
-  max_weight: z.number().gt(0).max(10).default(1).describe("cap on |weight| of one instrument, as a fraction of equity, before the 1/N split"),
-});
-
-/** Every strategy kind: the backtest's cross-sectional ones and the time-series ones. */
-export const tradingStrategySchema = z.discriminatedUnion("kind", [longShortStrategySchema, topKStrategySchema, topkDropoutStrategySchema, signStrategySchema, volScaledStrategySchema]);
-
-export const TIME_SERIES_KINDS = ["sign", "vol_scaled"] as const;
+/** Every strategy kind: the backtest's cross-sectional and time-series ones, so a research backtest and a trading loop configured alike build the same weights. */
+export const tradingStrategySchema = strategySchema;
 
 const positiveOrNull = (what: string) => z.number().gt(0).nullable().default(null).describe(`${what}; null = no limit`);
 

@@ -61,10 +61,13 @@ describe("evaluateTarget", () => {
     const topk = g.backtests.find((b) => b.strategy === "topk_dropout")!;
     expect(topk.sharpe_basis).toBe("active");
     expect(topk.information_ratio).toBeGreaterThan(0);
+    const none = { threshold: null, max_weight: null, target_vol: null, vol_window: null };
     expect(file.strategies).toEqual([
-      { name: "long_short", kind: "long_short", top_k: null, n_drop: null, quantile: 0.2 },
-      { name: "topk_dropout", kind: "topk_dropout", top_k: 8, n_drop: 2, quantile: null },
+      { name: "long_short", kind: "long_short", top_k: null, n_drop: null, quantile: 0.2, ...none },
+      { name: "topk_dropout", kind: "topk_dropout", top_k: 8, n_drop: 2, quantile: null, ...none },
     ]);
+    expect(file.strategy_set).toBe("cross_sectional");
+    expect(file.typical_cross_section).toBeGreaterThanOrEqual(MIN_CROSS_SECTION);
     expect(file.best).toBe("good");
   });
 
@@ -174,8 +177,8 @@ describe("evaluateTarget", () => {
     for (const x of numbers(f)) expect(Number.isFinite(x)).toBe(true);
   });
 
-  it("on a universe too small for a cross-section: pooled metric, no IC, idle books with null figures", () => {
-    const panel = syntheticPanel({ symbols: 4, bars: 300, signals: { plant: true } }).panel;
+  it("on a universe too small for a cross-section: pooled metric, no IC, time-series books that trade the planted signal", () => {
+    const panel = syntheticPanel({ symbols: 4, bars: 1500, signals: { plant: true } }).panel;
     const small = { panel, fs: features(panel, { include: ["sig_h5", "noise_1"] }) };
     const d = cvData(small);
     const f = evaluateTarget({ data: d, panel, models: [{ name: "good", kind: "family", oof: featureMember(small, d, "sig_h5") }], trials: 2, config: config() });
@@ -184,6 +187,31 @@ describe("evaluateTarget", () => {
     expect(m.score).toBeGreaterThan(0);
     expect(m.metrics.ic).toBeNull();
     expect(m.ic_series).toEqual({ times: [], values: [] });
+    expect(f.strategy_set).toBe("time_series");
+    expect(f.typical_cross_section).toBe(4);
+    expect(f.strategies.map((s) => [s.name, s.kind, s.target_vol, s.vol_window])).toEqual([
+      ["sign", "sign", null, null],
+      ["vol_scaled", "vol_scaled", 0.1, 60],
+    ]);
+    expect(f.notes.join(" ")).toMatch(/time-series strategies \(sign, vol_scaled\): a timestamp typically holds 4 labelled symbols, fewer than the 5 .*strategy_set auto/);
+    for (const b of m.backtests) {
+      expect(b.sharpe_basis).toBe("timing");
+      expect(b.rebalances).toBeGreaterThan(10);
+      expect(b.sharpe).toBeGreaterThan(0);
+      expect(b.probabilistic_sharpe).not.toBeNull();
+      expect(b.deflated_sharpe).not.toBeNull();
+      expect(b.turnover).toBeGreaterThan(0);
+      expect(b.total_cost).toBeGreaterThan(0);
+    }
+  });
+
+  it("on a universe too small for a cross-section, cross-sectional books forced by strategy_set stay idle with null figures", () => {
+    const panel = syntheticPanel({ symbols: 4, bars: 300, signals: { plant: true } }).panel;
+    const small = { panel, fs: features(panel, { include: ["sig_h5", "noise_1"] }) };
+    const d = cvData(small);
+    const f = evaluateTarget({ data: d, panel, models: [{ name: "good", kind: "family", oof: featureMember(small, d, "sig_h5") }], trials: 2, config: config({ strategy_set: "cross_sectional" }) });
+    const m = f.models[0];
+    expect(f.strategy_set).toBe("cross_sectional");
     for (const b of m.backtests) {
       expect(b.rebalances).toBe(0);
       expect(b.sharpe).toBeNull();

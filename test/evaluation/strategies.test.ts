@@ -1,6 +1,7 @@
 /** The evaluation schema's defaults and the strategies made concrete for a universe. */
 import { describe, expect, it } from "vitest";
-import { autoTopK, resolveStrategies, tradeDirection } from "../../src/evaluation/strategies.js";
+import { autoTopK, chooseStrategies, resolveStrategies, tradeDirection } from "../../src/evaluation/strategies.js";
+import { timingReturns } from "../../src/backtest/metrics.js";
 import { evaluationSchema } from "../../src/evaluation/schema.js";
 import { buildTarget } from "../../src/targets/index.js";
 import { InputError } from "../../src/util/errors.js";
@@ -50,5 +51,53 @@ describe("resolveStrategies", () => {
     expect(tradeDirection(buildTarget({ kind: "excursion", measure: "mfe", horizon: 10 }), "auto")).toBe(1);
     expect(tradeDirection(buildTarget({ kind: "zigzag", pivot: "peak", threshold: 0.05 }), "auto")).toBe(-1);
     expect(tradeDirection(buildTarget("fwd_ret_5"), "long_low")).toBe(-1);
+  });
+});
+
+describe("chooseStrategies", () => {
+  const names = (c: ReturnType<typeof chooseStrategies>) => c.strategies.map((s) => s.name);
+  it("auto: cross-sectional books from a typical cross-section of 5 labelled symbols (and min_symbols), time-series ones below", () => {
+    const c = evaluationSchema.parse({});
+    expect(c.time_series_strategies).toEqual([
+      { kind: "sign", threshold: 0, max_weight: 1 },
+      { kind: "vol_scaled", threshold: 0, target_vol: 0.1, vol_window: 60, max_weight: 1 },
+    ]);
+    expect(c.strategy_set).toBe("auto");
+    const wide = chooseStrategies(c, 30, 5);
+    expect([wide.set, names(wide), wide.reason]).toEqual(["cross_sectional", ["long_short", "topk_dropout"], null]);
+    const few = chooseStrategies(c, 30, 4);
+    expect([few.set, names(few)]).toEqual(["time_series", ["sign", "vol_scaled"]]);
+    expect(few.reason).toMatch(/typically holds 4 labelled symbols, fewer than the 5 .*pipeline\.evaluation\.strategy_set auto/);
+    expect(few.strategies[1].config).toEqual({ kind: "vol_scaled", threshold: 0, target_vol: 0.1, vol_window: 60, max_weight: 1 });
+    // a larger min_symbols raises the bar
+    expect(chooseStrategies(evaluationSchema.parse({ backtest: { min_symbols: 8 } }), 30, 7).set).toBe("time_series");
+  });
+
+  it("by configuration: one set, or both (cross-sectional first); names must not collide across the lists", () => {
+    expect(names(chooseStrategies(evaluationSchema.parse({ strategy_set: "both" }), 30, 30))).toEqual(["long_short", "topk_dropout", "sign", "vol_scaled"]);
+    expect(names(chooseStrategies(evaluationSchema.parse({ strategy_set: "time_series" }), 30, 30))).toEqual(["sign", "vol_scaled"]);
+    expect(chooseStrategies(evaluationSchema.parse({ strategy_set: "cross_sectional" }), 2, 1).set).toBe("cross_sectional");
+    const clash = evaluationSchema.parse({ strategy_set: "both", time_series_strategies: [{ kind: "sign", name: "long_short" }] });
+    expect(() => chooseStrategies(clash, 30, 30)).toThrow(/strategy name "long_short" is used by both/);
+    expect(evaluationSchema.safeParse({ time_series_strategies: [{ kind: "long_short" }] }).success).toBe(false);
+    expect(evaluationSchema.safeParse({ strategies: [{ kind: "sign" }] }).success).toBe(false);
+    expect(evaluationSchema.safeParse({ time_series_strategies: [{ kind: "vol_scaled", target_vol: 0.2, top_k: 3 }] }).success).toBe(false);
+  });
+});
+
+describe("timingReturns", () => {
+  it("of a book always fully long is minus its costs; of a book long and short in turn, its net return less the small average", () => {
+    const r = [0.01, -0.02, 0.03, 0.005];
+    const cost = [0.001, 0, 0, 0];
+    const net = r.map((x, t) => x - cost[t]);
+    const long = timingReturns(net, [1, 1, 1, 1], r, 1, 0, 3);
+    for (let t = 0; t < 4; t++) expect(long[t]).toBeCloseTo(-cost[t], 15);
+    const w = [1, -1, 1, -1];
+    const net2 = r.map((x, t) => w[t] * x);
+    expect(Array.from(timingReturns(net2, w, r, 1, 0, 3))).toEqual(net2);
+    // two symbols: the average position per symbol, NaN returns earning 0
+    const out = timingReturns([0.1, 0.2], [0.5, 0, 0.5, -1], [0.02, 0.04, NaN, 0.06], 2, 0, 1);
+    expect(out[0]).toBeCloseTo(0.1 - (0.5 * 0.02 + -0.5 * 0.04), 15);
+    expect(out[1]).toBeCloseTo(0.2 - -0.5 * 0.06, 15);
   });
 });

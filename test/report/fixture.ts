@@ -4,6 +4,7 @@
  * 2 families (lightgbm, ridge) and 2 ensembles, IC series of 620 days and backtests of 310
  * rebalances. Deterministic: built from a seeded generator.
  */
+import { writeEvaluationFiles } from "../../src/evaluation/series-file.js";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type {
@@ -380,7 +381,8 @@ export function buildFixtureRun(dir: string, opts: FixtureOptions = {}): string 
       };
     });
     const evaluation: EvaluationFile = { target, metric: info.metric, trials: 2 * 20 + 2, models, best: modelNames[modelNames.length - 1] };
-    write(`evaluation/${target}.json`, evaluation);
+    // as the evaluation stage writes it: summaries in the JSON, the curves in the series file beside it
+    writeEvaluationFiles(join(dir, `evaluation/${target}.json`), evaluation);
     confidence.push({
       target,
       tier: (["high", "medium", "low"] as const)[ti],

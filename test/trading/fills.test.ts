@@ -14,7 +14,8 @@ import { simulateFill } from "../../src/trading/fills/fill-model.js";
 import type { BarQuote, BarSlice } from "../../src/trading/fills/quote.js";
 import { clientOrderId } from "../../src/trading/orders/client-id.js";
 import { fillSchema, tradingSchema } from "../../src/trading/schema.js";
-import { makeWeighter, volForecast } from "../../src/trading/strategy/weights.js";
+import { makeWeighter } from "../../src/trading/strategy/weights.js";
+import { trailingVolatilityFromClose as volForecast } from "../../src/backtest/time-series.js";
 import { ordersToTarget, targetShares } from "../../src/trading/strategy/sizing.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-fills-"));

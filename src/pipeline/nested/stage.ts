@@ -14,7 +14,7 @@
  * figures to believe, `target_confidence.json` and the summary's headlines from them.
  */
 import { ensembleMembers, type EnsembleResult } from "../../ensemble/index.js";
-import { evaluateTarget, targetConfidence, type EvaluationModelInput } from "../../evaluation/index.js";
+import { evaluateTarget, targetConfidence, writeEvaluationFiles, type EvaluationModelInput } from "../../evaluation/index.js";
 import type { EvaluationFileOut } from "../../evaluation/evaluate.js";
 import type { CvData } from "../../training/cv-data.js";
 import { errorInfo } from "../status.js";
@@ -123,7 +123,7 @@ export async function nestedStage(ctx: PipelineContext, input: NestedInput): Pro
         const evaluated = evaluateNested(ctx, s, candidates, input);
         if (evaluated !== undefined) {
           s.file.evaluation_path = `${NESTED_STAGE}/evaluation/${name}.json`;
-          run.writeJson(s.file.evaluation_path, evaluated.file);
+          writeEvaluationFiles(run.path(s.file.evaluation_path), evaluated.file);
           summary.targets.push({ target: name, metric: evaluated.file.metric, no_skill: evaluated.file.no_skill, kept_folds: s.file.kept_folds, folds: blocks.length, best: evaluated.file.best, trials: evaluated.file.trials, models: evaluated.figures });
           const gated = input.gated.find((g) => g.built.target.name === name);
           confidence.push(targetConfidence({ target: name, evaluation: evaluated.file, leakage: gated?.leakage, thresholds: cfg.pipeline.evaluation.confidence }));

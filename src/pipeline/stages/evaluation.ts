@@ -1,11 +1,11 @@
 /**
  * Stage "evaluation": every member and ensemble of each target scored alike (metrics overall and
  * per fold, IC over time) and traded as portfolios with costs, Sharpe ratios deflated by the number
- * of configurations tried. Writes `evaluation/<target>.json`, per-symbol rows in the status file, and
+ * of configurations tried. Writes `evaluation/<target>.json` (summaries) with `evaluation/<target>.series` (its curves), per-symbol rows in the status file, and
  * `target_confidence.json` (high / medium / low tiers with reasons).
  */
 import type { EnsembleResult } from "../../ensemble/index.js";
-import { evaluateTarget, targetConfidence, type EvaluationModelInput } from "../../evaluation/index.js";
+import { evaluateTarget, targetConfidence, writeEvaluationFiles, type EvaluationModelInput } from "../../evaluation/index.js";
 import { spearman } from "../../validation/metrics/index.js";
 import type { SelectionFile, TargetConfidence, TargetRankingsFile } from "../artifacts.js";
 import { symbolNames, type PipelineContext } from "../context.js";
@@ -45,7 +45,7 @@ export async function evaluationStage(
               (cfg.pipeline.nesting.mode === "walk_forward" ? `; the nested figures are in nested/evaluation/${name}.json` : cfg.pipeline.nesting.mode === "holdout" ? `; every stage here saw the periods before the holdout only, the holdout figures are in nested/evaluation/${name}.json` : ""),
           );
         }
-        run.writeJson(`${EVALUATION_STAGE}/${name}.json`, file);
+        writeEvaluationFiles(run.path(`${EVALUATION_STAGE}/${name}.json`), file);
         const seconds = (performance.now() - t0) / 1000;
         for (const m of file.models) {
           if (m.score !== null) metrics.push({ stage: EVALUATION_STAGE, target: name, family: m.name, key: file.metric, value: m.score });

@@ -7,7 +7,8 @@
 import type { Panel } from "../../data/types.js";
 import type { TradingConfig } from "../schema.js";
 import { ordersToTarget, targetShares, type OrderIntentRow } from "./sizing.js";
-import { makeWeighter, volForecast, type Weighter } from "./weights.js";
+import { trailingVolatilityFromClose } from "../../backtest/time-series.js";
+import { makeWeighter, type Weighter } from "./weights.js";
 
 export interface BookView {
   equity: number;
@@ -66,7 +67,7 @@ export class Decider {
       const held = book.held(this.symbols[s]);
       // A held symbol without a price today is valued at its last known close by the broker; its weight only matters as "keep".
       this.book[s] = ok && book.equity > 0 ? (held * c) / book.equity : held === 0 ? 0 : Math.sign(held);
-      if (this.weighter.volWindow > 0) this.vol[s] = ok ? volForecast(close, S, t, s, this.weighter.volWindow, this.barsPerYear) : NaN;
+      if (this.weighter.volWindow > 0) this.vol[s] = ok ? trailingVolatilityFromClose(close, S, t, s, this.weighter.volWindow, this.barsPerYear) : NaN;
     }
     if (!(book.equity > 0)) return [];
     if (!this.weighter.weights({ signal: this.signal, tradable: this.tradable, book: this.book, vol: this.vol }, this.weights)) return [];
