@@ -11,9 +11,30 @@
  *   small share of rows scattered over the data) costs one miss per row instead of one per group.
  * Both add each bin's rows in the same (ascending row) order, so the choice never changes a sum.
  *
- * This module has no imports so that worker threads load it cheaply; the single-thread path and
- * the workers call the same `buildHistogram`, which makes results independent of thread count.
+ * With 8-bit codes in a kernel arena (see wasm.ts), dense nodes run the WebAssembly kernels instead
+ * of the JavaScript packed kernels: same rows, same order, same additions, so the same bits.
+ *
+ * This module has no runtime imports so that worker threads load it cheaply; the single-thread path
+ * and the workers call the same `buildHistogram`, which makes results independent of thread count.
  */
+import type { HistKernels } from "./wasm.js";
+
+/**
+ * Where one thread's WebAssembly kernels find their data: byte offsets in the shared kernel memory.
+ * `hist` is set by the caller to the target slot before each build (no allocation per node).
+ */
+export interface KernelCall {
+  readonly k: HistKernels;
+  readonly packed: number;
+  readonly rows: number;
+  readonly grad: number;
+  readonly hess: number;
+  /** This thread's [grad, hess] scratch (2 * nRows doubles). */
+  readonly ordered: number;
+  /** 4 KiB that absorbs the updates of the missing lanes of a partial group. */
+  readonly trash: number;
+  hist: number;
+}
 
 export type BinCodes = Uint8Array | Uint16Array;
 
@@ -30,6 +51,11 @@ export interface PackedCodes {
 
 /** Nodes with at least this share of all rows use the packed kernel. */
 const PACKED_MIN_SHARE = 1 / 20;
+/**
+ * ... and the WebAssembly packed kernel: every node (measured on 500k rows x 50 features, depth 6, it
+ * is as fast as the row-major JavaScript kernel on the sparse deep nodes and 2-2.5x faster on dense ones).
+ */
+const KERNEL_MIN_SHARE = 0;
 
 /**
  * Builds the histogram of rows[start, start+count) for the active features (features[0, nActive),
@@ -52,6 +78,7 @@ export function buildHistogram(
   gFrom: number,
   gTo: number,
   hist: Float64Array,
+  kc: KernelCall | null = null,
 ): void {
   const pack = bins.pack;
   const F = bins.nFeatures;
@@ -64,6 +91,10 @@ export function buildHistogram(
   const f0 = gFrom * pack;
   const f1 = Math.min(F, gTo * pack);
   hist.fill(0, offsets[f0] << 1, (offsets[f1 - 1] + nBinsOf[f1 - 1]) << 1);
+  if (kc !== null && pack === 4 && count >= bins.nRows * KERNEL_MIN_SHARE) {
+    buildWithKernels(kc, bins, start, count, offsets, features, fFrom, fTo);
+    return;
+  }
   if (start === 0 && count === bins.nRows && pack === 4) {
     // All rows, so rows[] is the identity (rows stay ascending): read codes and gradients in place.
     let last = -1;
@@ -104,6 +135,27 @@ export function buildHistogram(
     buildRowRange(bins.codes, F, rows, start, count, ordered, offsets, features[fFrom], features[fTo - 1] + 1, hist);
   } else {
     buildRowList(bins.codes, F, rows, start, count, ordered, offsets, features, fFrom, fTo, hist);
+  }
+}
+
+/** The dense path in WebAssembly: gather the node's [grad, hess] pairs, then one pass per group. */
+function buildWithKernels(kc: KernelCall, bins: PackedCodes, start: number, count: number, offsets: Int32Array, features: Int32Array, fFrom: number, fTo: number): void {
+  const { k, hist } = kc;
+  const F = bins.nFeatures;
+  const n = bins.nRows;
+  const all = start === 0 && count === n;
+  if (all) k.interleave(count, kc.grad, kc.hess, kc.ordered);
+  else k.gather(kc.rows + 4 * start, count, kc.grad, kc.hess, kc.ordered);
+  const lane = (f: number): number => (f < F ? hist + offsets[f] * 16 : kc.trash);
+  let last = -1;
+  for (let j = fFrom; j < fTo; j++) {
+    const g = features[j] >> 2;
+    if (g === last) continue;
+    last = g;
+    const gf = g * 4;
+    const word = kc.packed + g * n * 4;
+    if (all) k.hist4seq(word, count, kc.ordered, lane(gf), lane(gf + 1), lane(gf + 2), lane(gf + 3));
+    else k.hist4(word, kc.rows + 4 * start, count, kc.ordered, lane(gf), lane(gf + 1), lane(gf + 2), lane(gf + 3));
   }
 }
 
