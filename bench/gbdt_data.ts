@@ -89,7 +89,8 @@ export function caseParams(c: Case): GbdtParams {
     max_depth: c.growth === "depthwise" ? DEPTH : -1,
     num_leaves: c.growth === "depthwise" ? 2 ** DEPTH : LEAVES,
     lambda_l2: 1,
-    min_sum_hessian_in_leaf: 1,
+    // Ranking hessians are pair weights, not row counts: no minimum (on both sides).
+    min_sum_hessian_in_leaf: c.task === "lambdarank" ? 0 : 1,
     min_data_in_leaf: c.growth === "depthwise" ? 1 : 20,
   });
 }

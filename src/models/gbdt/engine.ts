@@ -33,6 +33,13 @@ export interface ArenaPointers {
   ordered: number;
   slots: number;
   trash: number;
+  /** Partition scratch, nRows Int32. */
+  scratch: number;
+  /** Row-major codes, features padded to a multiple of 4 (stride bytes per row), for sparse nodes. */
+  rowCodes: number;
+  stride: number;
+  /** Per padded feature, the byte offset of its bins in a slot (padding features: the slot's spare last pair). */
+  offTab: number;
 }
 
 /**
@@ -47,6 +54,8 @@ export interface EngineBuffers {
   readonly slotsAll: Float64Array;
   readonly slotLen: number;
   readonly nSlots: number;
+  /** Partition scratch (nRows). */
+  readonly scratch: Int32Array;
   /** Thread t's scratch of 2 * nRows doubles. */
   ordered(t: number): Float64Array;
   /** The kernel memory, module and offsets (null: JavaScript kernels only). */
@@ -56,8 +65,11 @@ export interface EngineBuffers {
 export function allocEngineBuffers(data: BinnedTrainData, numLeaves: number, maxDepth: number, threads: number): EngineBuffers {
   const n = data.nRows;
   const nSlots = slotCount(data.totalBins, numLeaves, maxDepth);
-  const slotLen = data.totalBins * 2;
+  // One spare [grad, hess] pair per slot takes the padding features' updates of the row-major kernel.
+  const slotLen = data.totalBins * 2 + 2;
   const m = data.matrix;
+  const F = data.nFeatures;
+  const stride = Math.ceil(F / 4) * 4;
   const L = new ArenaLayout();
   const ptr: ArenaPointers = {
     packed: L.take(m.packed.byteLength),
@@ -67,11 +79,20 @@ export function allocEngineBuffers(data: BinnedTrainData, numLeaves: number, max
     ordered: L.take(16 * n * threads),
     slots: L.take(8 * nSlots * slotLen),
     trash: L.take(4096),
+    scratch: L.take(4 * n),
+    rowCodes: L.take(stride * n + 4),
+    stride,
+    offTab: L.take(4 * stride),
   };
   if (m.pack === 4 && L.size <= MAX_ARENA_BYTES) {
     const memory = sharedMemory(L.size);
     const buf = memory.buffer;
     new Uint32Array(buf, ptr.packed, m.packed.length).set(m.packed);
+    const rowCodes = new Uint8Array(buf, ptr.rowCodes, stride * n);
+    if (stride === F) rowCodes.set(m.codes as Uint8Array);
+    else for (let r = 0; r < n; r++) rowCodes.set((m.codes as Uint8Array).subarray(r * F, (r + 1) * F), r * stride);
+    const offTab = new Int32Array(buf, ptr.offTab, stride);
+    for (let f = 0; f < stride; f++) offTab[f] = (f < F ? data.offsets[f] : data.totalBins) * 16;
     return {
       rows: new Int32Array(buf, ptr.rows, n),
       grad: new Float64Array(buf, ptr.grad, n),
@@ -79,6 +100,7 @@ export function allocEngineBuffers(data: BinnedTrainData, numLeaves: number, max
       slotsAll: new Float64Array(buf, ptr.slots, nSlots * slotLen),
       slotLen,
       nSlots,
+      scratch: new Int32Array(buf, ptr.scratch, n),
       ordered: (t) => new Float64Array(buf, ptr.ordered + 16 * n * t, 2 * n),
       arena: { memory, module: kernelModule(), ptr },
     };
@@ -90,6 +112,7 @@ export function allocEngineBuffers(data: BinnedTrainData, numLeaves: number, max
     slotsAll: sharedF64(nSlots * slotLen),
     slotLen,
     nSlots,
+    scratch: sharedI32(n),
     ordered: () => new Float64Array(2 * n),
     arena: null,
   };
@@ -99,7 +122,19 @@ export function allocEngineBuffers(data: BinnedTrainData, numLeaves: number, max
 export function kernelCall(arena: { memory: WasmMemory; module: object; ptr: ArenaPointers } | null, nRows: number, t: number): KernelCall | null {
   if (!arena) return null;
   const p = arena.ptr;
-  return { k: instantiateKernels(arena.module, arena.memory), packed: p.packed, rows: p.rows, grad: p.grad, hess: p.hess, ordered: p.ordered + 16 * nRows * t, trash: p.trash, hist: 0 };
+  return { k: instantiateKernels(arena.module, arena.memory), packed: p.packed, rows: p.rows, grad: p.grad, hess: p.hess, ordered: p.ordered + 16 * nRows * t, trash: p.trash, scratch: p.scratch, rowCodes: p.rowCodes, stride: p.stride, offTab: p.offTab, hist: 0 };
+}
+
+/**
+ * Stable partition of rows[start, start+count) by a numeric split on this thread with the
+ * WebAssembly kernel: lefts in place, rights through the scratch. Returns the left count.
+ */
+export function partitionWithKernel(kc: KernelCall, rows: Int32Array, scratch: Int32Array, nRows: number, start: number, count: number, feature: number, thresholdBin: number, missBin: number, defaultLeft: boolean): number {
+  const at = kc.rows + 4 * start;
+  const word = kc.packed + (feature >> 2) * nRows * 4;
+  const nl = kc.k.part(at, count, at, kc.scratch, 4, word, (feature & 3) * 8, thresholdBin, missBin, defaultLeft ? 1 : 0);
+  rows.set(scratch.subarray(0, count - nl), start + nl);
+  return nl;
 }
 
 /** Histograms built on the calling thread. */
@@ -133,6 +168,12 @@ export class SerialEngine implements HistogramEngine {
     const kc = this.kc;
     if (kc) kc.hist = this.buffers.arena!.ptr.slots + slot * this.buffers.slotLen * 8;
     buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, nFeatures, 0, nGroups, this.slot(slot), kc);
+  }
+
+  /** Numeric splits with 8-bit codes through the kernel; -1 (the learner partitions) otherwise. */
+  partition(start: number, count: number, feature: number, thresholdBin: number, missBin: number, defaultLeft: boolean, catBins: Int32Array | null): number {
+    if (!this.kc || catBins) return -1;
+    return partitionWithKernel(this.kc, this.rows, this.buffers.scratch, this.data.nRows, start, count, feature, thresholdBin, missBin, defaultLeft);
   }
 
   close(): void {}

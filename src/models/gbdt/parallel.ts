@@ -3,12 +3,12 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { FoxmlError, InputError } from "../../util/errors.js";
-import { allocEngineBuffers, kernelCall, SerialEngine, sharedI32, type EngineBuffers } from "./engine.js";
+import { allocEngineBuffers, kernelCall, partitionWithKernel, SerialEngine, sharedI32, type EngineBuffers } from "./engine.js";
 import { buildHistogram, type KernelCall } from "./histogram.js";
 import type { BinnedTrainData, HistogramEngine } from "./learner.js";
 import { allocBinMatrix, binningSample, binRowsInto, fitCategorical, fitNumericBins, type BinningOptions, type FeatureBins } from "./binning.js";
 import type { PackedCodes } from "./histogram.js";
-import { partitionChunk, placeChunk } from "./partition.js";
+import { partitionChunk, partitionChunkKernel, placeChunk } from "./partition.js";
 import { CMD_BUILD, CMD_PARTITION, CMD_PLACE, CMD_RELEASE, CTRL, partitionFields, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
 
 /**
@@ -69,7 +69,7 @@ class ParallelEngine implements ClosableEngine {
     this.nSlots = this.buffers.nSlots;
     this.slotLen = this.buffers.slotLen;
     this.ctrl = sharedI32(partitionFields(threads).size + 2);
-    this.scratch = sharedI32(data.nRows);
+    this.scratch = this.buffers.scratch;
     this.catMask = new Uint8Array(new SharedArrayBuffer(65_536));
     this.features = sharedI32(data.nFeatures);
     this.ordered = this.buffers.ordered(0);
@@ -85,6 +85,7 @@ class ParallelEngine implements ClosableEngine {
           index: i + 1,
           threads: this.threads,
           scratch: this.scratch.buffer as SharedArrayBuffer,
+          scratchOffset: this.scratch.byteOffset,
           catMask: this.catMask.buffer as SharedArrayBuffer,
           ctrl: this.ctrl.buffer as SharedArrayBuffer,
           codes: d.matrix.codes.buffer as SharedArrayBuffer,
@@ -165,7 +166,10 @@ class ParallelEngine implements ClosableEngine {
    * the node is small enough for the caller's single-thread partition.
    */
   partition(start: number, count: number, feature: number, thresholdBin: number, missBin: number, defaultLeft: boolean, catBins: Int32Array | null): number {
-    if (count < limits.minPartitionRows || this.workers.length === 0) return -1;
+    if (count < limits.minPartitionRows || this.workers.length === 0) {
+      if (!this.kc || catBins) return -1;
+      return partitionWithKernel(this.kc, this.rows, this.scratch, this.data.nRows, start, count, feature, thresholdBin, missBin, defaultLeft);
+    }
     const ctrl = this.ctrl;
     const T = this.threads;
     const pf = partitionFields(T);
@@ -187,7 +191,10 @@ class ParallelEngine implements ClosableEngine {
     const g = Math.floor(feature / m.pack);
     const word = m.packed.subarray(g * m.nRows, (g + 1) * m.nRows);
     const shift = (feature - g * m.pack) * (32 / m.pack);
-    ctrl[pf.counts] = partitionChunk(this.rows, this.scratch, word, shift, m.pack === 4 ? 255 : 65535, c0, c1, thresholdBin, missBin, defaultLeft ? 1 : 0, catBins ? this.catMask : null);
+    ctrl[pf.counts] =
+      this.kc && !catBins
+        ? partitionChunkKernel(this.kc, m.nRows, c0, c1, feature, thresholdBin, missBin, defaultLeft ? 1 : 0)
+        : partitionChunk(this.rows, this.scratch, word, shift, m.pack === 4 ? 255 : 65535, c0, c1, thresholdBin, missBin, defaultLeft ? 1 : 0, catBins ? this.catMask : null);
     this.waitWorkers();
     this.checkError();
     let total = 0;

@@ -65,6 +65,7 @@ export interface WorkerInit {
   index: number;
   threads: number;
   scratch: SharedArrayBuffer;
+  scratchOffset: number;
   catMask: SharedArrayBuffer;
   ctrl: SharedArrayBuffer;
   codes: SharedArrayBuffer;

@@ -13,6 +13,12 @@
 export interface HistKernels {
   /** 4 features per packed word over rows[0, n) (byte pointers): lane k adds into bins at ak. */
   hist4(word: number, rows: number, n: number, gh: number, a0: number, a1: number, a2: number, a3: number): void;
+  /**
+   * Row-major codes (stride bytes per row, features padded to a multiple of 4): for each row, the
+   * width bytes at codes + row * stride, 4 features per i32; feature j of the range adds into the
+   * bins at hist + offTab[j] (byte offsets).
+   */
+  hist4row(codes: number, stride: number, width: number, rows: number, n: number, gh: number, hist: number, offTab: number): void;
   /** hist4 over words word[0, n) in order (all rows: the root without bagging). */
   hist4seq(word: number, n: number, gh: number, a0: number, a1: number, a2: number, a3: number): void;
   /** out[2i] = grad[rows[i]], out[2i+1] = hess[rows[i]]. */
@@ -21,6 +27,12 @@ export interface HistKernels {
   interleave(n: number, grad: number, hess: number, out: number): void;
   /** parent -= child over nPairs [grad, hess] pairs. */
   sub(parent: number, child: number, nPairs: number): void;
+  /**
+   * Branch-free split of the n row indices at src by one numeric split (8-bit codes: left when
+   * code <= thr, or code === miss and missLeft): each row is written to both cursors and only the
+   * matching one advances, dstL by 4 bytes, dstR by stepR (4 or -4). Returns the left count.
+   */
+  part(src: number, n: number, dstL: number, dstR: number, stepR: number, word: number, shift: number, thr: number, miss: number, missLeft: number): number;
 }
 
 /** The parts of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
@@ -78,6 +90,14 @@ const and = [0x71];
 const shl = [0x74];
 const shrU = [0x76];
 const ltU = [0x49];
+const leU = [0x4d];
+const eq = [0x46];
+const or = [0x72];
+const xor = [0x73];
+const mul = [0x6c];
+const sub = [0x6b];
+const shrS = [0x75];
+const i32Store = (offset = 0): number[] => [0x36, 2, ...uleb(offset)];
 const eqz = [0x45];
 const i32Load = (offset = 0): number[] => [0x28, 2, ...uleb(offset)];
 const f64Load = (offset = 0): number[] => [0x2b, 3, ...uleb(offset)];
@@ -114,6 +134,35 @@ function hist4Body(): number[] {
     ...get(word), ...get(rows), ...i32Load(), ...i32c(2), ...shl, ...add, ...i32Load(), ...set(v),
     ...get(gh), ...v128Load(), ...set(g),
     ...fourLanes([4, 5, 6, 7], v, g, p),
+    ...get(gh), ...i32c(16), ...add, ...set(gh),
+    ...get(rows), ...i32c(4), ...add, ...tee(rows), ...get(end_), ...ltU, ...brIf(0),
+    ...end,
+    ...end,
+  ];
+}
+
+function hist4rowBody(): number[] {
+  // params: codes 0, stride 1, width 2, rows 3, n 4, gh 5, hist 6, offTab 7; locals: end 8, base 9, rowEnd 10, t 11, v 12, p 13, g 14 (v128)
+  const [codes, stride, width, rows, n, gh, hist, offTab, end_, base, rowEnd, t, v, p, g] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const lane = (shift: number, k: number): number[] => {
+    const code = shift < 0 ? [...get(v), ...i32c(-shift), ...shl] : [...get(v), ...i32c(shift), ...shrU];
+    return [...get(hist), ...get(t), ...i32Load(4 * k), ...add, ...code, ...i32c(0xff0), ...and, ...add, ...tee(p), ...get(p), ...v128Load(), ...get(g), ...f64x2Add, ...v128Store()];
+  };
+  return [
+    ...vec([[6, I32], [1, V128]].map(([c, ty]) => [...uleb(c), ty])),
+    ...get(n), ...eqz, ...ifEmpty, ...ret, ...end,
+    ...get(width), ...eqz, ...ifEmpty, ...ret, ...end,
+    ...get(rows), ...get(n), ...i32c(2), ...shl, ...add, ...set(end_),
+    ...loop,
+    ...get(codes), ...get(rows), ...i32Load(), ...get(stride), ...mul, ...add, ...tee(base), ...get(width), ...add, ...set(rowEnd),
+    ...get(gh), ...v128Load(), ...set(g),
+    ...get(offTab), ...set(t),
+    ...loop,
+    ...get(base), ...i32Load(), ...set(v),
+    ...lane(-4, 0), ...lane(4, 1), ...lane(12, 2), ...lane(20, 3),
+    ...get(t), ...i32c(16), ...add, ...set(t),
+    ...get(base), ...i32c(4), ...add, ...tee(base), ...get(rowEnd), ...ltU, ...brIf(0),
+    ...end,
     ...get(gh), ...i32c(16), ...add, ...set(gh),
     ...get(rows), ...i32c(4), ...add, ...tee(rows), ...get(end_), ...ltU, ...brIf(0),
     ...end,
@@ -191,15 +240,40 @@ function subBody(): number[] {
   ];
 }
 
+function partBody(): number[] {
+  // params: src 0, n 1, dstL 2, dstR 3, stepR 4, word 5, shift 6, thr 7, miss 8, missLeft 9; locals: end 10, r 11, b 12, left 13, l0 14
+  const [src, n, dstL, dstR, stepR, word, shift, thr, miss, missLeft, end_, r, b, left, l0] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  return [
+    ...vec([[...uleb(5), I32]]),
+    ...get(n), ...eqz, ...ifEmpty, ...i32c(0), ...ret, ...end,
+    ...get(dstL), ...set(l0),
+    ...get(src), ...get(n), ...i32c(2), ...shl, ...add, ...set(end_),
+    ...loop,
+    ...get(src), ...i32Load(), ...set(r),
+    ...get(word), ...get(r), ...i32c(2), ...shl, ...add, ...i32Load(), ...get(shift), ...shrU, ...i32c(255), ...and, ...set(b),
+    ...get(b), ...get(thr), ...leU, ...get(b), ...get(miss), ...eq, ...get(missLeft), ...and, ...or, ...set(left),
+    ...get(dstL), ...get(r), ...i32Store(),
+    ...get(dstR), ...get(r), ...i32Store(),
+    ...get(dstL), ...get(left), ...i32c(2), ...shl, ...add, ...set(dstL),
+    ...get(dstR), ...get(stepR), ...get(left), ...i32c(1), ...xor, ...mul, ...add, ...set(dstR),
+    ...get(src), ...i32c(4), ...add, ...tee(src), ...get(end_), ...ltU, ...brIf(0),
+    ...end,
+    ...get(dstL), ...get(l0), ...sub, ...i32c(2), ...shrS,
+    ...end,
+  ];
+}
+
 function assemble(): Uint8Array {
-  const fns: { name: string; params: number; body: number[] }[] = [
+  const fns: { name: string; params: number; result?: boolean; body: number[] }[] = [
     { name: "hist4", params: 8, body: hist4Body() },
     { name: "hist4seq", params: 7, body: hist4seqBody() },
     { name: "gather", params: 5, body: gatherBody() },
     { name: "interleave", params: 4, body: interleaveBody() },
     { name: "sub", params: 3, body: subBody() },
+    { name: "part", params: 10, result: true, body: partBody() },
+    { name: "hist4row", params: 8, body: hist4rowBody() },
   ];
-  const types = fns.map((f) => [0x60, ...vec(Array.from({ length: f.params }, () => [I32])), 0]);
+  const types = fns.map((f) => [0x60, ...vec(Array.from({ length: f.params }, () => [I32])), ...(f.result ? [1, I32] : [0])]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
