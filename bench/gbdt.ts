@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- gbdt [--json] [--quick] [--threads N] [--repeat R] [--cases a,b] [--with-sklearn]`:
+ * `npm run bench -- gbdt [--json] [--quick] [--threads N] [--repeat R] [--cases a,b] [--with-sklearn] [--baseline path/to/booster.ts]`:
  * FoxML's GBDT against XGBoost `hist` (and optionally scikit-learn's HistGradientBoosting) on
  * identical generated data (cases in bench/gbdt_data.ts: 100 trees, depth 6 or 63 leaves, 255 bins,
  * learning rate 0.1, L2 1, N threads, default 2; the `_1thread` case runs both on one thread, and a
@@ -9,12 +9,16 @@
  * NDCG@10) from each side's predictions. The references run through Debian's python3
  * (python3-xgboost, python3-sklearn). Besides wall seconds it reports process CPU seconds (all
  * threads): on a shared machine wall times of multi-threaded code swing wildly, CPU time much less.
+ * `--baseline` also times another checkout's engine (its src/models/gbdt/booster.ts, e.g. an older
+ * commit extracted with `git archive <commit> src | tar -x -C dir`) in the same repeats, so a
+ * before/after comparison sees the same load; its figures go in `baseline_*` fields.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { TabularData } from "../src/models/family.js";
 import { trainGbdt, type TrainProfile } from "../src/models/gbdt/booster.js";
 import { ndcgAt } from "../src/models/gbdt/lambdarank.js";
@@ -38,6 +42,7 @@ interface Options {
   repeat: number;
   cases: Case[];
   sklearn: boolean;
+  baseline: string | null;
 }
 
 function parseArgs(args: string[]): Options {
@@ -55,7 +60,7 @@ function parseArgs(args: string[]): Options {
     cases = ALL_CASES.filter((c) => names.has(c.name));
   }
   if (quick) cases = cases.filter((c) => c.rows <= 500_000).map((c) => ({ ...c, name: `${c.name}_quick`, rows: 50_000 }));
-  return { json: args.includes("--json"), quick, threads: Number(flag("--threads") ?? 2), repeat: Math.max(1, Number(flag("--repeat") ?? 2)), cases, sklearn: args.includes("--with-sklearn") };
+  return { json: args.includes("--json"), quick, threads: Number(flag("--threads") ?? 2), repeat: Math.max(1, Number(flag("--repeat") ?? 2)), cases, sklearn: args.includes("--with-sklearn"), baseline: flag("--baseline") ?? null };
 }
 
 function metricOf(task: Task): { name: string; higherIsBetter: true; score(pred: Float64Array, test: TabularData): number } {
@@ -117,9 +122,11 @@ interface OursRun {
   profile: TrainProfile;
 }
 
-async function runOurs(c: Case, threads: number, train: TabularData, test: TabularData): Promise<OursRun> {
+type Trainer = typeof trainGbdt;
+
+async function runOurs(c: Case, threads: number, train: TabularData, test: TabularData, trainer: Trainer = trainGbdt): Promise<OursRun> {
   const cpu0 = process.cpuUsage();
-  const out = await trainGbdt("xgboost", train, caseParams(c), { seed: 1, threads });
+  const out = await trainer("xgboost", train, caseParams(c), { seed: 1, threads });
   const cpu = process.cpuUsage(cpu0);
   const pred = out.model.predict(test.X, test.nRows);
   return { s: out.profile.total, cpu_s: (cpu.user + cpu.system) / 1e6, metric: metricOf(c.task).score(pred, test), profile: out.profile };
@@ -134,6 +141,7 @@ export async function run(args: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "foxml-bench-gbdt-"));
   const script = fileURLToPath(new URL("./gbdt_reference.py", import.meta.url));
   const medians = new Map<string, { ours: number; xgb: number | null }>();
+  const baseline = opt.baseline ? ((await import(pathToFileURL(resolve(opt.baseline)).href)) as { trainGbdt: Trainer }).trainGbdt : null;
   try {
     for (const c of opt.cases) {
       const threads = c.threads ?? opt.threads;
@@ -142,8 +150,10 @@ export async function run(args: string[]): Promise<number> {
       if (py) writeData(dir, train, test);
       const ours: OursRun[] = [];
       const refs: RefRun[] = [];
+      const base: OursRun[] = [];
       for (let k = 0; k < opt.repeat; k++) {
         ours.push(await runOurs(c, threads, train, test));
+        if (baseline) base.push(await runOurs(c, threads, train, test, baseline));
         const ref = py ? runReference(py, script, dir, c, threads, train, test, opt.sklearn && k === 0) : null;
         if (ref) refs.push(ref);
       }
@@ -165,6 +175,16 @@ export async function run(args: string[]): Promise<number> {
           sklearn_s: r3(sk?.sklearn_s),
           sklearn_metric: sk?.sklearn_metric ?? null,
           ours_profile_s: Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, r3(v)])),
+          ...(baseline
+            ? {
+                baseline: opt.baseline,
+                baseline_s: r3(median(base.map((o) => o.s))),
+                baseline_runs_s: base.map((o) => r3(o.s)),
+                baseline_cpu_s: r3(median(base.map((o) => o.cpu_s))),
+                baseline_metric: base[0].metric,
+                baseline_ratio_vs_xgboost: xgbS ? r3(median(base.map((o) => o.s)) / xgbS) : null,
+              }
+            : {}),
         },
       );
       if (!opt.json) printHuman(line, profile);
