@@ -172,6 +172,7 @@ export async function run(args: string[]): Promise<number> {
           xgboost_runs_s: refs.map((r) => r3(r.xgboost_s)),
           ours_cpu_s: r3(median(ours.map((o) => o.cpu_s))),
           xgboost_cpu_s: refs.length > 0 ? r3(median(refs.map((r) => r.xgboost_cpu_s))) : null,
+          cpu_ratio_vs_xgboost: refs.length > 0 ? r3(median(ours.map((o) => o.cpu_s)) / median(refs.map((r) => r.xgboost_cpu_s))) : null,
           sklearn_s: r3(sk?.sklearn_s),
           sklearn_metric: sk?.sklearn_metric ?? null,
           ours_profile_s: Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, r3(v)])),
