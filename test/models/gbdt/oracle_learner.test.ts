@@ -72,6 +72,7 @@ const cases: { name: string; family: string; data: () => TabularData; params: Re
   { name: "lambdarank with query groups", family: "lightgbm", data: () => ranking(4000, 11, 8, 40), params: { objective: "lambdarank", n_estimators: 6, num_leaves: 15, min_sum_hessian_in_leaf: 0 } },
   { name: "categorical feature and few distinct values", family: "lightgbm", data: () => withCategorical(regressionData(5000, 7, 9), 2, 12), params: { n_estimators: 6, num_leaves: 15, categorical_feature: ["f2"] } },
   { name: "extra trees", family: "lightgbm", data: () => regressionData(4000, 9, 10), params: { n_estimators: 6, num_leaves: 15, extra_trees: true } },
+  { name: "16-bit codes (max_bin 400: the JavaScript kernels)", family: "lightgbm", data: () => withMissing(regressionData(5000, 6, 12), 0.03, 13), params: { n_estimators: 5, num_leaves: 15, max_bin: 400 } },
 ];
 
 afterAll(() => setGrowerForTests(null));
