@@ -21,6 +21,7 @@ import type { Panel } from "../src/data/types.js";
 import { buildFeatures, standardRegistry, streamFeatures, type GridSource } from "../src/features/index.js";
 import type { ChunkInput } from "../src/features/engine.js";
 import { rng, type Rng } from "../src/util/random.js";
+import { printCaseLine } from "./report.js";
 
 const DAY = 86_400_000;
 type Opts = Record<string, string>;
@@ -374,6 +375,8 @@ function agreement(a: number[], b: number[]): { maxRelDiff: number; compared: nu
   return { maxRelDiff, compared, nanMismatch };
 }
 
+const lineOf = (r: { wallMs: number; cpuMs: number; maxRssMB: number; features: number }) => ({ cpu_s: r.cpuMs / 1000, peak_rss_mb: r.maxRssMB, features: r.features });
+
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export async function run(args: string[]): Promise<number> {
@@ -386,7 +389,6 @@ export async function run(args: string[]): Promise<number> {
   }
   const json = o.json === "true";
   const { json: _j, ...pass } = o;
-  const report: Record<string, unknown> = {};
   const say = (s: string) => {
     if (!json) process.stdout.write(`${s}\n`);
   };
@@ -406,15 +408,26 @@ export async function run(args: string[]): Promise<number> {
     if (missing.length > 0 || notInPolars.length > 0) say(`  sets differ: polars only ${missing.join(", ") || "-"}; ours only ${notInPolars.join(", ") || "-"}`);
     say(`  agreement on sampled cells (max |ours - polars| / (1 + |polars|)); EWM features differ by design (ours truncated):`);
     for (const [n, a] of Object.entries(agree)) say(`    ${n.padEnd(20)} ${a.maxRelDiff.toExponential(1)} over ${a.compared} cells, NaN in one only: ${a.nanMismatch}`);
-    report.compare = { S, T, ours: { ...ours, names: undefined, samples: undefined }, polars: { ...polars, names: undefined, samples: undefined }, agree, missing };
+    if (json) {
+      // Quality metric: the largest relative difference to Polars over the sampled cells (EWM features excluded: they differ by design).
+      const worst = Math.max(0, ...Object.entries(agree).filter(([n]) => !/ewm/i.test(n)).map(([, a]) => a.maxRelDiff));
+      printCaseLine(
+        { bench: "features", case: `standard_set_${S}x${T}`, reference: "polars", ours_s: ours.wallMs / 1000, reference_s: polars.wallMs / 1000, metric: "max_rel_diff_vs_polars", ours_metric: worst, reference_metric: 0, higher_is_better: false },
+        { ours: lineOf(ours), polars: lineOf(polars), cpu_ratio_vs_polars: ours.cpuMs / polars.cpuMs, sets_differ: missing.length > 0 || notInPolars.length > 0 },
+      );
+    }
   }
   if (o["skip-large"] !== "true") {
     const large = spawnChild("large", pass);
     const x = large.extra as { T: number; cells: number; chunkRows: number; chunks: number; warmupRows: number };
     say(`large universe, chunked: ${num(o, "large-symbols", 3000)} symbols x ${x.T} five-minute bars (${(x.cells / 1e6).toFixed(0)}M cells), ${large.features} features`);
     say(`  chunks of ${x.chunkRows} rows + ${x.warmupRows} warm-up rows (${x.chunks} chunks): wall ${fmt(large.wallMs)}, cpu ${fmt(large.cpuMs)}, peak RSS ${large.maxRssMB} MB (limit 8192 MB)`);
-    report.large = { ...large, names: undefined };
+    if (json) {
+      printCaseLine(
+        { bench: "features", case: `large_chunked_${num(o, "large-symbols", 3000)}_symbols`, reference: null, ours_s: large.wallMs / 1000, reference_s: null, metric: "peak_rss_mb", ours_metric: large.maxRssMB, reference_metric: null, higher_is_better: false },
+        { ours: lineOf(large), limit_mb: 8192, chunks: x.chunks },
+      );
+    }
   }
-  if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
   return 0;
 }

@@ -10,7 +10,7 @@
  *      conv1d       seq 32 x 16 features, 2 causal conv layers x 32 filters, kernel 3, last step -> linear
  *      mlp          512 inputs -> 256 -> 256 -> 256 -> 1, ReLU
  *      transformer  seq 32 x 16 features -> d 32, 2 pre-norm layers, 4 heads, feed-forward 64, ReLU
- *    With --json one line per model: {"bench":"nn","model":...,"ours_ms":...,"torch_ms":...,"ratio":...}.
+ *    With --json one line per case in bench/report.ts's format (case "<model>_step", seconds per step).
  * 2. Wall time to reach a validation MSE on the same generated data (a planted lag-5 / lag-2 signal,
  *    20,000 windows): LSTM in both, same architecture, Adam at the same learning rate.
  * 3. --memory: an LSTM trained on 1,000,000 windows of 64 bars x 32 features gathered per batch from
@@ -36,6 +36,7 @@ import { nnReady, tf, type NnBackendChoice } from "../src/models/nn/runtime/back
 import { featureGridFromColumns } from "../src/models/nn/sequence-data.js";
 import { StepRunner, trainNetwork, type EpochRecord } from "../src/models/nn/train/trainer.js";
 import { Rng } from "../src/util/random.js";
+import { printCaseLine } from "./report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PY = "/usr/bin/python3";
@@ -168,8 +169,14 @@ async function reach(json: boolean, target: number): Promise<void> {
       torch_s: ts === null ? null : +ts.toFixed(2),
       torch_epochs: t?.epochs ?? null,
     };
-    if (json) process.stdout.write(`${JSON.stringify(row)}\n`);
-    else {
+    const lastValid = history.length > 0 ? history[history.length - 1].validLoss : null;
+    const torchValid = Array.isArray(t?.valid_loss) && t.valid_loss.length > 0 ? Number(t.valid_loss[t.valid_loss.length - 1]) : null;
+    if (json) {
+      printCaseLine(
+        { bench: "nn", case: "lstm_time_to_loss", reference: "torch", ours_s: row.ours_s, reference_s: row.torch_s, metric: "valid_mse", ours_metric: lastValid, reference_metric: torchValid, higher_is_better: false },
+        { target_valid_mse: target, ours_epochs: row.ours_epochs, torch_epochs: row.torch_epochs },
+      );
+    } else {
       process.stdout.write(`\nTime to validation MSE <= ${target} (LSTM, 20,000 windows, Adam lr 2e-3, batch ${BATCH}):\n`);
       process.stdout.write(`  ours  ${row.ours_s ?? "not reached"} s in ${row.ours_epochs ?? "-"} epochs   (valid MSE ${history.map((h) => h.validLoss?.toFixed(3)).join(" ")})\n`);
       process.stdout.write(`  torch ${row.torch_s ?? "not reached"} s in ${row.torch_epochs ?? "-"} epochs   ratio ${row.ratio ?? "-"}\n`);
@@ -223,8 +230,10 @@ async function memory(json: boolean, windows: number, maxSteps: number): Promise
     limit_mib: 2048,
     ok: peak < 2 * 2 ** 30,
   };
-  if (json) process.stdout.write(`${JSON.stringify(row)}\n`);
-  else {
+  if (json) {
+    const { bench: _b, model: _m, ...extra } = row;
+    printCaseLine({ bench: "nn", case: "lstm_memory", reference: null, ours_s: row.seconds, reference_s: null, metric: "peak_rss_mib", ours_metric: row.peak_rss_mib, reference_metric: null, higher_is_better: false }, extra);
+  } else {
     process.stdout.write(
       `LSTM on ${windows.toLocaleString()} windows of ${L} bars x ${F} features (${steps} steps, ${row.seconds} s): ` +
         `grid ${row.grid_mib} MiB (materialised windows would be ${row.materialized_mib} MiB); peak RSS ${row.peak_rss_mib} MiB ` +
@@ -279,8 +288,13 @@ export async function run(args: string[]): Promise<number> {
       torch_wall_ms: th ? r2(th.wall) : null,
       wall_ratio: th ? r2(ours.wall / th.wall) : null,
     };
-    if (json) process.stdout.write(`${JSON.stringify(row)}\n`);
-    else {
+    if (json) {
+      // Seconds per training step (process CPU, the figure the ratio is of); no quality metric per step.
+      printCaseLine(
+        { bench: "nn", case: `${spec.name}_step`, reference: "torch", ours_s: ours.cpu / 1000, reference_s: th ? th.cpu / 1000 : null, metric: null, ours_metric: null, reference_metric: null, higher_is_better: null },
+        { ours_wall_s: ours.wall / 1000, torch_wall_s: th ? th.wall / 1000 : null, wall_ratio: row.wall_ratio },
+      );
+    } else {
       const f = (v: number | null, w: number): string => (v === null ? "-" : v.toFixed(2)).padStart(w);
       process.stdout.write(`${spec.name.padEnd(12)} ${f(row.ours_ms, 9)} ${f(row.torch_ms, 9)} ${f(row.ratio, 6)}   ${f(row.ours_wall_ms, 9)} ${f(row.torch_wall_ms, 10)}\n`);
     }

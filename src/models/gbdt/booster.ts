@@ -3,7 +3,7 @@ import type { FitContext, TabularData } from "../family.js";
 import { binMatrix, type FeatureBins } from "./binning.js";
 import type { PackedCodes } from "./histogram.js";
 import { binInParallel, createEngine } from "./parallel.js";
-import { TreeLearner, type BinnedTrainData } from "./learner.js";
+import { TreeLearner, type BinnedTrainData, type GrowOptions, type GrownTree, type PhaseTimes } from "./learner.js";
 import { makeMetric } from "./metrics.js";
 import { GbdtModel, type GbdtModelInfo } from "./model.js";
 import { makeObjective, weightedQuantile } from "./objectives.js";
@@ -42,6 +42,31 @@ export interface TrainOutput {
   /** Validation metric per iteration (empty without validation data). */
   evals: EvalRecord[];
   profile: TrainProfile;
+}
+
+/** What the boosting loop needs from a tree learner and its engine (a test hook can swap both). */
+export interface TreeGrower {
+  readonly rows: Int32Array;
+  readonly grad: Float64Array;
+  readonly hess: Float64Array;
+  readonly times: PhaseTimes;
+  grow(bag: Int32Array | null, treeFeatures: Int32Array, rng: Rng): GrownTree;
+  close(): void;
+}
+
+export type GrowerFactory = (data: BinnedTrainData, opts: GrowOptions, threads: number) => Promise<TreeGrower>;
+
+async function fastGrower(data: BinnedTrainData, opts: GrowOptions, threads: number): Promise<TreeGrower> {
+  const engine = await createEngine(data, opts.numLeaves, opts.maxDepth, threads);
+  const learner = new TreeLearner(data, opts, engine);
+  return { rows: engine.rows, grad: engine.grad, hess: engine.hess, times: learner.times, grow: (b, f, r) => learner.grow(b, f, r), close: () => engine.close() };
+}
+
+let growerFactory: GrowerFactory = fastGrower;
+
+/** Test hook: train with another tree learner (the frozen oracle copy); null restores the real one. */
+export function setGrowerForTests(f: GrowerFactory | null): void {
+  growerFactory = f ?? fastGrower;
 }
 
 export async function trainGbdt(family: string, train: TabularData, p: GbdtParams, ctx: FitContext, valid?: TabularData): Promise<TrainOutput> {
@@ -103,9 +128,7 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
     catL2: p.cat_l2,
     minDataPerGroup: p.min_data_per_group,
   };
-  const engine = await createEngine(data, p.num_leaves, p.max_depth, ctx.threads);
-  try {
-    const learner = new TreeLearner(data, {
+  const grower = await growerFactory(data, {
       policy: p.grow_policy,
       numLeaves: p.num_leaves,
       maxDepth: p.max_depth,
@@ -114,13 +137,14 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
       featureFractionByNode: p.feature_fraction_bynode,
       extraTrees: p.extra_trees,
       exactCounts: objective.unitHessian && !train.weight,
-    }, engine);
+    }, ctx.threads);
+  try {
 
     const bagRng = new Rng(deriveSeed(ctx.seed, 2));
     const featRng = new Rng(deriveSeed(ctx.seed, 3));
     const allFeatures = Int32Array.from({ length: F }, (_, i) => i);
-    const gradAll = K === 1 ? engine.grad : new Float64Array(K * n);
-    const hessAll = K === 1 ? engine.hess : new Float64Array(K * n);
+    const gradAll = K === 1 ? grower.grad : new Float64Array(K * n);
+    const hessAll = K === 1 ? grower.hess : new Float64Array(K * n);
     const trees: Tree[] = [];
     const evals: EvalRecord[] = [];
     let bag: Int32Array | null = null;
@@ -142,18 +166,18 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
       gradients += secondsSince(tGrad);
       for (let k = 0; k < K; k++) {
         if (K > 1) {
-          engine.grad.set(gradAll.subarray(k * n, (k + 1) * n));
-          engine.hess.set(hessAll.subarray(k * n, (k + 1) * n));
+          grower.grad.set(gradAll.subarray(k * n, (k + 1) * n));
+          grower.hess.set(hessAll.subarray(k * n, (k + 1) * n));
         }
         const treeRng = new Rng(deriveSeed(ctx.seed, 1000 + it * K + k));
-        const grown = learner.grow(bag, treeFeatures, treeRng);
+        const grown = grower.grow(bag, treeFeatures, treeRng);
         const tree = grown.tree;
-        if (objective.renewQuantile !== undefined) renewLeaves(grown, engine.rows, train, score, objective.renewQuantile, lr);
+        if (objective.renewQuantile !== undefined) renewLeaves(grown, grower.rows, train, score, objective.renewQuantile, lr);
         trees.push(tree);
         const tScore = performance.now();
         if (!isRf) {
           const o = k * n;
-          const rows = engine.rows;
+          const rows = grower.rows;
           for (let j = 0; j < grown.leafNodes.length; j++) {
             const v = tree.value[grown.leafNodes[j]];
             const end = grown.leafStart[j] + grown.leafCount[j];
@@ -214,11 +238,11 @@ export async function trainGbdt(family: string, train: TabularData, p: GbdtParam
       metric: valid && Number.isFinite(bestValue) ? { name: metric.name, best: bestValue } : null,
     };
     const customTransform = typeof p.objective === "string" ? undefined : p.objective.transform;
-    const lt = learner.times;
+    const lt = grower.times;
     const profile: TrainProfile = { binning, gradients, histograms: lt.histograms, splits: lt.splits, partition: lt.partition, scoreUpdates, validation, total: secondsSince(tStart) };
     return { model: new GbdtModel(info, trees, customTransform), evals, profile };
   } finally {
-    engine.close();
+    grower.close();
   }
 }
 

@@ -36,6 +36,14 @@ export function checkRankingLabels(y: Float64Array, where: string): void {
 const gain = (label: number): number => 2 ** label - 1;
 const discount = (pos: number): number => 1 / Math.log2(2 + pos);
 
+/** discount(p) for p < n and gain(g) for every grade, computed once per call (the same doubles: the pair loop's results are unchanged). */
+function discountTable(n: number): Float64Array {
+  const t = new Float64Array(n);
+  for (let p = 0; p < n; p++) t[p] = discount(p);
+  return t;
+}
+const GAINS = Float64Array.from({ length: MAX_RELEVANCE + 1 }, (_, g) => gain(g));
+
 /** Ideal DCG at k of a group's labels. */
 export function maxDcgAt(y: Float64Array, start: number, end: number, k: number): number {
   const labels = Array.from(y.subarray(start, end)).sort((a, b) => b - a);
@@ -49,6 +57,9 @@ export function lambdarankGradients(score: Float64Array, y: Float64Array, w: Flo
   g.fill(0, 0, y.length);
   h.fill(0, 0, y.length);
   let order = new Int32Array(0);
+  let maxCnt = 0;
+  for (let q = 0; q + 1 < bounds.length; q++) maxCnt = Math.max(maxCnt, bounds[q + 1] - bounds[q]);
+  const disc = discountTable(maxCnt);
   for (let q = 0; q + 1 < bounds.length; q++) {
     const start = bounds[q];
     const cnt = bounds[q + 1] - start;
@@ -66,14 +77,17 @@ export function lambdarankGradients(score: Float64Array, y: Float64Array, w: Flo
     const top = Math.min(cnt - 1, truncation);
     for (let i = 0; i < top; i++) {
       const a = ord[i];
+      const ya = y[a];
+      const di = disc[i];
       for (let j = i + 1; j < cnt; j++) {
         const b = ord[j];
-        if (y[a] === y[b]) continue;
-        const aHigh = y[a] > y[b];
+        const yb = y[b];
+        if (ya === yb) continue;
+        const aHigh = ya > yb;
         const hi = aHigh ? a : b;
         const lo = aHigh ? b : a;
         const ds = score[hi] - score[lo];
-        let dNdcg = (gain(y[hi]) - gain(y[lo])) * Math.abs(discount(i) - discount(j)) * invMaxDcg;
+        let dNdcg = (GAINS[aHigh ? ya : yb] - GAINS[aHigh ? yb : ya]) * Math.abs(di - disc[j]) * invMaxDcg;
         // Pairs already far apart matter less (LightGBM's lambdarank_norm).
         if (best !== worst) dNdcg /= 0.01 + Math.abs(ds);
         const pl = 1 / (1 + Math.exp(ds));

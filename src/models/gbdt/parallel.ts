@@ -3,12 +3,12 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { FoxmlError, InputError } from "../../util/errors.js";
-import { SerialEngine, sharedF64, sharedI32, slotCount } from "./engine.js";
-import { buildHistogram } from "./histogram.js";
+import { allocEngineBuffers, kernelCall, partitionWithKernel, SerialEngine, sharedI32, type EngineBuffers } from "./engine.js";
+import { buildHistogram, type KernelCall } from "./histogram.js";
 import type { BinnedTrainData, HistogramEngine } from "./learner.js";
 import { allocBinMatrix, binningSample, binRowsInto, fitCategorical, fitNumericBins, type BinningOptions, type FeatureBins } from "./binning.js";
 import type { PackedCodes } from "./histogram.js";
-import { partitionChunk, placeChunk } from "./partition.js";
+import { partitionChunk, partitionChunkKernel, placeChunk } from "./partition.js";
 import { CMD_BUILD, CMD_PARTITION, CMD_PLACE, CMD_RELEASE, CTRL, partitionFields, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
 
 /**
@@ -51,27 +51,29 @@ class ParallelEngine implements ClosableEngine {
   readonly grad: Float64Array;
   readonly hess: Float64Array;
   readonly nSlots: number;
-  private readonly slotsAll: Float64Array;
+  private readonly buffers: EngineBuffers;
   private readonly slotLen: number;
   private readonly ctrl: Int32Array;
   private readonly features: Int32Array;
   private readonly ordered: Float64Array;
   private readonly scratch: Int32Array;
   private readonly catMask: Uint8Array;
+  private readonly kc: KernelCall | null;
   private workers: Worker[] = [];
 
   constructor(private readonly data: BinnedTrainData, numLeaves: number, maxDepth: number, private readonly threads: number) {
-    this.rows = sharedI32(data.nRows);
-    this.grad = sharedF64(data.nRows);
-    this.hess = sharedF64(data.nRows);
-    this.nSlots = slotCount(data.totalBins, numLeaves, maxDepth);
-    this.slotLen = data.totalBins * 2;
-    this.slotsAll = sharedF64(this.nSlots * this.slotLen);
+    this.buffers = allocEngineBuffers(data, numLeaves, maxDepth, threads);
+    this.rows = this.buffers.rows;
+    this.grad = this.buffers.grad;
+    this.hess = this.buffers.hess;
+    this.nSlots = this.buffers.nSlots;
+    this.slotLen = this.buffers.slotLen;
     this.ctrl = sharedI32(partitionFields(threads).size + 2);
-    this.scratch = sharedI32(data.nRows);
+    this.scratch = this.buffers.scratch;
     this.catMask = new Uint8Array(new SharedArrayBuffer(65_536));
     this.features = sharedI32(data.nFeatures);
-    this.ordered = new Float64Array(2 * data.nRows);
+    this.ordered = this.buffers.ordered(0);
+    this.kc = kernelCall(this.buffers.arena, data.nRows, 0);
   }
 
   async start(): Promise<void> {
@@ -83,6 +85,7 @@ class ParallelEngine implements ClosableEngine {
           index: i + 1,
           threads: this.threads,
           scratch: this.scratch.buffer as SharedArrayBuffer,
+          scratchOffset: this.scratch.byteOffset,
           catMask: this.catMask.buffer as SharedArrayBuffer,
           ctrl: this.ctrl.buffer as SharedArrayBuffer,
           codes: d.matrix.codes.buffer as SharedArrayBuffer,
@@ -92,7 +95,9 @@ class ParallelEngine implements ClosableEngine {
           grad: this.grad.buffer as SharedArrayBuffer,
           hess: this.hess.buffer as SharedArrayBuffer,
           features: this.features.buffer as SharedArrayBuffer,
-          slots: this.slotsAll.buffer as SharedArrayBuffer,
+          slots: this.buffers.slotsAll.buffer as SharedArrayBuffer,
+          offsetsOf: { rows: this.rows.byteOffset, grad: this.grad.byteOffset, hess: this.hess.byteOffset, slots: this.buffers.slotsAll.byteOffset },
+          arena: this.buffers.arena,
           offsets: Array.from(d.offsets),
           nBinsOf: Array.from(d.nBinsOf),
           totalBins: d.totalBins,
@@ -117,7 +122,7 @@ class ParallelEngine implements ClosableEngine {
   }
 
   slot(i: number): Float64Array {
-    return this.slotsAll.subarray(i * this.slotLen, (i + 1) * this.slotLen);
+    return this.buffers.slotsAll.subarray(i * this.slotLen, (i + 1) * this.slotLen);
   }
 
   build(slot: number, start: number, count: number, features: Int32Array, nFeatures: number): void {
@@ -125,8 +130,10 @@ class ParallelEngine implements ClosableEngine {
     const hist = this.slot(slot);
     const pack = d.matrix.pack;
     const nGroups = Math.ceil(d.nFeatures / pack);
+    const kc = this.kc;
+    if (kc) kc.hist = this.buffers.arena!.ptr.slots + slot * this.slotLen * 8;
     if (count * nFeatures < limits.minUpdates || this.workers.length === 0) {
-      buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, nFeatures, 0, nGroups, hist);
+      buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, features, nFeatures, 0, nGroups, hist, kc);
       return;
     }
     // Split the active feature groups into one contiguous share per thread.
@@ -149,7 +156,7 @@ class ParallelEngine implements ClosableEngine {
     ctrl[CTRL.count] = count;
     ctrl[CTRL.nActive] = nFeatures;
     this.command(CMD_BUILD);
-    buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, this.features, nFeatures, ctrl[CTRL.ranges], ctrl[CTRL.ranges + 1], hist);
+    buildHistogram(d.matrix, this.rows, start, count, this.grad, this.hess, this.ordered, d.offsets, d.nBinsOf, this.features, nFeatures, ctrl[CTRL.ranges], ctrl[CTRL.ranges + 1], hist, kc);
     this.waitWorkers();
     this.checkError();
   }
@@ -159,7 +166,10 @@ class ParallelEngine implements ClosableEngine {
    * the node is small enough for the caller's single-thread partition.
    */
   partition(start: number, count: number, feature: number, thresholdBin: number, missBin: number, defaultLeft: boolean, catBins: Int32Array | null): number {
-    if (count < limits.minPartitionRows || this.workers.length === 0) return -1;
+    if (count < limits.minPartitionRows || this.workers.length === 0) {
+      if (!this.kc || catBins) return -1;
+      return partitionWithKernel(this.kc, this.rows, this.scratch, this.data.nRows, start, count, feature, thresholdBin, missBin, defaultLeft);
+    }
     const ctrl = this.ctrl;
     const T = this.threads;
     const pf = partitionFields(T);
@@ -181,7 +191,10 @@ class ParallelEngine implements ClosableEngine {
     const g = Math.floor(feature / m.pack);
     const word = m.packed.subarray(g * m.nRows, (g + 1) * m.nRows);
     const shift = (feature - g * m.pack) * (32 / m.pack);
-    ctrl[pf.counts] = partitionChunk(this.rows, this.scratch, word, shift, m.pack === 4 ? 255 : 65535, c0, c1, thresholdBin, missBin, defaultLeft ? 1 : 0, catBins ? this.catMask : null);
+    ctrl[pf.counts] =
+      this.kc && !catBins
+        ? partitionChunkKernel(this.kc, m.nRows, c0, c1, feature, thresholdBin, missBin, defaultLeft ? 1 : 0)
+        : partitionChunk(this.rows, this.scratch, word, shift, m.pack === 4 ? 255 : 65535, c0, c1, thresholdBin, missBin, defaultLeft ? 1 : 0, catBins ? this.catMask : null);
     this.waitWorkers();
     this.checkError();
     let total = 0;

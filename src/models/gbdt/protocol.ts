@@ -1,3 +1,6 @@
+import type { ArenaPointers } from "./engine.js";
+import type { WasmMemory } from "./wasm.js";
+
 /** Layout of the shared control array between the training thread and histogram workers. */
 export const CTRL = {
   /** Bumped by the main thread for each command; workers wait on it. */
@@ -62,6 +65,7 @@ export interface WorkerInit {
   index: number;
   threads: number;
   scratch: SharedArrayBuffer;
+  scratchOffset: number;
   catMask: SharedArrayBuffer;
   ctrl: SharedArrayBuffer;
   codes: SharedArrayBuffer;
@@ -72,6 +76,10 @@ export interface WorkerInit {
   hess: SharedArrayBuffer;
   features: SharedArrayBuffer;
   slots: SharedArrayBuffer;
+  /** Byte offsets of rows, grad, hess and slots in their buffers (non-zero inside the kernel memory). */
+  offsetsOf: { rows: number; grad: number; hess: number; slots: number };
+  /** The kernel memory, compiled module and offsets, when the engine runs the WebAssembly kernels. */
+  arena: { memory: WasmMemory; module: object; ptr: ArenaPointers } | null;
   offsets: number[];
   nBinsOf: number[];
   totalBins: number;

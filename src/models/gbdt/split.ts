@@ -71,6 +71,10 @@ export function bestNumericSplit(hist: Float64Array, offset: number, fb: Feature
   const missH = hist[mo + 1];
   const hasMissing = missH > 0;
   const minGain = parentGain + c.minGainToSplit;
+  if (onlyBin < 0 && c.lambdaL1 <= 0 && c.maxDeltaStep <= 0) {
+    scanPlainL2(hist, offset, nb, feature, node, countFactor, c, parentGain, hasMissing, missG, missH, out);
+    return;
+  }
   const lo = onlyBin >= 0 ? onlyBin : 0;
   const hi = onlyBin >= 0 ? onlyBin : nb - 2;
   // Pass 0: missing goes right; pass 1: missing goes left (only when the node has missing values).
@@ -103,6 +107,57 @@ export function bestNumericSplit(hist: Float64Array, offset: number, fb: Feature
       }
     }
   }
+}
+
+/**
+ * bestNumericSplit without L1 and max_delta_step (the common case): the gain is inlined as
+ * g^2 / (h + lambda_l2), the same operations as leafGain, so the same bits, with no calls per bin.
+ */
+function scanPlainL2(hist: Float64Array, offset: number, nb: number, feature: number, node: NodeSums, countFactor: number, c: SplitConfig, parentGain: number, hasMissing: boolean, missG: number, missH: number, out: SplitCandidate): void {
+  const l2 = c.lambdaL2;
+  const minGain = parentGain + c.minGainToSplit;
+  const minData = c.minDataInLeaf;
+  const minHess = c.minSumHessian;
+  const G = node.g;
+  const H = node.h;
+  const N = node.n;
+  let bestGain = out.gain;
+  let bestT = -1;
+  let bestPass = 0;
+  let bestGl = 0;
+  let bestHl = 0;
+  for (let pass = 0; pass < (hasMissing ? 2 : 1); pass++) {
+    let gl = pass === 1 ? missG : 0;
+    let hl = pass === 1 ? missH : 0;
+    const end = (offset + nb - 1) << 1;
+    for (let p = offset << 1, t = 0; p < end; p += 2, t++) {
+      gl += hist[p];
+      hl += hist[p + 1];
+      const nl = Math.round(hl * countFactor);
+      if (nl < minData || hl < minHess) continue;
+      const hr = H - hl;
+      if (N - nl < minData || hr < minHess) break;
+      const gr = G - gl;
+      const gain = (gl * gl) / (hl + l2 + 0) + (gr * gr) / (hr + l2 + 0);
+      if (gain > minGain && gain - parentGain > bestGain) {
+        bestGain = gain - parentGain;
+        bestT = t;
+        bestPass = pass;
+        bestGl = gl;
+        bestHl = hl;
+      }
+    }
+  }
+  if (bestT < 0) return;
+  const nl = Math.round(bestHl * countFactor);
+  const hr = H - bestHl;
+  out.gain = bestGain;
+  out.feature = feature;
+  out.thresholdBin = bestT;
+  out.defaultLeft = hasMissing ? bestPass === 1 : bestHl > hr;
+  out.catBins = null;
+  out.left = { g: bestGl, h: bestHl, n: nl };
+  out.right = { g: G - bestGl, h: hr, n: N - nl };
 }
 
 /**

@@ -5,8 +5,9 @@
  */
 import { parentPort } from "node:worker_threads";
 import { binRowsInto, fitNumericBins, type FeatureBins } from "./binning.js";
+import { kernelCall } from "./engine.js";
 import { buildHistogram, type PackedCodes } from "./histogram.js";
-import { partitionChunk, placeChunk } from "./partition.js";
+import { partitionChunk, partitionChunkKernel, placeChunk } from "./partition.js";
 import { CTRL, CMD_BUILD, CMD_PARTITION, CMD_PLACE, CMD_RELEASE, partitionFields, type BinRowsJob, type FitBinsJob, type WorkerInit, type WorkerMessage, type WorkerReply } from "./protocol.js";
 
 if (!parentPort) throw new Error("gbdt worker must run in a worker thread");
@@ -56,19 +57,22 @@ function serve(init: WorkerInit): void {
     nRows: init.nRows,
     nFeatures: init.nFeatures,
   };
-  const rows = new Int32Array(init.rows);
-  const grad = new Float64Array(init.grad);
-  const hess = new Float64Array(init.hess);
+  const n = init.nRows;
+  const at = init.offsetsOf;
+  const rows = new Int32Array(init.rows, at.rows, n);
+  const grad = new Float64Array(init.grad, at.grad, n);
+  const hess = new Float64Array(init.hess, at.hess, n);
   const features = new Int32Array(init.features);
-  const slots = new Float64Array(init.slots);
+  const slots = new Float64Array(init.slots, at.slots);
   const offsets = Int32Array.from(init.offsets);
   const nBinsOf = Int32Array.from(init.nBinsOf);
-  const slotLen = init.totalBins * 2;
-  const ordered = new Float64Array(2 * init.nRows);
+  const slotLen = init.totalBins * 2 + 2;
   const me = init.index;
+  const kc = kernelCall(init.arena, n, me);
+  const ordered = init.arena ? new Float64Array(init.arena.memory.buffer, init.arena.ptr.ordered + 16 * n * me, 2 * n) : new Float64Array(2 * n);
   const T = init.threads;
   const pf = partitionFields(T);
-  const scratch = new Int32Array(init.scratch);
+  const scratch = new Int32Array(init.scratch, init.scratchOffset, n);
   const catMask = new Uint8Array(init.catMask);
   const chunk = (): [number, number] => {
     const start = ctrl[CTRL.start];
@@ -96,7 +100,10 @@ function serve(init: WorkerInit): void {
           const word = matrix.packed.subarray(g * matrix.nRows, (g + 1) * matrix.nRows);
           const shift = (f - g * matrix.pack) * (32 / matrix.pack);
           const mask = matrix.pack === 4 ? 255 : 65535;
-          ctrl[pf.counts + me] = partitionChunk(rows, scratch, word, shift, mask, c0, c1, ctrl[pf.threshold], ctrl[pf.miss], ctrl[pf.missLeft], ctrl[pf.categorical] ? catMask : null);
+          ctrl[pf.counts + me] =
+            kc && !ctrl[pf.categorical]
+              ? partitionChunkKernel(kc, n, c0, c1, f, ctrl[pf.threshold], ctrl[pf.miss], ctrl[pf.missLeft])
+              : partitionChunk(rows, scratch, word, shift, mask, c0, c1, ctrl[pf.threshold], ctrl[pf.miss], ctrl[pf.missLeft], ctrl[pf.categorical] ? catMask : null);
         } else {
           placeChunk(rows, scratch, c0, c1, ctrl[pf.counts + me], ctrl[pf.destL + me], ctrl[pf.destR + me]);
         }
@@ -110,7 +117,8 @@ function serve(init: WorkerInit): void {
         const hist = slots.subarray(slot * slotLen, (slot + 1) * slotLen);
         const gFrom = ctrl[CTRL.ranges + 2 * me];
         const gTo = ctrl[CTRL.ranges + 2 * me + 1];
-        buildHistogram(matrix, rows, ctrl[CTRL.start], ctrl[CTRL.count], grad, hess, ordered, offsets, nBinsOf, features, ctrl[CTRL.nActive], gFrom, gTo, hist);
+        if (kc) kc.hist = init.arena!.ptr.slots + slot * slotLen * 8;
+        buildHistogram(matrix, rows, ctrl[CTRL.start], ctrl[CTRL.count], grad, hess, ordered, offsets, nBinsOf, features, ctrl[CTRL.nActive], gFrom, gTo, hist, kc);
       } catch (e) {
         failed(ctrl, e);
       }

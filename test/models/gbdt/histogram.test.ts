@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { binMatrix, fitBins } from "../../../src/models/gbdt/binning.js";
-import { buildHistogram, referenceHistogram, subtractHistogram, type PackedCodes } from "../../../src/models/gbdt/histogram.js";
+import { allocEngineBuffers, kernelCall, partitionWithKernel } from "../../../src/models/gbdt/engine.js";
+import { buildHistogram, packedCode, referenceHistogram, subtractHistogram, type PackedCodes } from "../../../src/models/gbdt/histogram.js";
 import { lcg } from "./helpers.js";
 
 /** Random data binned into (up to) nb bins per feature, through the real binning code. */
@@ -16,7 +17,7 @@ function setup(n: number, F: number, nb: number, wide: boolean, seed: number) {
   const offsets = new Int32Array(F);
   for (let f = 1; f < F; f++) offsets[f] = offsets[f - 1] + nBinsOf[f - 1];
   const total = offsets[F - 1] + nBinsOf[F - 1];
-  return { matrix, codes: matrix.codes, grad, hess, offsets, nBinsOf, total, groups: Math.ceil(F / matrix.pack) };
+  return { matrix, bins, codes: matrix.codes, grad, hess, offsets, nBinsOf, total, groups: Math.ceil(F / matrix.pack) };
 }
 
 describe("histogram kernel (fast path) against the plain reference", () => {
@@ -66,5 +67,67 @@ describe("histogram kernel (fast path) against the plain reference", () => {
     subtractHistogram(parent, referenceHistogram(s.codes, F, small, s.grad, s.hess, s.offsets, s.total), s.offsets, s.nBinsOf, Int32Array.of(0, 1, 2), 0, 3);
     const direct = referenceHistogram(s.codes, F, large, s.grad, s.hess, s.offsets, s.total);
     for (let k = 0; k < parent.length; k++) expect(parent[k]).toBeCloseTo(direct[k], 12);
+  });
+});
+
+describe("WebAssembly kernels against the plain reference", () => {
+  it("histograms are bit-identical for the root, dense and sparse nodes, feature subsets and thread group ranges (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 14 }), fc.double({ min: 0.001, max: 1 }), fc.boolean(), fc.integer({ min: 0, max: 1e6 }), (n, F, share, root, seed) => {
+        const s = setup(n, F, 200, false, seed);
+        const data = { matrix: s.matrix, nRows: n, nFeatures: F, bins: s.bins, offsets: s.offsets, nBinsOf: s.nBinsOf, totalBins: s.total };
+        const buf = allocEngineBuffers(data, 4, 2, 2);
+        expect(buf.arena).not.toBeNull();
+        const kc = kernelCall(buf.arena, n, 1)!;
+        buf.grad.set(s.grad);
+        buf.hess.set(s.hess);
+        const rnd = lcg(seed + 1);
+        const rowList: number[] = [];
+        for (let i = 0; i < n; i++) if (root || rnd() < share) rowList.push(i);
+        const start = root ? 0 : Math.min(2, n - rowList.length);
+        buf.rows.fill(0);
+        buf.rows.set(rowList, start);
+        const features = Int32Array.from({ length: F }, (_, f) => f).filter(() => rnd() < 0.7);
+        const slot = 1;
+        const hist = buf.slotsAll.subarray(slot * buf.slotLen, (slot + 1) * buf.slotLen).fill(123);
+        kc.hist = buf.arena!.ptr.slots + slot * buf.slotLen * 8;
+        // Two group ranges, as two threads would split them.
+        const cut = Math.floor(s.groups / 2);
+        for (const [a, b] of [[0, cut], [cut, s.groups]]) buildHistogram(s.matrix, buf.rows, start, rowList.length, buf.grad, buf.hess, buf.ordered(1), s.offsets, s.nBinsOf, features, features.length, a, b, hist, kc);
+        const ref = referenceHistogram(s.codes, F, rowList, s.grad, s.hess, s.offsets, s.total);
+        for (const f of features) {
+          expect(Array.from(hist.subarray(s.offsets[f] * 2, (s.offsets[f] + s.nBinsOf[f]) * 2))).toEqual(Array.from(ref.subarray(s.offsets[f] * 2, (s.offsets[f] + s.nBinsOf[f]) * 2)));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("partition is the stable split of the plain filter (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1e6 }), fc.boolean(), (n, F, seed, missLeft) => {
+        const s = setup(n, F, 40, false, seed);
+        const data = { matrix: s.matrix, nRows: n, nFeatures: F, bins: s.bins, offsets: s.offsets, nBinsOf: s.nBinsOf, totalBins: s.total };
+        const buf = allocEngineBuffers(data, 4, 2, 1);
+        const kc = kernelCall(buf.arena, n, 0)!;
+        const rnd = lcg(seed + 2);
+        const f = Math.floor(rnd() * F);
+        const miss = s.nBinsOf[f] - 1;
+        const thr = Math.floor(rnd() * miss);
+        const start = Math.floor(rnd() * n);
+        const count = Math.floor(rnd() * (n - start + 1));
+        for (let i = 0; i < n; i++) buf.rows[i] = n - 1 - i;
+        const before = Array.from(buf.rows.subarray(start, start + count));
+        const goesLeft = (r: number): boolean => {
+          const b = packedCode(s.matrix, r, f);
+          return b <= thr || (b === miss && missLeft);
+        };
+        const nl = partitionWithKernel(kc, buf.rows, buf.scratch, n, start, count, f, thr, miss, missLeft);
+        const want = [...before.filter(goesLeft), ...before.filter((r) => !goesLeft(r))];
+        expect(nl).toBe(before.filter(goesLeft).length);
+        expect(Array.from(buf.rows.subarray(start, start + count))).toEqual(want);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
