@@ -4,3 +4,4 @@ import "./nn/index.js";
 import "./linear/index.js";
 import "./ftrl/index.js";
 import "./ngboost/index.js";
+import "./regime/index.js";
