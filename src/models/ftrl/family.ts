@@ -1,4 +1,5 @@
 import { InputError } from "../../util/errors.js";
+import { loadAs } from "../family-load.js";
 import type { Family, FitContext, TabularData } from "../family.js";
 import { checkLinearData, checkSameFeatures, normalizedWeights } from "../linear/checks.js";
 import { fitLinear } from "../linear/fit.js";
@@ -119,9 +120,5 @@ export const ftrlFamily: FtrlFamily = {
   tasks: ["regression", "binary"],
   paramsSchema: ftrlParamsSchema,
   fit: fitFtrl,
-  load(json: unknown) {
-    const model = FtrlModel.fromJSON(json);
-    if (model.family !== FTRL_FAMILY) throw new InputError(`model JSON is a "${model.family}" model, not "${FTRL_FAMILY}"`, `load it with the "${model.family}" family`);
-    return model;
-  },
+  load: (json: unknown) => loadAs(FTRL_FAMILY, FtrlModel.fromJSON, json),
 };

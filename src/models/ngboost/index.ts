@@ -1,5 +1,5 @@
 /** NGBoost (natural-gradient boosting of a Normal distribution over GBDT trees); importing registers it. */
-import { InputError } from "../../util/errors.js";
+import { loadAs } from "../family-load.js";
 import type { Family, FitContext, TabularData } from "../family.js";
 import { registerFamily } from "../registry.js";
 import { fitNgboost, NGBOOST_FAMILY } from "./fit.js";
@@ -18,11 +18,7 @@ export const ngboostFamily: NgboostFamily = {
   tasks: ["regression"],
   paramsSchema: ngboostParamsSchema,
   fit: fitNgboost,
-  load(json: unknown) {
-    const model = NgboostModel.fromJSON(json);
-    if (model.family !== NGBOOST_FAMILY) throw new InputError(`model JSON is a "${model.family}" model, not "${NGBOOST_FAMILY}"`, `load it with the "${model.family}" family`);
-    return model;
-  },
+  load: (json: unknown) => loadAs(NGBOOST_FAMILY, NgboostModel.fromJSON, json),
 };
 
 registerFamily(ngboostFamily);

@@ -1,5 +1,6 @@
 import { matchesAny } from "../../util/glob.js";
 import { InputError } from "../../util/errors.js";
+import { loadAs } from "../family-load.js";
 import type { Family, FitContext, TabularData } from "../family.js";
 import { checkSequenceData, isSequenceData, type SequenceData } from "../nn/sequence-data.js";
 import { baseParams, fitBase } from "./base.js";
@@ -112,9 +113,5 @@ export const changePointFamily: ChangePointFamily = {
   tasks: ["regression", "binary"],
   paramsSchema: changePointParamsSchema,
   fit: fitChangePoint,
-  load(json: unknown) {
-    const model = ChangePointModel.fromJSON(json);
-    if (model.family !== CHANGE_POINT_FAMILY) throw new InputError(`model JSON is a "${model.family}" model, not "${CHANGE_POINT_FAMILY}"`, `load it with the "${model.family}" family`);
-    return model;
-  },
+  load: (json: unknown) => loadAs(CHANGE_POINT_FAMILY, ChangePointModel.fromJSON, json),
 };

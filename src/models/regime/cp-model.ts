@@ -3,7 +3,7 @@ import { InputError } from "../../util/errors.js";
 import type { TrainedModel } from "../family.js";
 import { checkSequenceData, type SequenceData } from "../nn/sequence-data.js";
 import { baseJsonSchema, loadBase, type BaseJson } from "./base.js";
-import { BocpdScratch, CP_FEATURES, windowFeatures, type BocpdOptions } from "./bocpd.js";
+import { BocpdScratch, CP_FEATURES, seriesFeatures, type BocpdOptions } from "./bocpd.js";
 import { changePointParamsSchema, type ChangePointParams } from "./cp-params.js";
 
 export const CHANGE_POINT_FORMAT = "foxml-change-point";
@@ -53,19 +53,22 @@ export function gridChangePointFeatures(data: Pick<SequenceData, "grid" | "rows"
   const C = CP_FEATURES.length * series.length;
   const out = new Float64Array(data.rows.length * C);
   const sc = new BocpdScratch(p.lookback, bocpdOptions(p));
+  // Rows grouped by symbol: one detector pass per symbol and series.
+  const bySymbol = new Map<number, number[]>();
+  for (let i = 0; i < data.rows.length; i++) {
+    const s = data.rows[i] % S;
+    let list = bySymbol.get(s);
+    if (list === undefined) bySymbol.set(s, (list = []));
+    list.push(i);
+  }
+  const col = new Float64Array(T);
   series.forEach((sr, j) => {
-    const cols = new Map<number, Float64Array>();
-    for (let i = 0; i < data.rows.length; i++) {
-      const cell = data.rows[i];
-      const t = Math.floor(cell / S);
-      const s = cell - t * S;
-      let col = cols.get(s);
-      if (col === undefined) {
-        col = new Float64Array(T);
-        for (let u = 0; u < T; u++) col[u] = transformed(values[(u * S + s) * F + sr.index], sr);
-        cols.set(s, col);
-      }
-      windowFeatures(col, Math.max(0, t - p.lookback + 1), t + 1, sc, out, i * C + CP_FEATURES.length * j);
+    for (const [s, idx] of bySymbol) {
+      for (let u = 0; u < T; u++) col[u] = transformed(values[(u * S + s) * F + sr.index], sr);
+      const bars = Int32Array.from(idx, (i) => Math.floor(data.rows[i] / S));
+      const part = new Float64Array(idx.length * CP_FEATURES.length);
+      seriesFeatures(col, bars, sc, part, CP_FEATURES.length, 0);
+      idx.forEach((i, k) => out.set(part.subarray(k * CP_FEATURES.length, (k + 1) * CP_FEATURES.length), i * C + CP_FEATURES.length * j));
     }
   });
   return out;

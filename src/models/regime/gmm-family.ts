@@ -2,6 +2,7 @@ import { subsampleCells } from "../../leakage/dataset.js";
 import { matchesAny } from "../../util/glob.js";
 import { InputError } from "../../util/errors.js";
 import { Rng } from "../../util/random.js";
+import { loadAs } from "../family-load.js";
 import type { Family, FitContext, TabularData } from "../family.js";
 import { checkLinearData, checkSameFeatures, normalizedWeights } from "../linear/checks.js";
 import { Preprocessor } from "../linear/preprocess.js";
@@ -135,9 +136,5 @@ export const gmmRegimeFamily: GmmRegimeFamily = {
   tasks: ["regression", "binary"],
   paramsSchema: gmmRegimeParamsSchema,
   fit: fitGmmRegime,
-  load(json: unknown) {
-    const model = GmmRegimeModel.fromJSON(json);
-    if (model.family !== GMM_REGIME_FAMILY) throw new InputError(`model JSON is a "${model.family}" model, not "${GMM_REGIME_FAMILY}"`, `load it with the "${model.family}" family`);
-    return model;
-  },
+  load: (json: unknown) => loadAs(GMM_REGIME_FAMILY, GmmRegimeModel.fromJSON, json),
 };

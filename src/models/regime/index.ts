@@ -13,4 +13,4 @@ export { fitGmm, selectGmmByBic, responsibilities, gmmParameterCount, type Gmm, 
 export { changePointFamily, CHANGE_POINT_FAMILY, chooseSeries, type ChangePointFamily } from "./cp-family.js";
 export { ChangePointModel, CHANGE_POINT_FORMAT, CHANGE_POINT_FORMAT_VERSION, gridChangePointFeatures, type CpSeries } from "./cp-model.js";
 export { changePointParamsSchema, RETURN_PATTERNS, VOLATILITY_PATTERNS, type ChangePointParams } from "./cp-params.js";
-export { windowFeatures, runLengthPosterior, BocpdScratch, CP_FEATURES, type BocpdOptions } from "./bocpd.js";
+export { windowFeatures, runLengthPosterior, seriesFeatures, BocpdScratch, CP_FEATURES, type BocpdOptions } from "./bocpd.js";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { FeatureGrid, SequenceData } from "../../../src/models/nn/sequence-data.js";
 import { ridgeFamily } from "../../../src/models/linear/index.js";
-import { BocpdScratch, changePointFamily, changePointParamsSchema, gridChangePointFeatures, runLengthPosterior, windowFeatures, type CpSeries } from "../../../src/models/regime/index.js";
+import { BocpdScratch, changePointFamily, changePointParamsSchema, gridChangePointFeatures, runLengthPosterior, seriesFeatures, windowFeatures, type CpSeries } from "../../../src/models/regime/index.js";
 import { Rng } from "../../../src/util/random.js";
 import { pearson } from "../../../src/validation/metrics/correlation.js";
 
@@ -68,6 +68,21 @@ describe("Bayesian online change-point detection", () => {
     // is flagged at every one of its bars (above).
     expect(flagged / bars).toBeLessThan(0.002);
     expect(seriesFlagged).toBeLessThanOrEqual(2);
+  });
+
+  it("one pass over a whole series equals each window computed alone, bit for bit (missing bars too)", () => {
+    const rng = new Rng(12);
+    const x = Float64Array.from({ length: 400 }, (_, t) => (t % 37 === 5 || (t > 100 && t < 108) ? NaN : (t < 250 ? 0 : 2) + rng.normal()));
+    const sc = new BocpdScratch(L, opts);
+    const bars = Int32Array.from({ length: 400 }, (_, t) => (t * 7) % 400);
+    const whole = new Float64Array(400 * 4);
+    seriesFeatures(x, bars, sc, whole, 4, 0);
+    const alone = new Float64Array(4);
+    for (let i = 0; i < bars.length; i++) {
+      const t = bars[i];
+      windowFeatures(x, Math.max(0, t - L + 1), t + 1, sc, alone, 0);
+      expect(Array.from(whole.subarray(4 * i, 4 * i + 4)), `bar ${t}`).toEqual(Array.from(alone));
+    }
   });
 
   it("is causal: changing later bars (or other symbols) never changes a bar's features", () => {
