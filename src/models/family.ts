@@ -40,6 +40,11 @@ export interface TrainedModel {
   predict(X: Float32Array, nRows: number): Float64Array;
   /** Feature importance by name (higher = more important), when the family has one. */
   importance?(kind?: string): Record<string, number>;
+  /**
+   * Predicted standard deviation of the target per row, for families that predict a distribution
+   * (ngboost): the uncertainty of each prediction, which position sizing can divide by.
+   */
+  predictScale?(X: Float32Array, nRows: number): Float64Array;
   /** A versioned, JSON-serializable form that `Family.load` turns back into an identical model. */
   toJSON(): unknown;
 }

@@ -2,3 +2,6 @@
 import "./gbdt/index.js";
 import "./nn/index.js";
 import "./linear/index.js";
+import "./ftrl/index.js";
+import "./ngboost/index.js";
+import "./regime/index.js";

@@ -102,6 +102,10 @@ export const DEFAULT_SEARCH_SPACES: Readonly<Record<string, SearchSpace>> = {
   gru: { ...nnTraining, hidden_units: cat([32], [64], [128]) },
   cnn1d: { ...nnTraining, filters: cat([16, 16], [32, 32], [64, 64]) },
   transformer: { ...nnTraining, d_model: cat(16, 32, 64) },
+  ftrl: { alpha: float(0.005, 0.5, true), l1: float(0, 10), l2: float(0.01, 100, true), decay: float(0.99, 1) },
+  ngboost: { learning_rate: float(0.01, 0.2, true), max_depth: int(2, 5), min_data_in_leaf: int(20, 500, true), lambda_l2: float(0.1, 30, true) },
+  gmm_regime: { max_states: int(2, 8), covariance: cat("full", "diag"), min_regime_share: float(0.02, 0.2) },
+  change_point: { expected_run: float(30, 500, true), change_window: int(3, 20) },
 };
 
 /** The family's default space with the configured overrides applied. */
