@@ -174,12 +174,12 @@ function inputShapeOf(info: Pick<NnModelInfo, "steps" | "stepFeatures" | "kind">
   return info.steps > 1 || info.kind === "sequence" ? [info.steps, info.stepFeatures] : [info.stepFeatures];
 }
 
-function encodeF32(a: Float32Array): string {
+export function encodeF32(a: Float32Array): string {
   // Little-endian bytes (every platform Node supports for this project is little-endian).
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
 }
 
-function decodeF32(s: string): Float32Array {
+export function decodeF32(s: string): Float32Array {
   const b = Buffer.from(s, "base64");
   if (b.byteLength % 4 !== 0) throw new InputError("model JSON: a weight's data is not a whole number of float32 values");
   const out = new Float32Array(b.byteLength / 4);
