@@ -2,3 +2,4 @@
 import "./gbdt/index.js";
 import "./nn/index.js";
 import "./linear/index.js";
+import "./multi_task/index.js";

@@ -11,7 +11,7 @@ import { skillT } from "../../ranking/skill.js";
 import type { FoxLogger } from "../../log/logger.js";
 import { trainFamily, importanceRows, type FamilyTrainResult } from "../../training/train-family.js";
 import { cascadeCv, multiTaskCv } from "../../training/strategies/index.js";
-import type { CvData } from "../../training/cv-data.js";
+import type { AuxTarget, CvData } from "../../training/cv-data.js";
 import { withProgress } from "../../util/progress.js";
 import { finiteOrNull } from "../../util/finite.js";
 import { memberSkill, type TrainingFile } from "../artifacts.js";
@@ -80,6 +80,9 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
         run.summary.error(TRAINING_STAGE, e, { target: g.built.target.name });
       }
     }
+    // Every target's fits see the others as auxiliary targets; only families that declare
+    // auxiliaryTargets (multi_task) are given them (see training/fit-rows.ts).
+    for (const t of out) t.data = { ...t.data, aux: auxTargets(t.data, out) };
     const jobsPerTarget = families.length + (strategy.kind === "cascade" ? 1 : 0);
     const total = out.length * jobsPerTarget + (strategy.kind === "multi_task" ? 1 : 0);
     let succeeded = 0;
@@ -94,7 +97,8 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
           const log = run.log.forStage(TRAINING_STAGE).with({ target: target.name, family: name });
           const t0 = performance.now();
           try {
-            const inputs = { target: target.canonical, features, family: fam, training: tc, seed: ctx.seed, leakage: cfg.pipeline.leakage };
+            const aux = getFamily(fam.name).auxiliaryTargets ? (t.data.aux ?? []).map((a) => a.name) : undefined;
+            const inputs = { target: target.canonical, features, family: fam, training: tc, seed: ctx.seed, leakage: cfg.pipeline.leakage, ...(aux ? { aux } : {}) };
             const job = await ctx.jobs.run(TRAINING_STAGE, `${target.name}/${name}`, inputs, () =>
               trainFamily({ data: t.data, features, grids: ctx.features.grids, family: fam, config: tc, seed: ctx.seed, threads: ctx.threads, log: fitLog(log) }),
             );
@@ -155,6 +159,21 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
     });
     return out;
   });
+}
+
+/** The other targets of the run (regression and binary ones), as auxiliary targets of `data`. */
+function auxTargets(data: CvData, all: readonly TrainedTarget[]): AuxTarget[] {
+  const out: AuxTarget[] = [];
+  for (const o of all) {
+    const d = o.data;
+    if (d === data || d.target.name === data.target.name || d.T !== data.T || d.S !== data.S) continue;
+    const objective = d.task.objective;
+    if (objective !== "regression" && objective !== "binary") continue;
+    const y = new Float64Array(d.fitY.length);
+    for (let c = 0; c < y.length; c++) y[c] = d.valid[c] ? d.fitY[c] : NaN;
+    out.push({ name: d.target.name, objective, y, window: d.target.window });
+  }
+  return out;
 }
 
 function saveMember(ctx: PipelineContext, target: string, name: string, r: FamilyTrainResult): Member {
