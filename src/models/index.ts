@@ -3,3 +3,4 @@ import "./gbdt/index.js";
 import "./nn/index.js";
 import "./linear/index.js";
 import "./multi_task/index.js";
+import "./ensemble/index.js";
