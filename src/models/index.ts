@@ -4,3 +4,4 @@ import "./nn/index.js";
 import "./linear/index.js";
 import "./multi_task/index.js";
 import "./ensemble/index.js";
+import "./meta_learning/index.js";
