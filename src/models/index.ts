@@ -5,3 +5,4 @@ import "./linear/index.js";
 import "./multi_task/index.js";
 import "./ensemble/index.js";
 import "./meta_learning/index.js";
+import "./reward_based/index.js";
