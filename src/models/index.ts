@@ -6,3 +6,4 @@ import "./multi_task/index.js";
 import "./ensemble/index.js";
 import "./meta_learning/index.js";
 import "./reward_based/index.js";
+import "./gan/index.js";
