@@ -1,5 +1,5 @@
 /**
- * multi_task, ensemble, meta_learning and reward_based as ordinary families of an experiment: each
+ * multi_task, ensemble, meta_learning, reward_based and gan as ordinary families of an experiment: each
  * is trained per target, recorded in model_family_status.json, saved as a final model that loads
  * back through its family into the same predictions, and shown in the report.
  */
@@ -16,7 +16,7 @@ import type { StatusFile, TrainingFile } from "../../src/pipeline/artifacts.js";
 const tmp = mkdtempSync(join(tmpdir(), "foxml-families2-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const data = join(tmp, "market");
-const FAMILIES = ["multi_task", "ensemble", "meta_learning", "reward_based"];
+const FAMILIES = ["multi_task", "ensemble", "meta_learning", "reward_based", "gan"];
 
 beforeAll(async () => {
   expect(await main(["data", "synth", data, "--seed", "12", "--symbols", "12", "--bars", "600", "--plant-signals"], captureIo())).toBe(0);

@@ -21,7 +21,8 @@ export const ganParamsSchema = z
   .strictObject({
     objective: z.enum(["regression"]).default("regression"),
     window: z.number().int().min(2).max(256).default(16).describe("bars per generated path"),
-    stride: z.number().int().min(1).max(256).default(4).describe("bars between the starts of two real training paths"),
+    stride: z.number().int().min(1).max(256).default(4).describe("rows between the starts of two real training paths"),
+    max_gap: z.number().int().min(1).max(64).default(3).describe("largest bar gap between successive rows of a real path (1: consecutive bars only; more lets subsampled training rows still form paths)"),
     noise_dim: z.number().int().min(1).max(256).default(8),
     hidden_units: z.number().int().min(4).max(4096).default(64).describe("width of the generator's and discriminator's two hidden layers"),
     steps: z.number().int().min(1).max(1_000_000).default(1000).describe("adversarial steps (one discriminator and one generator update each)"),
@@ -86,7 +87,7 @@ export const ganFamily: Family<GanParams> = {
   tasks: ["regression"],
   paramsSchema: ganParamsSchema,
   async fit(train: TabularData, p: GanParams, ctx: FitContext, valid?: TabularData) {
-    const real = realPaths(train, p.window, p.stride);
+    const real = realPaths(train, p.window, p.stride, p.max_gap);
     if (real.n < 8) throw new InputError(`gan: the training rows hold only ${real.n} paths of ${p.window} consecutive bars of one symbol`, "lower window or stride, or use more data");
     const rng = new Rng(ctx.seed).fork("gan-family");
     const gan = await Cgan.train(real, p, rng.fork("train").nextUint32(), ctx.log);

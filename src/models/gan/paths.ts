@@ -15,10 +15,11 @@ export interface PathSet {
 }
 
 /**
- * Every window of L consecutive bars of one symbol among the rows (rows without a panel index are
- * one series in order), stepping by `stride` bars; windows across a gap are not taken.
+ * Every window of L successive rows of one symbol (rows without a panel index are one series in
+ * order), stepping by `stride` rows, whose bars are at most `maxGap` apart (1: consecutive bars; more
+ * lets a subsampled training set, e.g. under max_train_rows, still form paths).
  */
-export function realPaths(d: TabularData, L: number, stride: number): PathSet {
+export function realPaths(d: TabularData, L: number, stride: number, maxGap = 1): PathSet {
   const F = d.nFeatures;
   const D = F + 1;
   const time = d.rows?.time ?? Int32Array.from({ length: d.nRows }, (_, i) => i);
@@ -33,8 +34,9 @@ export function realPaths(d: TabularData, L: number, stride: number): PathSet {
   for (const s of [...bySymbol.keys()].sort((a, b) => a - b)) {
     const rows = bySymbol.get(s)!.sort((a, b) => time[a] - time[b]);
     for (let i = 0; i + L <= rows.length; i += stride) {
-      if (time[rows[i + L - 1]] - time[rows[i]] !== L - 1) continue;
-      starts.push(rows.slice(i, i + L));
+      let ok = true;
+      for (let j = 1; j < L && ok; j++) ok = time[rows[i + j]] - time[rows[i + j - 1]] <= maxGap;
+      if (ok) starts.push(rows.slice(i, i + L));
     }
   }
   const data = new Float32Array(starts.length * L * D);

@@ -17,26 +17,32 @@ import { trainNetwork, type TrainSet } from "../nn/train/trainer.js";
 import { buildRewardNet, rewardParamsSchema, type RewardParams } from "./network.js";
 import { negativeSharpe } from "./objective.js";
 
-/** Row index of each row's previous bar (same symbol, time - 1), or the row itself when absent. */
-export function previousRows(d: TabularData): Int32Array {
+/**
+ * Row index of each row's previous bar: the latest earlier row of the same symbol at most `maxGap`
+ * bars before it (1: exactly the previous bar; more stands in for bars a subsampled training set
+ * left out), or the row itself when there is none (no turnover).
+ */
+export function previousRows(d: TabularData, maxGap = 1): Int32Array {
   const prev = new Int32Array(d.nRows);
   if (!d.rows) {
     for (let r = 0; r < d.nRows; r++) prev[r] = Math.max(0, r - 1);
     return prev;
   }
   const { time, symbol } = d.rows;
-  const at = new Map<number, number>();
-  let S = 0;
-  for (let r = 0; r < d.nRows; r++) S = Math.max(S, symbol[r] + 1);
-  for (let r = 0; r < d.nRows; r++) at.set(time[r] * S + symbol[r], r);
-  for (let r = 0; r < d.nRows; r++) prev[r] = at.get((time[r] - 1) * S + symbol[r]) ?? r;
+  const last = new Map<number, number>();
+  for (let r = 0; r < d.nRows; r++) {
+    // rows are in time order, so the symbol's last row seen is its latest earlier one
+    const q = last.get(symbol[r]);
+    prev[r] = q !== undefined && time[r] - time[q] >= 1 && time[r] - time[q] <= maxGap ? q : r;
+    last.set(symbol[r], r);
+  }
   return prev;
 }
 
 /** [previous bar, current bar] features per row: rows of 2F values. */
-function pairs(d: TabularData): Float32Array {
+function pairs(d: TabularData, maxGap: number): Float32Array {
   const F = d.nFeatures;
-  const prev = previousRows(d);
+  const prev = previousRows(d, maxGap);
   const X2 = new Float32Array(d.nRows * 2 * F);
   for (let r = 0; r < d.nRows; r++) {
     X2.set(d.X.subarray(prev[r] * F, (prev[r] + 1) * F), r * 2 * F);
@@ -62,7 +68,7 @@ export const rewardBasedFamily: Family<RewardParams> = {
     const sd = Math.sqrt(ss / train.nRows) || 1;
     const cost = p.cost_units === "sd" ? p.cost : p.cost / sd;
     const toSet = (d: TabularData): TrainSet => ({
-      source: new RowSource(pairs(d), d.nRows, 2 * F, scaler, 2),
+      source: new RowSource(pairs(d, p.max_gap), d.nRows, 2 * F, scaler, 2),
       y: Float32Array.from(d.y, (v) => v / sd),
       weight: d.weight ? Float32Array.from(d.weight) : undefined,
     });

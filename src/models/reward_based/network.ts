@@ -16,6 +16,7 @@ export const rewardParamsSchema = familySchema({
   activation: headShape.activation,
   layer_norm: z.boolean().default(false),
   cost: z.number().min(0).default(0.05).describe("cost per unit of position change (turnover), in cost_units"),
+  max_gap: z.number().int().min(1).max(64).default(3).describe("a row's previous position is its symbol's latest earlier row at most this many bars back (training rows may be subsampled); none: no turnover"),
   cost_units: z.enum(["sd", "target"]).default("sd").describe("sd: in standard deviations of the training target; target: in the target's own units (0.0005 = 5 bp on a return)"),
 });
 export type RewardParams = z.infer<typeof rewardParamsSchema>;
