@@ -107,7 +107,10 @@ export class Cgan {
     if (p.L !== L || p.D !== D) throw new InputError(`gan realism: paths of ${p.L} x ${p.D}, the GAN's are ${L} x ${D}`);
     const cond = Float32Array.from(pathConditions(p), (c) => (c - this.json.condMean) / this.json.condSd);
     const x = new Float32Array(p.data.length);
-    for (let i = 0; i < x.length; i++) x[i] = (p.data[i] - this.json.mean[i % D]) / this.json.sd[i % D];
+    for (let i = 0; i < x.length; i++) {
+      const v = p.data[i];
+      x[i] = v === v ? (v - this.json.mean[i % D]) / this.json.sd[i % D] : 0;
+    }
     const nets = this.networks();
     resetKernelArena();
     const prob = tf.tidy(() => tf.sigmoid(nets.disc(tf.concat([tf.tensor2d(x, [p.n, L * D]), tf.tensor2d(cond, [p.n, 1])], 1), INFERENCE)).dataSync() as Float32Array);
@@ -127,11 +130,23 @@ export class Cgan {
     const { n, L, D } = real;
     if (n < 8) throw new InputError(`gan: only ${n} real paths of ${L} consecutive bars in the training rows`, "use a shorter window or more data");
     const Z = p.noise_dim;
+    // per channel, over the values present (a missing feature becomes the channel's mean, 0 scaled)
     const mean = new Array<number>(D).fill(0);
     const sd = new Array<number>(D).fill(0);
-    for (let i = 0; i < n * L; i++) for (let c = 0; c < D; c++) mean[c] += real.data[i * D + c] / (n * L);
-    for (let i = 0; i < n * L; i++) for (let c = 0; c < D; c++) sd[c] += (real.data[i * D + c] - mean[c]) ** 2 / (n * L);
-    for (let c = 0; c < D; c++) sd[c] = Math.sqrt(sd[c]) || 1;
+    const cnt = new Array<number>(D).fill(0);
+    for (let i = 0; i < n * L * D; i++) {
+      const v = real.data[i];
+      if (v === v) {
+        mean[i % D] += v;
+        cnt[i % D]++;
+      }
+    }
+    for (let c = 0; c < D; c++) mean[c] = cnt[c] > 0 ? mean[c] / cnt[c] : 0;
+    for (let i = 0; i < n * L * D; i++) {
+      const v = real.data[i];
+      if (v === v) sd[i % D] += (v - mean[i % D]) ** 2;
+    }
+    for (let c = 0; c < D; c++) sd[c] = Math.sqrt(sd[c] / Math.max(1, cnt[c])) || 1;
     const x = new Float32Array(real.data.length);
     for (let i = 0; i < x.length; i++) {
       const v = real.data[i];

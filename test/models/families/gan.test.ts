@@ -95,4 +95,13 @@ describe("gan family", () => {
     expect(loaded.check.real.acfAbs).toEqual(model.check.real.acfAbs);
     expect(() => fam.load({ format: "foxml-nn" })).toThrow(/not a foxml-gan v1 model/);
   }, 60_000);
+
+  it("trains on rows with missing feature values (they become the channel's mean)", async () => {
+    const d = garch(120, 4, 5, 0.8);
+    for (let i = 0; i < d.X.length; i += 7) d.X[i] = NaN;
+    const fam = getFamily("gan");
+    const model = (await fam.fit(d, fam.paramsSchema.parse({ ...GAN, steps: 30, window: 8 }), { seed: 2, threads: 1 })) as GanModel;
+    expect(model.generate(5, 1).data.every(Number.isFinite)).toBe(true);
+    expect(Number.isFinite(model.realism.real)).toBe(true);
+  }, 60_000);
 });
