@@ -10,8 +10,8 @@
 import { InputError } from "../../util/errors.js";
 import { Rng } from "../../util/random.js";
 import { linear, INFERENCE, type Layer } from "../nn/layers/basic.js";
-import { ParamStore, type SavedWeight } from "../nn/layers/params.js";
-import { decodeF32, encodeF32 } from "../nn/model.js";
+import { ParamStore } from "../nn/layers/params.js";
+import { decodeWeights, encodeF32 } from "../nn/model.js";
 import { nnReady, tf, type TF } from "../nn/runtime/backend.js";
 import { resetKernelArena } from "../nn/kernels/runtime.js";
 import { AdamW } from "../nn/train/optimizer.js";
@@ -72,8 +72,7 @@ export class Cgan {
 
   private networks(): Nets {
     if (!this.nets) {
-      const w = new Map<string, SavedWeight>(this.json.weights.map((x) => [x.name, { shape: x.shape, data: decodeF32(x.data) }]));
-      this.nets = build(ParamStore.fromSaved(w), this.json.L, this.json.D, this.json.noiseDim, this.json.hidden);
+      this.nets = build(ParamStore.fromSaved(decodeWeights(this.json.weights, "gan model JSON")), this.json.L, this.json.D, this.json.noiseDim, this.json.hidden);
     }
     return this.nets;
   }

@@ -102,6 +102,11 @@ export const DEFAULT_SEARCH_SPACES: Readonly<Record<string, SearchSpace>> = {
   gru: { ...nnTraining, hidden_units: cat([32], [64], [128]) },
   cnn1d: { ...nnTraining, filters: cat([16, 16], [32, 32], [64, 64]) },
   transformer: { ...nnTraining, d_model: cat(16, 32, 64) },
+  multi_task: { ...nnTraining, hidden_units: cat([32], [64, 32], [128, 64]), aux_weight: float(0, 1) },
+  reward_based: { ...nnTraining, hidden_units: cat([16], [32, 16], [64, 32]) },
+  ensemble: { alpha: float(1e-4, 1, true) },
+  meta_learning: { l2: float(1e-4, 1, true) },
+  gan: { synthetic_ratio: float(0.1, 2, true), synthetic_weight: float(0.1, 1) },
 };
 
 /** The family's default space with the configured overrides applied. */

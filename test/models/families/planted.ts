@@ -1,6 +1,7 @@
 /** Small generated panels with planted signals for the family tests, and out-of-sample scores. */
 import type { TabularData } from "../../../src/models/family.js";
 import { Rng } from "../../../src/util/random.js";
+import { pearsonN } from "../../../src/validation/metrics/correlation.js";
 
 export interface PlantedPanel {
   T: number;
@@ -41,25 +42,9 @@ export function planted(T: number, S: number, F: number, seed: number, f: (x: Fl
   return { T, S, F, X, y };
 }
 
+/** Pearson correlation (the project's metric). */
 export function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
+  return pearsonN(a, b, a.length);
 }
 
 export function mse(pred: ArrayLike<number>, y: ArrayLike<number>): number {

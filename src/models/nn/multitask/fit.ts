@@ -11,6 +11,7 @@ import { resetKernelArena } from "../kernels/runtime.js";
 import type { Network } from "../arch/network.js";
 import { trainNetwork, type TrainSet } from "../train/trainer.js";
 import { headLossSums, multiTaskLoss, type HeadLossSpec } from "./loss.js";
+import { NnModel } from "../model.js";
 import { MultiTaskNet, type MultiEpochRecord, type MultiTaskHead } from "./model.js";
 import { buildMultiTaskNetwork, type MultiTaskArch } from "./network.js";
 
@@ -139,7 +140,7 @@ export async function fitMultiTask(train: MultiTaskRows, heads: readonly MultiTa
       targetScales: scales,
       training: { history, bestEpoch: result.bestEpoch, batchSize: result.batchSize, steps: result.steps, stoppedEarly: result.stoppedEarly, backend },
     },
-    MultiTaskNet.weightsOf(net),
+    NnModel.weightsOf(net),
     net,
     backend,
   );

@@ -4,7 +4,7 @@ import { Scaler, type ScalerJson, type TargetScale } from "../data/scaler.js";
 import { RowSource, checkTabular } from "../data/source.js";
 import { ACTIVATIONS, INFERENCE } from "../layers/basic.js";
 import { ParamStore, type SavedWeight } from "../layers/params.js";
-import { decodeF32, encodeF32 } from "../model.js";
+import { decodeWeights, encodeF32 } from "../model.js";
 import { nnBackendSync, type NnBackend } from "../runtime/backend.js";
 import type { Network } from "../arch/network.js";
 import { forwardAll, type EpochRecord } from "../train/trainer.js";
@@ -125,13 +125,6 @@ export class MultiTaskNet {
     return { format: MULTI_TASK_FORMAT, version: MULTI_TASK_FORMAT_VERSION, ...this.info, weights };
   }
 
-  /** Saved weights (copies of the trained values) by name. */
-  static weightsOf(net: Network): Map<string, SavedWeight> {
-    const m = new Map<string, SavedWeight>();
-    for (const e of net.params.entries()) m.set(e.name, { shape: e.shape, data: e.data });
-    return m;
-  }
-
   static fromJSON(json: unknown): MultiTaskNet {
     const parsed = jsonSchema.safeParse(json);
     if (!parsed.success) {
@@ -139,13 +132,7 @@ export class MultiTaskNet {
       throw new InputError(`not a valid ${MULTI_TASK_FORMAT} model: ${issue.path.join(".") || "(root)"}: ${issue.message}`, `expected a JSON object written by MultiTaskNet.toJSON (format version ${MULTI_TASK_FORMAT_VERSION})`);
     }
     const { format: _f, version: _v, weights: raw, ...info } = parsed.data;
-    const weights = new Map<string, SavedWeight>();
-    for (const w of raw) {
-      const data = decodeF32(w.data);
-      const n = w.shape.reduce((a, b) => a * b, 1);
-      if (data.length !== n) throw new InputError(`multi-task model JSON: weight "${w.name}" has ${data.length} values, its shape [${w.shape}] needs ${n}`);
-      weights.set(w.name, { shape: w.shape, data });
-    }
+    const weights = decodeWeights(raw, "multi-task model JSON");
     const F = info.featureNames.length;
     if (info.scaler.mean.length !== F || info.scaler.scale.length !== F) throw new InputError(`multi-task model JSON: scaler has ${info.scaler.mean.length} features, expected ${F}`);
     if (info.targetScales.length !== info.heads.length) throw new InputError(`multi-task model JSON: ${info.targetScales.length} target scales for ${info.heads.length} heads`);
