@@ -51,6 +51,8 @@ describe("the new families in a pipeline run", () => {
           const model = getFamily(fam).load(json);
           expect(model.family).toBe(fam);
           expect(JSON.parse(JSON.stringify(model.toJSON()))).toEqual(json);
+          // the features foxml trade rebuilds for it
+          expect((json as { featureNames: string[] }).featureNames.length, fam).toBeGreaterThan(0);
         }
       }
     }

@@ -48,6 +48,8 @@ export class EnsembleModel implements TrainedModel {
     readonly members: TrainedModel[],
     private readonly saved: Array<Omit<SavedMember, "model">>,
     readonly combiner: Combiner,
+    /** The columns of a predict row. */
+    readonly featureNames: string[],
   ) {}
 
   /** Weight of each member by name (normalized). */
@@ -87,6 +89,7 @@ export class EnsembleModel implements TrainedModel {
       format: ENSEMBLE_FORMAT,
       version: ENSEMBLE_FORMAT_VERSION,
       family: this.family,
+      featureNames: this.featureNames,
       names: this.names,
       combiner: this.combiner,
       members: this.saved.map((s, m) => ({ ...s, model: this.members[m].toJSON() })),
@@ -94,14 +97,14 @@ export class EnsembleModel implements TrainedModel {
   }
 
   static fromJSON(json: unknown): EnsembleModel {
-    const j = json as { format?: unknown; version?: unknown; names?: string[]; combiner?: Combiner; members?: SavedMember[] } | null;
+    const j = json as { format?: unknown; version?: unknown; featureNames?: string[]; names?: string[]; combiner?: Combiner; members?: SavedMember[] } | null;
     if (typeof j !== "object" || j === null || j.format !== ENSEMBLE_FORMAT || j.version !== ENSEMBLE_FORMAT_VERSION) {
       throw new InputError(`not a ${ENSEMBLE_FORMAT} v${ENSEMBLE_FORMAT_VERSION} model`, "load it with the family that wrote it");
     }
     const members = j.members ?? [];
     const c = j.combiner;
     if (!c || !Array.isArray(j.names) || j.names.length !== members.length || c.coef.length !== members.length) throw new InputError(`${ENSEMBLE_FORMAT} model JSON: members, names and weights do not match`);
-    return new EnsembleModel(j.names, members.map((s) => loadMember(s, "ensemble")), members.map(({ family, variant }) => ({ family, variant })), c);
+    return new EnsembleModel(j.names, members.map((s) => loadMember(s, "ensemble")), members.map(({ family, variant }) => ({ family, variant })), c, j.featureNames ?? []);
   }
 }
 
@@ -115,7 +118,7 @@ export const ensembleFamily: Family<EnsembleParams> = {
     const combiner = combine(o.oof, train.y, o.rows, p);
     ctx.log?.info({ family: "ensemble", weights: Object.fromEntries(o.names.map((n, m) => [n, +combiner.weights[m].toFixed(4)])), oofRows: o.rows.length, combination: combiner.combination }, "ensemble weights learned out of fold");
     const models = await fitMembers(train, p.members, p.objective, ctx, "ensemble", valid);
-    return new EnsembleModel(o.names, models, p.members.map(({ family, variant }) => ({ family, variant })), combiner);
+    return new EnsembleModel(o.names, models, p.members.map(({ family, variant }) => ({ family, variant })), combiner, [...train.featureNames]);
   },
   load: (json) => EnsembleModel.fromJSON(json),
 };

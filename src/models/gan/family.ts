@@ -54,6 +54,8 @@ export class GanModel implements TrainedModel {
     readonly generator: Cgan,
     readonly check: PathCheck,
     readonly realism: { real: number; generated: number },
+    /** The columns of a predict row. */
+    readonly featureNames: string[],
   ) {}
 
   predict(X: Float32Array, nRows: number): Float64Array {
@@ -70,14 +72,14 @@ export class GanModel implements TrainedModel {
   }
 
   toJSON(): unknown {
-    return { format: GAN_FORMAT, version: 1, family: this.family, predictor: { ...this.predictorSpec, model: this.predictor.toJSON() }, generator: this.generator.json, check: this.check, realism: this.realism };
+    return { format: GAN_FORMAT, version: 1, family: this.family, featureNames: this.featureNames, predictor: { ...this.predictorSpec, model: this.predictor.toJSON() }, generator: this.generator.json, check: this.check, realism: this.realism };
   }
 
   static fromJSON(json: unknown): GanModel {
-    const j = json as { format?: unknown; version?: unknown; predictor?: { family: string; variant: string; model: unknown }; generator?: CganJson; check?: PathCheck; realism?: { real: number; generated: number } } | null;
+    const j = json as { format?: unknown; version?: unknown; featureNames?: string[]; predictor?: { family: string; variant: string; model: unknown }; generator?: CganJson; check?: PathCheck; realism?: { real: number; generated: number } } | null;
     if (typeof j !== "object" || j === null || j.format !== GAN_FORMAT || j.version !== 1 || !j.predictor || !j.generator) throw new InputError(`not a ${GAN_FORMAT} v1 model`, "load it with the family that wrote it");
     const predictor = getFamily(j.predictor.family).load(j.predictor.model);
-    return new GanModel(predictor, { family: j.predictor.family, variant: j.predictor.variant }, new Cgan(j.generator), j.check!, j.realism!);
+    return new GanModel(predictor, { family: j.predictor.family, variant: j.predictor.variant }, new Cgan(j.generator), j.check!, j.realism!, j.featureNames ?? []);
   }
 }
 
@@ -101,7 +103,7 @@ export const ganFamily: Family<GanParams> = {
     const aug = augmented(train, generated, p.synthetic_weight);
     const fam = getFamily(p.predictor.family);
     const predictor = await fam.fit(aug, memberParams(fam, p.predictor, "regression"), { ...ctx, seed: rng.fork("predictor").nextUint32() }, valid);
-    return new GanModel(predictor, { family: p.predictor.family, variant: p.predictor.variant }, gan, check, realism);
+    return new GanModel(predictor, { family: p.predictor.family, variant: p.predictor.variant }, gan, check, realism, [...train.featureNames]);
   },
   load: (json) => GanModel.fromJSON(json),
 };

@@ -26,6 +26,8 @@ export type MetaLearningParams = z.infer<typeof metaLearningParamsSchema>;
 export const META_FORMAT = "foxml-meta-learning";
 
 interface Saved {
+  /** The columns of a predict row. */
+  featureNames: string[];
   names: string[];
   gateFeatures: string[];
   /** Column of each gate feature in a predict row. */
@@ -130,7 +132,7 @@ export const metaLearningFamily: Family<MetaLearningParams> = {
     const gate = fitGate(Z, gateRows(Xr, n, F, saved0), y, n, M, G, { l2: p.l2, binary: p.objective === "binary", maxIter: p.max_iter });
     ctx.log?.info({ family: "meta_learning", members: o.names, gateFeatures: names, oofRows: n }, "meta_learning gate fitted out of fold");
     const models = await fitMembers(train, p.members, p.objective, ctx, "meta_learning", valid);
-    const s: Saved = { names: o.names, gateFeatures: [...names], ...saved0, memberMean: memberStats.map((x) => x.mean), memberSd: memberStats.map((x) => x.sd), gate };
+    const s: Saved = { featureNames: [...train.featureNames], names: o.names, gateFeatures: [...names], ...saved0, memberMean: memberStats.map((x) => x.mean), memberSd: memberStats.map((x) => x.sd), gate };
     return new MetaLearningModel(models, p.members.map(({ family, variant }) => ({ family, variant })), s, F);
   },
   load: (json) => MetaLearningModel.fromJSON(json),

@@ -37,7 +37,8 @@ export class MultiTaskFamilyModel implements TrainedModel {
   }
 
   toJSON(): unknown {
-    return { format: MULTI_TASK_FAMILY_FORMAT, version: 1, family: this.family, network: this.net.toJSON() };
+    // featureNames at the top, as every saved model has them (foxml trade rebuilds those features)
+    return { format: MULTI_TASK_FAMILY_FORMAT, version: 1, family: this.family, featureNames: this.net.info.featureNames, network: this.net.toJSON() };
   }
 }
 
