@@ -80,9 +80,12 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
         run.summary.error(TRAINING_STAGE, e, { target: g.built.target.name });
       }
     }
-    // Every target's fits see the others as auxiliary targets; only families that declare
-    // auxiliaryTargets (multi_task) are given them (see training/fit-rows.ts).
-    for (const t of out) t.data = { ...t.data, aux: auxTargets(t.data, out) };
+    // Every target's fits see the others as auxiliary targets when a configured family learns
+    // them (auxiliaryTargets: multi_task); only such a family is given them (training/fit-rows.ts).
+    if (families.some((f) => getFamily(f.name).auxiliaryTargets)) {
+      const all = auxTargets(out);
+      for (const t of out) t.data = { ...t.data, aux: all.filter((a) => a.name !== t.data.target.name) };
+    }
     const jobsPerTarget = families.length + (strategy.kind === "cascade" ? 1 : 0);
     const total = out.length * jobsPerTarget + (strategy.kind === "multi_task" ? 1 : 0);
     let succeeded = 0;
@@ -161,12 +164,11 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
   });
 }
 
-/** The other targets of the run (regression and binary ones), as auxiliary targets of `data`. */
-function auxTargets(data: CvData, all: readonly TrainedTarget[]): AuxTarget[] {
+/** The run's targets (regression and binary ones) as auxiliary targets, one grid each, shared by every target's fits. */
+function auxTargets(all: readonly TrainedTarget[]): AuxTarget[] {
   const out: AuxTarget[] = [];
   for (const o of all) {
     const d = o.data;
-    if (d === data || d.target.name === data.target.name || d.T !== data.T || d.S !== data.S) continue;
     const objective = d.task.objective;
     if (objective !== "regression" && objective !== "binary") continue;
     const y = new Float64Array(d.fitY.length);
