@@ -20,6 +20,30 @@ export interface TabularData {
   group?: Int32Array;
   /** Starting score per row (per row x class for multiclass). */
   initScore?: Float64Array;
+  /**
+   * Where each row sits in the panel (set by the pipeline's fits): its bar index and symbol index.
+   * Rows are in time order. Families that need time structure read it: inner out-of-fold splits
+   * (ensemble, meta_learning) and a position's previous bar (reward_based).
+   */
+  rows?: RowIndex;
+  /** Other targets' labels on the same rows, for families with `auxiliaryTargets` (multi_task). */
+  aux?: AuxTargets;
+}
+
+export interface RowIndex {
+  time: Int32Array;
+  symbol: Int32Array;
+}
+
+/**
+ * The run's other targets on the training rows: row-major [nRows x names.length], NaN where a
+ * target has no label or its label window reaches into held-out time (the pipeline purges each
+ * auxiliary label with its own window, so a longer horizon cannot see the test block).
+ */
+export interface AuxTargets {
+  names: string[];
+  objectives: Array<"regression" | "binary">;
+  Y: Float64Array;
 }
 
 export type FamilyKind = "tabular" | "sequence";
@@ -32,6 +56,8 @@ export interface FitContext {
   /** Structured logger (pino-compatible subset). */
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
   signal?: AbortSignal;
+  /** Bars a label reads after its row (the target's label window): inner splits purge with it. */
+  labelWindow?: number;
 }
 
 export interface TrainedModel {
@@ -55,6 +81,8 @@ export interface Family<P = unknown> {
   readonly tasks: readonly TaskType[];
   /** Validates and fills defaults for this family's hyperparameters. */
   readonly paramsSchema: z.ZodType<P>;
+  /** True when the family learns from `TabularData.aux` (the pipeline then passes the run's other targets). */
+  readonly auxiliaryTargets?: boolean;
   fit(train: TabularData, params: P, ctx: FitContext, valid?: TabularData): Promise<TrainedModel>;
   load(json: unknown): TrainedModel;
 }

@@ -50,6 +50,18 @@ export interface CvData {
   /** Per fold: training cells (after purging and subsampling) and test cells, time-major order. */
   readonly train: readonly Int32Array[];
   readonly test: readonly Int32Array[];
+  /** The run's other targets on the same panel, for families that learn several at once (see fit-rows.ts). */
+  readonly aux?: readonly AuxTarget[];
+}
+
+/** Another target's labels, as an auxiliary target of this one's fits. */
+export interface AuxTarget {
+  name: string;
+  objective: "regression" | "binary";
+  /** What that target's models fit (T x S, NaN where unused). */
+  y: Float64Array;
+  /** Its label window in bars: its labels are purged with it. */
+  window: number;
 }
 
 /**

@@ -17,6 +17,7 @@ import { InputError } from "../util/errors.js";
 import { skillT } from "../ranking/skill.js";
 import { Rng } from "../util/random.js";
 import type { CvData } from "./cv-data.js";
+import { fitRows } from "./fit-rows.js";
 
 // Row building lives with the quick model's, so there is one copy; stages import it from here.
 export { tabularRows };
@@ -156,7 +157,7 @@ export async function cvFit(input: CvFitInput): Promise<CvFitResult> {
     if (trainCells.length < 10 || testCells.length === 0) continue;
     const split = validationTail(trainCells, S, input.validFraction ?? 0, data.target.window);
     const fitCells = split?.fit ?? trainCells;
-    const ctx: FitContext = { seed: rng.fork(k).nextUint32(), threads: input.threads, signal: input.signal, log: input.log };
+    const ctx: FitContext = { seed: rng.fork(k).nextUint32(), threads: input.threads, signal: input.signal, log: input.log, labelWindow: data.target.window };
     let model: TrainedModel;
     let pred: Float64Array;
     if (sequence && grid !== undefined) {
@@ -166,9 +167,10 @@ export async function cvFit(input: CvFitInput): Promise<CvFitResult> {
       model = await (family.fit as unknown as (a: SequenceData, p: unknown, c: FitContext, v?: SequenceData) => Promise<TrainedModel>)(tr, params, ctx, va);
       pred = (model as unknown as { predictSequence(d: Pick<SequenceData, "grid" | "rows">): Float64Array }).predictSequence({ grid, rows: testCells });
     } else {
-      const tr = tabularRows(fitCells, features, grids, fitY);
+      const heldOut = split ? [testCells, split.valid] : [testCells];
+      const tr = fitRows(fitCells, features, grids, data, { family, heldOut });
       if (data.task.objective === "binary" && !hasBothClasses(tr.y)) continue;
-      const va = split ? tabularRows(split.valid, features, grids, fitY) : undefined;
+      const va = split ? fitRows(split.valid, features, grids, data, { family, heldOut: [testCells] }) : undefined;
       model = await family.fit(tr, params, ctx, va);
       const te = tabularRows(testCells, features, grids, fitY);
       pred = model.predict(te.X, te.nRows);

@@ -16,6 +16,7 @@ import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
 import type { CvData } from "./cv-data.js";
 import { paramsForTask, tabularRows, validationTail } from "./cv-fit.js";
+import { fitRows } from "./fit-rows.js";
 
 export interface FinalModelInput {
   data: CvData;
@@ -66,7 +67,7 @@ export async function fitFinalModel(o: FinalModelInput): Promise<FinalModel> {
   }
   const split = validationTail(cells, data.S, o.validFraction, data.target.window);
   const fitCells = split?.fit ?? cells;
-  const ctx: FitContext = { seed: rng.fork("fit").nextUint32(), threads: o.threads, signal: o.signal, log: o.log };
+  const ctx: FitContext = { seed: rng.fork("fit").nextUint32(), threads: o.threads, signal: o.signal, log: o.log, labelWindow: data.target.window };
   let model: TrainedModel;
   if (family.kind === "sequence") {
     const grid = gridOf(features, grids, data.T, data.S);
@@ -75,9 +76,9 @@ export async function fitFinalModel(o: FinalModelInput): Promise<FinalModel> {
     const va = split ? sequenceRows(grid, split.valid, data.fitY) : undefined;
     model = await (family.fit as unknown as (a: SequenceData, p: unknown, c: FitContext, v?: SequenceData) => Promise<TrainedModel>)(tr, params, ctx, va);
   } else {
-    const tr = tabularRows(fitCells, features, grids, data.fitY);
+    const tr = fitRows(fitCells, features, grids, data, { family, heldOut: split ? [split.valid] : [] });
     requireClasses(data, tr.y, o.family);
-    const va = split ? tabularRows(split.valid, features, grids, data.fitY) : undefined;
+    const va = split ? fitRows(split.valid, features, grids, data, { family }) : undefined;
     model = await family.fit(tr, params, ctx, va);
   }
   return { model, json: model.toJSON(), trainRows: fitCells.length, validRows: split?.valid.length ?? 0, params };

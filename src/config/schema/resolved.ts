@@ -22,5 +22,11 @@ export const resolvedConfigSchema = z.strictObject({
   pipeline: pipelineSchema.prefault({}),
   targets: targetListSchema.default([]).transform((list) => list.map(normalizeTarget)),
   families: z.array(resolvedFamilySchema).default([]),
+}).superRefine((v, ctx) => {
+  // Both would be the member "multi_task" of every target (training/<target>/multi_task.json).
+  const i = v.families.findIndex((f) => f.name === "multi_task");
+  if (i >= 0 && v.pipeline.training.strategy.kind === "multi_task") {
+    ctx.addIssue({ code: "custom", path: ["families", i, "name"], message: "the multi_task family and pipeline.training.strategy.kind multi_task both train the member multi_task: use one (the family also saves a final model)" });
+  }
 });
 export type ResolvedConfigValue = z.infer<typeof resolvedConfigSchema>;

@@ -144,13 +144,7 @@ export class NnModel implements TrainedModel {
     const { format: _f, version: _v, weights: raw, ...info } = parsed.data;
     const p = paramsSchema.safeParse(info.params);
     if (!p.success) throw new InputError(`model JSON: params do not validate for ${info.family}: ${p.error.issues[0].path.join(".")}: ${p.error.issues[0].message}`);
-    const weights = new Map<string, SavedWeight>();
-    for (const w of raw) {
-      const data = decodeF32(w.data);
-      const n = w.shape.reduce((a, b) => a * b, 1);
-      if (data.length !== n) throw new InputError(`model JSON: weight "${w.name}" has ${data.length} values, its shape [${w.shape}] needs ${n}`);
-      weights.set(w.name, { shape: w.shape, data });
-    }
+    const weights = decodeWeights(raw, "model JSON");
     if (info.stepFeatureNames.length !== info.stepFeatures) throw new InputError(`model JSON: ${info.stepFeatureNames.length} step feature names for ${info.stepFeatures} features per step`);
     if (info.scaler.mean.length !== info.stepFeatures || info.scaler.scale.length !== info.stepFeatures) throw new InputError(`model JSON: scaler has ${info.scaler.mean.length} features, expected ${info.stepFeatures}`);
     if (info.steps * info.stepFeatures !== info.featureNames.length && info.kind === "tabular") throw new InputError(`model JSON: ${info.featureNames.length} feature names for ${info.steps} x ${info.stepFeatures} inputs`);
@@ -174,12 +168,24 @@ function inputShapeOf(info: Pick<NnModelInfo, "steps" | "stepFeatures" | "kind">
   return info.steps > 1 || info.kind === "sequence" ? [info.steps, info.stepFeatures] : [info.stepFeatures];
 }
 
-function encodeF32(a: Float32Array): string {
+/** Saved weights ({name, shape, base64 data}) by name, each checked against its shape. */
+export function decodeWeights(raw: ReadonlyArray<{ name: string; shape: number[]; data: string }>, what: string): Map<string, SavedWeight> {
+  const weights = new Map<string, SavedWeight>();
+  for (const w of raw) {
+    const data = decodeF32(w.data);
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    if (data.length !== n) throw new InputError(`${what}: weight "${w.name}" has ${data.length} values, its shape [${w.shape}] needs ${n}`);
+    weights.set(w.name, { shape: w.shape, data });
+  }
+  return weights;
+}
+
+export function encodeF32(a: Float32Array): string {
   // Little-endian bytes (every platform Node supports for this project is little-endian).
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
 }
 
-function decodeF32(s: string): Float32Array {
+export function decodeF32(s: string): Float32Array {
   const b = Buffer.from(s, "base64");
   if (b.byteLength % 4 !== 0) throw new InputError("model JSON: a weight's data is not a whole number of float32 values");
   const out = new Float32Array(b.byteLength / 4);

@@ -11,7 +11,7 @@ import { skillT } from "../../ranking/skill.js";
 import type { FoxLogger } from "../../log/logger.js";
 import { trainFamily, importanceRows, type FamilyTrainResult } from "../../training/train-family.js";
 import { cascadeCv, multiTaskCv } from "../../training/strategies/index.js";
-import type { CvData } from "../../training/cv-data.js";
+import type { AuxTarget, CvData } from "../../training/cv-data.js";
 import { withProgress } from "../../util/progress.js";
 import { finiteOrNull } from "../../util/finite.js";
 import { memberSkill, type TrainingFile } from "../artifacts.js";
@@ -80,6 +80,12 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
         run.summary.error(TRAINING_STAGE, e, { target: g.built.target.name });
       }
     }
+    // Every target's fits see the others as auxiliary targets when a configured family learns
+    // them (auxiliaryTargets: multi_task); only such a family is given them (training/fit-rows.ts).
+    if (families.some((f) => getFamily(f.name).auxiliaryTargets)) {
+      const all = auxTargets(out);
+      for (const t of out) t.data = { ...t.data, aux: all.filter((a) => a.name !== t.data.target.name) };
+    }
     const jobsPerTarget = families.length + (strategy.kind === "cascade" ? 1 : 0);
     const total = out.length * jobsPerTarget + (strategy.kind === "multi_task" ? 1 : 0);
     let succeeded = 0;
@@ -94,7 +100,8 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
           const log = run.log.forStage(TRAINING_STAGE).with({ target: target.name, family: name });
           const t0 = performance.now();
           try {
-            const inputs = { target: target.canonical, features, family: fam, training: tc, seed: ctx.seed, leakage: cfg.pipeline.leakage };
+            const aux = getFamily(fam.name).auxiliaryTargets ? (t.data.aux ?? []).map((a) => a.name) : undefined;
+            const inputs = { target: target.canonical, features, family: fam, training: tc, seed: ctx.seed, leakage: cfg.pipeline.leakage, ...(aux ? { aux } : {}) };
             const job = await ctx.jobs.run(TRAINING_STAGE, `${target.name}/${name}`, inputs, () =>
               trainFamily({ data: t.data, features, grids: ctx.features.grids, family: fam, config: tc, seed: ctx.seed, threads: ctx.threads, log: fitLog(log) }),
             );
@@ -155,6 +162,20 @@ export async function trainingStage(ctx: PipelineContext, gated: readonly GatedT
     });
     return out;
   });
+}
+
+/** The run's targets (regression and binary ones) as auxiliary targets, one grid each, shared by every target's fits. */
+function auxTargets(all: readonly TrainedTarget[]): AuxTarget[] {
+  const out: AuxTarget[] = [];
+  for (const o of all) {
+    const d = o.data;
+    const objective = d.task.objective;
+    if (objective !== "regression" && objective !== "binary") continue;
+    const y = new Float64Array(d.fitY.length);
+    for (let c = 0; c < y.length; c++) y[c] = d.valid[c] ? d.fitY[c] : NaN;
+    out.push({ name: d.target.name, objective, y, window: d.target.window });
+  }
+  return out;
 }
 
 function saveMember(ctx: PipelineContext, target: string, name: string, r: FamilyTrainResult): Member {

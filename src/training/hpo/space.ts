@@ -106,6 +106,11 @@ export const DEFAULT_SEARCH_SPACES: Readonly<Record<string, SearchSpace>> = {
   ngboost: { learning_rate: float(0.01, 0.2, true), max_depth: int(2, 5), min_data_in_leaf: int(20, 500, true), lambda_l2: float(0.1, 30, true) },
   gmm_regime: { max_states: int(2, 8), covariance: cat("full", "diag"), min_regime_share: float(0.02, 0.2) },
   change_point: { expected_run: float(30, 500, true), change_window: int(3, 20) },
+  multi_task: { ...nnTraining, hidden_units: cat([32], [64, 32], [128, 64]), aux_weight: float(0, 1) },
+  reward_based: { ...nnTraining, hidden_units: cat([16], [32, 16], [64, 32]) },
+  ensemble: { alpha: float(1e-4, 1, true) },
+  meta_learning: { l2: float(1e-4, 1, true) },
+  gan: { synthetic_ratio: float(0.1, 2, true), synthetic_weight: float(0.1, 1) },
 };
 
 /** The family's default space with the configured overrides applied. */

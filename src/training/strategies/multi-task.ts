@@ -11,7 +11,7 @@
  */
 import type { FitContext } from "../../models/family.js";
 import { fitMultiTask, type MultiTaskHead, type MultiTaskParams, type MultiTaskRows } from "../../models/nn/multitask/index.js";
-import type { MultiEpochRecord } from "../../models/nn/multitask/trainer.js";
+import type { MultiEpochRecord } from "../../models/nn/multitask/index.js";
 import { scorePredictions, type Score, type ScoreMetric } from "../../leakage/quick-model.js";
 import { InputError } from "../../util/errors.js";
 import { Rng } from "../../util/random.js";
@@ -59,8 +59,8 @@ export interface MultiTaskFoldResult {
   epochs: number;
   bestEpoch: number;
   stoppedEarly: boolean;
-  /** Loss per epoch: weighted training loss, weighted held-out loss and each head's held-out loss. */
-  history: MultiEpochRecord[];
+  /** Loss per epoch: weighted training loss, weighted held-out loss and each head's held-out loss (no wall times: a result is deterministic). */
+  history: Omit<MultiEpochRecord, "seconds">[];
 }
 
 export interface MultiTaskResult {
@@ -121,7 +121,7 @@ export async function multiTaskCv(input: MultiTaskInput): Promise<MultiTaskResul
       epochs: model.history.length,
       bestEpoch: model.bestEpoch,
       stoppedEarly: model.stoppedEarly,
-      history: model.history,
+      history: model.history.map(({ seconds: _s, ...r }) => r),
     });
     datas.forEach((d, j) => {
       if (!fitted[j]) {

@@ -22,10 +22,18 @@ import { AdamW, FusedAdamW, learningRate, type Optimizer } from "./optimizer.js"
 
 export interface TrainSet {
   source: BatchSource;
-  /** Training target per row (already standardised for regression). */
+  /** Training target per row (already standardised for regression); row-major [n x targetWidth] with several targets. */
   y: Float32Array;
   weight?: Float32Array;
+  /** Row-major [n x targetWidth]: 1 where a target exists (several targets, a custom loss reads it). */
+  mask?: Float32Array;
 }
+
+/**
+ * A loss other than the task loss (multi-task heads, a trading objective): the network's raw output,
+ * the batch's targets ([B] or [B, targetWidth]), row weights and target mask (null when absent).
+ */
+export type CustomLoss = (out: TF.Tensor, y: TF.Tensor, w: TF.Tensor | null, mask: TF.Tensor | null) => TF.Scalar;
 
 export interface TrainOptions {
   family: string;
@@ -38,6 +46,10 @@ export interface TrainOptions {
   beforeStep?: (batchSize: number) => void;
   /** Called after each epoch; returning true stops training (e.g. once a target validation loss is reached). */
   onEpoch?: (rec: EpochRecord) => boolean | void;
+  /** Targets per row (default 1). */
+  targetWidth?: number;
+  /** Replaces the task loss (training and validation); default: taskLoss of params.objective. */
+  loss?: CustomLoss;
 }
 
 export interface EpochRecord {
@@ -66,7 +78,8 @@ export async function trainNetwork(train: TrainSet, valid: TrainSet | undefined,
   const src = train.source;
   if (src.n === 0) throw new FoxmlError(`${o.family}: no training rows`, { exitCode: 2 });
   const vars = net.params.vars;
-  const est = estimateMemory(src.sampleSize, net.activationFloatsPerSample, net.params.count);
+  const K = o.targetWidth ?? 1;
+  const est = estimateMemory(src.sampleSize + (K > 1 ? 2 * K : 0), net.activationFloatsPerSample, net.params.count);
   const choice = chooseBatchSize(p.batch_size, src.n, p.memory_budget_mb * 2 ** 20, est);
   let batch = choice.batchSize;
   o.log?.info(
@@ -82,12 +95,13 @@ export async function trainNetwork(train: TrainSet, valid: TrainSet | undefined,
     "nn batch size chosen",
   );
 
-  const runner = new StepRunner(net, p, o.seed);
+  const runner = new StepRunner(net, p, o.seed, o.loss, K);
   const rng = new Rng(o.seed).fork("nn-shuffle");
   const plannedSteps = p.epochs * (p.max_steps_per_epoch > 0 ? Math.min(Math.ceil(src.n / batch), p.max_steps_per_epoch) : Math.ceil(src.n / batch));
   const xbuf = new Float32Array(batch * src.sampleSize);
-  const ybuf = new Float32Array(batch);
+  const ybuf = new Float32Array(batch * K);
   const wbuf = new Float32Array(batch);
+  const mbuf = train.mask ? new Float32Array(batch * K) : null;
 
   const history: EpochRecord[] = [];
   let best = Infinity;
@@ -114,14 +128,16 @@ export async function trainNetwork(train: TrainSet, valid: TrainSet | undefined,
         src.fill(order, pos, count, xbuf);
         for (let i = 0; i < count; i++) {
           const r = order[pos + i];
-          ybuf[i] = train.y[r];
+          if (K === 1) ybuf[i] = train.y[r];
+          else ybuf.set(train.y.subarray(r * K, (r + 1) * K), i * K);
+          if (mbuf) mbuf.set(train.mask!.subarray(r * K, (r + 1) * K), i * K);
           wbuf[i] = train.weight ? train.weight[r] : 1;
         }
         lr = learningRate(p, step, plannedSteps, epoch);
         let loss: number;
         try {
           o.beforeStep?.(count);
-          loss = runner.step(xbuf, ybuf, train.weight ? wbuf : null, count, src.sampleShape, lr, step);
+          loss = runner.step(xbuf, ybuf, train.weight ? wbuf : null, count, src.sampleShape, lr, step, mbuf);
         } catch (e) {
           if (!isOutOfMemory(e) || batch <= MIN_BATCH) throw e;
           const from = batch;
@@ -147,7 +163,7 @@ export async function trainNetwork(train: TrainSet, valid: TrainSet | undefined,
         stepsThisEpoch++;
       }
       if (stoppedEarly) break;
-      const validLoss = valid ? evaluateLoss(net, valid, p, batch) : null;
+      const validLoss = valid ? evaluateLoss(net, valid, p, batch, o.loss, K) : null;
       const rec: EpochRecord = { epoch: epoch + 1, trainLoss: lossSum / Math.max(1, lossRows), validLoss, learningRate: lr, steps: stepsThisEpoch, seconds: (performance.now() - t0) / 1000 };
       history.push(rec);
       o.log?.debug({ family: o.family, ...rec }, "nn epoch");
@@ -188,24 +204,28 @@ export class StepRunner {
     private readonly net: Network,
     private readonly p: TrainingParams,
     private readonly seed: number,
+    private readonly loss?: CustomLoss,
+    private readonly targetWidth = 1,
   ) {
     this.opt = useFused() ? new FusedAdamW(net.params.vars, p) : new AdamW(net.params.vars, p);
   }
 
   /** Trains on the first `count` samples of the buffers; returns the batch loss. */
-  step(xbuf: Float32Array, ybuf: Float32Array, wbuf: Float32Array | null, count: number, shape: readonly number[], lr: number, stepIndex: number): number {
-    const { net, p } = this;
+  step(xbuf: Float32Array, ybuf: Float32Array, wbuf: Float32Array | null, count: number, shape: readonly number[], lr: number, stepIndex: number, mbuf: Float32Array | null = null): number {
+    const { net, p, loss } = this;
+    const K = this.targetWidth;
     const vars = net.params.vars;
     const mode = trainingMode(stepIndex, this.seed);
     resetKernelArena();
     return tf.tidy(() => {
       const size = shape.reduce((a, b) => a * b, 1);
       const x = markConstant(tf.tensor(xbuf.subarray(0, count * size), [count, ...shape], "float32"));
-      const y = tf.tensor1d(ybuf.subarray(0, count), "float32");
+      const y = targetTensor(ybuf, 0, count, K);
       const w = wbuf ? tf.tensor1d(wbuf.subarray(0, count), "float32") : null;
+      const m = mbuf ? targetTensor(mbuf, 0, count, K) : null;
       const { value, grads } = tf.variableGrads(() => {
         const r = net.forward(x, mode);
-        const l = taskLoss(r.out, y, w, p);
+        const l = loss ? loss(r.out, y, w, m) : taskLoss(r.out, y, w, p);
         return r.aux ? (tf.add(l, r.aux) as TF.Scalar) : l;
       }, vars);
       this.opt.apply(vars.map((v) => grads[v.name]), lr);
@@ -219,8 +239,17 @@ export class StepRunner {
   }
 }
 
-/** Weighted mean task loss (no auxiliary terms) over a whole set, in inference mode. */
-export function evaluateLoss(net: Network, set: TrainSet, p: TrainingParams, batch: number): number {
+/** Targets of rows [pos, pos + count) as a tensor: [count] for one target, [count, K] for several. */
+function targetTensor(buf: Float32Array, pos: number, count: number, K: number): TF.Tensor {
+  const v = buf.subarray(pos * K, (pos + count) * K);
+  return K === 1 ? tf.tensor1d(v, "float32") : tf.tensor2d(v, [count, K], "float32");
+}
+
+/**
+ * Weighted mean task loss (no auxiliary terms) over a whole set, in inference mode. A custom loss
+ * (a batch statistic such as a Sharpe ratio) is averaged over the evaluation batches the same way.
+ */
+export function evaluateLoss(net: Network, set: TrainSet, p: TrainingParams, batch: number, loss?: CustomLoss, K = 1): number {
   const src = set.source;
   const n = src.n;
   const idx = new Int32Array(n);
@@ -241,9 +270,11 @@ export function evaluateLoss(net: Network, set: TrainSet, p: TrainingParams, bat
     resetKernelArena();
     const l = tf.tidy(() => {
       const x = tf.tensor(xbuf.subarray(0, count * src.sampleSize), [count, ...src.sampleShape], "float32");
-      const y = tf.tensor1d(set.y.subarray(pos, pos + count), "float32");
+      const y = targetTensor(set.y, pos, count, K);
       const w = wv ? tf.tensor1d(wv, "float32") : null;
-      return taskLoss(net.forward(x, INFERENCE).out, y, w, p).dataSync()[0];
+      const m = set.mask ? targetTensor(set.mask, pos, count, K) : null;
+      const out = net.forward(x, INFERENCE).out;
+      return (loss ? loss(out, y, w, m) : taskLoss(out, y, w, p)).dataSync()[0];
     });
     sum += l * wtot;
     wsum += wtot;
