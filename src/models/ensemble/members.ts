@@ -24,8 +24,7 @@ export type MemberSpec = z.infer<typeof memberSchema>;
 export const membersShape = {
   members: z.array(memberSchema).min(1).describe("the member families"),
   inner_folds: z.number().int().min(2).max(20).default(3).describe("blocks of training time the members' out-of-fold predictions come from"),
-  /** The task (set by the pipeline from the target); passed on to members that have an objective. */
-  objective: z.enum(["regression", "binary"]).default("regression"),
+  objective: z.enum(["regression", "binary"]).default("regression").describe("The task (set by the pipeline from the target); passed on to members that have an objective."),
 };
 
 /** Validates every member's family and merged hyperparameters, with issues at members.<i>. */

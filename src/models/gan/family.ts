@@ -19,15 +19,15 @@ import { checkPaths, realPaths, type PathCheck, type PathSet } from "./paths.js"
 
 export const ganParamsSchema = z
   .strictObject({
-    objective: z.enum(["regression"]).default("regression"),
+    objective: z.enum(["regression"]).default("regression").describe("loss the trees minimise: regression (L2), regression_l1, huber, quantile, binary, multiclass, lambdarank"),
     window: z.number().int().min(2).max(256).default(16).describe("bars per generated path"),
     stride: z.number().int().min(1).max(256).default(4).describe("rows between the starts of two real training paths"),
     max_gap: z.number().int().min(1).max(64).default(3).describe("largest bar gap between successive rows of a real path (1: consecutive bars only; more lets subsampled training rows still form paths)"),
-    noise_dim: z.number().int().min(1).max(256).default(8),
+    noise_dim: z.number().int().min(1).max(256).default(8).describe("width of the generator's random input"),
     hidden_units: z.number().int().min(4).max(4096).default(64).describe("width of the generator's and discriminator's two hidden layers"),
     steps: z.number().int().min(1).max(1_000_000).default(1000).describe("adversarial steps (one discriminator and one generator update each)"),
-    batch_size: z.number().int().min(2).max(65_536).default(64),
-    learning_rate: z.number().gt(0).max(1).default(0.002),
+    batch_size: z.number().int().min(2).max(65_536).default(64).describe("rows per training step"),
+    learning_rate: z.number().gt(0).max(1).default(0.002).describe("shrinkage of each tree's contribution (smaller: more trees, usually better generalisation)"),
     synthetic_ratio: z.number().min(0).max(20).default(0.5).describe("generated bars per real training row added to the predictor's data"),
     synthetic_weight: z.number().min(0).max(1).default(0.5).describe("weight of a generated row in the predictor's fit (real rows weigh 1)"),
     check_tolerance: z.number().gt(0).max(10).default(0.15).describe("largest gap of the |return| autocorrelations (and relative volatility) before the check warns"),

@@ -125,7 +125,7 @@ const jsonSchema = z.strictObject({
   gmm: z.strictObject({
     k: z.number().int().min(1),
     d: z.number().int().min(1),
-    covariance: z.enum(["full", "diag"]),
+    covariance: z.enum(["full", "diag"]).describe("full or diagonal covariance per mixture component"),
     weights: z.array(z.number()),
     means: z.array(z.number()),
     factors: z.array(z.number()),

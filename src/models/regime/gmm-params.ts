@@ -14,7 +14,7 @@ export const gmmRegimeParamsSchema = z
     max_state_features: z.number().int().min(1).max(32).default(4).describe("at most this many state features, the first matching ones in input order (the pipeline passes features best first)"),
     min_states: z.number().int().min(1).max(20).default(1).describe("smallest number of regimes BIC considers"),
     max_states: z.number().int().min(1).max(20).default(5).describe("largest number of regimes BIC considers"),
-    covariance: z.enum(["full", "diag"]).default("full"),
+    covariance: z.enum(["full", "diag"]).default("full").describe("full or diagonal covariance per mixture component"),
     max_iter: z.number().int().min(1).max(10_000).default(100).describe("EM iterations at most"),
     tol: z.number().gt(0).default(1e-3).describe("EM stops when the mean log-likelihood per row changes by less than this"),
     reg_covar: z.number().min(0).default(1e-4).describe("added to each covariance diagonal (state features are standardized)"),

@@ -14,7 +14,7 @@ import { tf } from "../nn/runtime/backend.js";
 export const rewardParamsSchema = familySchema({
   hidden_units: unitsSchema("widths of the hidden layers").default([32, 16]),
   activation: headShape.activation,
-  layer_norm: z.boolean().default(false),
+  layer_norm: z.boolean().default(false).describe("layer normalisation after each dense layer"),
   cost: z.number().min(0).default(0.05).describe("cost per unit of position change (turnover), in cost_units"),
   max_gap: z.number().int().min(1).max(64).default(3).describe("a row's previous position is its symbol's latest earlier row at most this many bars back (training rows may be subsampled); none: no turnover"),
   cost_units: z.enum(["sd", "target"]).default("sd").describe("sd: in standard deviations of the training target; target: in the target's own units (0.0005 = 5 bp on a return)"),
