@@ -30,7 +30,7 @@ describe.skipIf(skip)("site in headless chromium", () => {
     await browser?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await fx?.close();
-  });
+  }, 120_000);
 
   async function open(path: string): Promise<{ page: Page; scriptBytes: number }> {
     const page = await browser.newPage();

@@ -54,7 +54,7 @@ export async function createSiteServer(o: SiteServerOptions): Promise<{ app: Fas
   const secure = o.settings.baseUrl.startsWith("https:");
   const dist = realpathSync(o.distDir);
   const csp = contentSecurityPolicy(o.checkoutOrigin ?? "https://checkout.stripe.com");
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false });
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, forceCloseConnections: true });
   await app.register(formbody);
 
   app.addHook("onSend", async (_req, reply, payload) => {
