@@ -220,10 +220,10 @@ describe("trading a trained model on the bundled Dow data", () => {
     expect(existsSync(join(tmp, "short-out", "trades.csv"))).toBe(false);
   });
 
-  it("unknown and not-yet-available brokers are clear errors", async () => {
+  it("unknown brokers, and live brokers with --replay / --dry-run, are clear errors", async () => {
     let io = captureIo();
     expect(await main(["trade", "--broker", "ibkr", "--model", run, "--data", DATA, "--dry-run"], io)).toBe(2);
-    expect(io.stderr).toContain("not available in this version");
+    expect(io.stderr).toContain("replays and dry runs use the paper broker");
     io = captureIo();
     expect(await main(["trade", "--broker", "nasdaq", "--model", run], io)).toBe(2);
     expect(io.stderr).toContain("not known");

@@ -6,9 +6,9 @@
  *   from the window only -> prediction -> TradingLoop.onBar (decide, guardrails, journal, submit).
  *   Between bars: a halt set by `foxml trade halt` (another process) cancels and flattens at once.
  *
- * A bar time is complete once a later bar has arrived, or when every symbol that had a bar at the
- * previous time has one at it; a late bar for a time already decided is ignored (the decision is
- * final). Bars are numbered from the loop's first one; the journal keeps the number and time of the
+ * A bar time is complete once a later bar has arrived, or when every symbol with a bar at one of
+ * the few times before has one at it; a late bar for a time already decided is ignored (the
+ * decision is final). Bars are numbered from the loop's first one; the journal keeps the number and time of the
  * last bar decided, so a restarted loop warms up from the feed, finds that bar, and continues with
  * the next: together with the TradingLoop's deterministic client ids, a loop killed anywhere and
  * restarted ends with the book of one never killed.
@@ -184,8 +184,7 @@ export class LiveLoop {
     this.haltHandled = halted;
     const bars = await this.fetchAll(this.window.lastTime);
     const prev = this.window.length > 0 ? this.window.panel() : null;
-    const expected = prev === null ? null : presentAt(prev, prev.T - 1);
-    for (const [t, rows] of completeTimes(bars, expected)) {
+    for (const [t, rows] of completeTimes(bars, prev === null ? null : presentIn(prev, RECENT_TIMES))) {
       if (this.o.stop.aborted) return;
       this.window.push(t, rows);
       this.unprocessed = true;
@@ -299,8 +298,16 @@ export class LiveLoop {
   }
 }
 
-/** Bar times of `bars` that are complete, oldest first, with their bars (see the file comment). */
-export function completeTimes(bars: readonly LiveBar[], expected: ReadonlySet<string> | null): Array<[number, LiveBar[]]> {
+/** Bar times looked back over for the symbols a complete newest time must hold. */
+const RECENT_TIMES = 5;
+
+/**
+ * Bar times of `bars` that are complete, oldest first, with their bars (see the file comment).
+ * The newest time is complete when every symbol with a bar in the RECENT_TIMES times before it
+ * (`recent`: the symbols of the last processed bars) has one at it: a symbol that missed one bar
+ * is still waited for, one gone for longer holds the newest bar back only until a later one arrives.
+ */
+export function completeTimes(bars: readonly LiveBar[], recent: ReadonlySet<string> | null): Array<[number, LiveBar[]]> {
   const byTime = new Map<number, LiveBar[]>();
   for (const b of bars) {
     let list = byTime.get(b.time);
@@ -310,20 +317,22 @@ export function completeTimes(bars: readonly LiveBar[], expected: ReadonlySet<st
   const times = [...byTime.keys()].sort((a, b) => a - b);
   const out: Array<[number, LiveBar[]]> = times.map((t) => [t, byTime.get(t)!]);
   if (out.length > 0) {
-    const [, newest] = out[out.length - 1];
-    const have = new Set(newest.map((b) => b.symbol));
-    const before = out.length > 1 ? new Set(out[out.length - 2][1].map((b) => b.symbol)) : expected;
-    const whole = before !== null && before.size > 0 && [...before].every((s) => have.has(s));
-    if (!whole) out.pop();
+    const have = new Set(out[out.length - 1][1].map((b) => b.symbol));
+    const before = new Set(out.length > RECENT_TIMES ? [] : (recent ?? []));
+    for (const [, list] of out.slice(Math.max(0, out.length - 1 - RECENT_TIMES), -1)) for (const b of list) before.add(b.symbol);
+    if (before.size === 0 || ![...before].every((s) => have.has(s))) out.pop();
   }
   return out;
 }
 
-function presentAt(panel: Panel, t: number): Set<string> {
+/** Symbols with a bar in the last `n` rows of a panel. */
+function presentIn(panel: Panel, n: number): Set<string> {
   const s = new Set<string>();
-  panel.symbols.forEach((sym, i) => {
-    if (panel.present[t * panel.S + i] === 1) s.add(sym);
-  });
+  for (let t = Math.max(0, panel.T - n); t < panel.T; t++) {
+    panel.symbols.forEach((sym, i) => {
+      if (panel.present[t * panel.S + i] === 1) s.add(sym);
+    });
+  }
   return s;
 }
 
