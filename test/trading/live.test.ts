@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { lcg } from "../support/test-random.js";
+import { trainTradeModel } from "./trade-model.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-live-"));
 const children = new Set<ChildProcess>();
@@ -37,12 +38,7 @@ const dateMs = (i: number) => Date.parse(`${DATES[i][0].slice(0, 10)}T00:00:00Z`
 let run = "";
 
 beforeAll(async () => {
-  const out = join(tmp, "runs");
-  const io = captureIo();
-  const code = await main(["run", "--experiment", "test/fixtures/experiments/trade.yaml", "--out", out, "--log-level", "silent"], io);
-  expect(io.stderr).toBe("");
-  expect(code).toBe(0);
-  run = join(out, readdirSync(out).filter((f) => !f.startsWith("registry"))[0]);
+  run = await trainTradeModel(tmp);
 }, 600_000);
 
 /** A feed file holding the first `n` dates. */

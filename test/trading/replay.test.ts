@@ -5,7 +5,7 @@
  * trade (missing features, stale bar) is a clear error.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -18,6 +18,7 @@ import { prepareHistory } from "../../src/trading/loop/replay.js";
 import { orderBacktest } from "../../src/trading/loop/order-backtest.js";
 import { tradesCsv } from "../../src/trading/loop/results.js";
 import { DEFAULT_TRADING, tradingSchema } from "../../src/trading/schema.js";
+import { trainTradeModel } from "./trade-model.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-trade-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -25,12 +26,7 @@ const DATA = "datasets/dowjones30/dowjones30_daily_close_1990-2001.csv";
 let run = "";
 
 beforeAll(async () => {
-  const out = join(tmp, "runs");
-  const io = captureIo();
-  const code = await main(["run", "--experiment", "test/fixtures/experiments/trade.yaml", "--out", out, "--log-level", "silent"], io);
-  expect(io.stderr).toBe("");
-  expect(code).toBe(0);
-  run = join(out, readdirSync(out).filter((f) => !f.startsWith("registry"))[0]);
+  run = await trainTradeModel(tmp);
 }, 600_000);
 
 async function replayCli(out: string, extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
