@@ -226,6 +226,11 @@ describe("the live loop on a file feed and the paper broker", () => {
     expect(text).toContain("foxml_trade_pnl");
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
 
+    // One loop per state folder.
+    const second = startLoop(state, feed, FRESH);
+    expect((await second.exit).code).toBe(2);
+    expect(second.stderr()).toMatch(/another live loop \(process \d+\) is running on/);
+
     let io = captureIo();
     expect(await main(["trade", "status", state], io)).toBe(0);
     const st = JSON.parse(io.stdout);

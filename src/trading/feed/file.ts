@@ -88,9 +88,11 @@ export class FileBarFeed implements BarFeed {
     let mtime: number;
     try {
       const st = statSync(this.o.path);
+      if (st.isDirectory()) throw new InputError(`bar feed ${this.o.path} is a folder`, "the live loop reads one CSV or Parquet file that your feed appends bars to");
       size = st.size;
       mtime = st.mtimeMs;
     } catch (e) {
+      if (e instanceof InputError) throw e;
       throw new InputError(`bar feed ${this.o.path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "give --feed-file the CSV or Parquet file your own feed appends bars to");
     }
     if (this.parquet) {

@@ -5,6 +5,7 @@
  * SIGINT stop the loop after the bar it is in; everything is closed on the way out.
  */
 import { join } from "node:path";
+import { InputError } from "../../util/errors.js";
 import { hashJson } from "../../util/hash.js";
 import { createVenue, type BrokerName } from "../broker/factory.js";
 import { TradingMetrics, serveMetrics, type MetricsServer } from "../metrics.js";
@@ -14,6 +15,7 @@ import { Journal } from "../orders/journal.js";
 import type { TradingConfig } from "../schema.js";
 import { LiveLoop, type LiveSummary } from "./live.js";
 import { prepareStep } from "./replay.js";
+import { processAlive, type LiveHeartbeat } from "./status.js";
 import type { LoopLog } from "./trading-loop.js";
 
 export interface LiveRunInput {
@@ -41,6 +43,10 @@ export async function runLive(o: LiveRunInput): Promise<LiveRunResult> {
   try {
     // Bound to model and broker only: limits may be tightened between restarts of one loop.
     journal.bind(hashJson({ mode: "live", model: model.modelId, broker: o.broker }), "model or broker");
+    const other = journal.meta.get<LiveHeartbeat>("live");
+    if (other !== undefined && other.pid !== process.pid && processAlive(other.pid)) {
+      throw new InputError(`another live loop (process ${other.pid}) is running on ${o.stateDir}`, "stop it first (SIGTERM), or give this one its own --state folder");
+    }
     venue = await createVenue(o.broker, { cfg, env: o.env, log, stateDir: o.stateDir, symbols: universe.symbols, feedFile: o.feedFile, naiveOffsetMinutes: universe.naiveOffsetMinutes });
     const metrics = cfg.metrics.port > 0 ? new TradingMetrics({ broker: o.broker, model: model.modelId }) : null;
     if (metrics !== null) {

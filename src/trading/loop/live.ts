@@ -105,6 +105,7 @@ export class LiveLoop {
 
   async run(): Promise<LiveSummary> {
     const { journal, log, stop } = this.o;
+    this.heartbeat(null);
     await this.loop.start();
     await this.warmUp();
     log.info("live loop started", { broker: this.o.broker.name, feed: this.o.feed.name, window_bars: this.need, last_bar: journal.meta.get<number>("last_bar_time") ?? null });
@@ -281,7 +282,8 @@ export class LiveLoop {
     metrics.book({ equity: eq, initialEquity: this.initialEquity, gross, net, halted });
   }
 
-  private heartbeat(barTime: number): void {
+  /** The loop's process and progress, in the journal for `foxml trade status` (and the one-loop-per-folder check). */
+  private heartbeat(barTime: number | null): void {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     this.summary.decision_ms = { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
     this.o.journal.meta.set("live", {
@@ -289,7 +291,7 @@ export class LiveLoop {
       broker: this.o.broker.name,
       feed: this.o.feed.name,
       heartbeat: new Date().toISOString(),
-      last_bar_time: new Date(barTime).toISOString(),
+      last_bar_time: barTime === null ? null : new Date(barTime).toISOString(),
       bars: this.summary.bars,
       decided: this.summary.decided,
       skipped: this.summary.skipped,

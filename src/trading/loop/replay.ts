@@ -79,7 +79,9 @@ export async function replay(o: ReplayInput): Promise<ReplayResult> {
   const panel = inspection.panel;
   const prep = prepareHistory(model, inspection, cfg, o.dataLabel);
   const journal = Journal.open(o.stateDir === null ? ":memory:" : join(o.stateDir, "journal.sqlite"), cfg.journal.synchronous);
-  journal.bind(hashJson({ model: model.modelId, data: inspection.report.fingerprint, trading: cfg }), "model, data or trading settings");
+  // The live loop's poll interval and metrics endpoint change nothing a replay does.
+  const { live: _live, metrics: _metrics, ...trading } = cfg;
+  journal.bind(hashJson({ model: model.modelId, data: inspection.report.fingerprint, trading }), "model, data or trading settings");
   const broker = new PaperBroker({ path: o.stateDir === null ? ":memory:" : join(o.stateDir, "paper-broker.sqlite"), symbols: panel.symbols, initialCash: cfg.initial_cash, fill: cfg.fill, lot: cfg.lot_size, synchronous: cfg.journal.synchronous, sessions: sessionsFromBars(panel.times, panel.interval) });
   const loop = new TradingLoop({ broker, journal, decider: prep.decider, cfg, modelId: model.modelId, start: prep.start, step: prep.step, log: o.log });
   await loop.start();

@@ -32,12 +32,12 @@ export function journalStatus(j: Journal) {
   };
 }
 
-interface LiveHeartbeat {
+export interface LiveHeartbeat {
   pid: number;
   [k: string]: unknown;
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
