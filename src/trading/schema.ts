@@ -71,6 +71,15 @@ export const journalSchema = z.strictObject({
     .describe("SQLite synchronous mode of the order journal (WAL): normal survives a killed process, full also a power cut (slower)"),
 });
 
+export const metricsSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).default(0).describe("live loop: port of the Prometheus endpoint http://host:port/metrics; 0 = no endpoint"),
+  host: z.string().min(1).default("127.0.0.1").describe("address the metrics endpoint binds to (127.0.0.1: this machine only; 0.0.0.0 exposes it to the network)"),
+});
+
+export const liveSchema = z.strictObject({
+  poll_ms: z.number().int().min(10).max(3_600_000).default(1000).describe("live loop: milliseconds between asks of the bar feed for new bars"),
+});
+
 export const tradingSchema = z.strictObject({
   strategy: tradingStrategySchema.prefault({ kind: "long_short" }).describe("predictions -> target weights: a cross-sectional strategy of the backtest, or sign / vol_scaled for one or a few instruments"),
   step: z.number().int().min(1).optional().describe("bars between rebalances; default: the target's horizon"),
@@ -84,6 +93,8 @@ export const tradingSchema = z.strictObject({
   journal: journalSchema.prefault({}),
   alpaca: alpacaSchema.prefault({}).describe("`--broker alpaca`: paper or live endpoint, URL overrides, bar feed, timeouts and retries (keys only from APCA_API_KEY_ID / APCA_API_SECRET_KEY)"),
   ibkr: ibkrSchema.prefault({}).describe("Interactive Brokers (`foxml trade --broker ibkr`): TWS / IB Gateway connection, account and contracts"),
+  live: liveSchema.prefault({}).describe("the live loop (foxml trade without --replay)"),
+  metrics: metricsSchema.prefault({}).describe("Prometheus metrics of the live loop"),
 });
 
 export type TradingConfig = z.infer<typeof tradingSchema>;

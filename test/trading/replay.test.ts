@@ -5,7 +5,7 @@
  * trade (missing features, stale bar) is a clear error.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -18,6 +18,7 @@ import { prepareHistory } from "../../src/trading/loop/replay.js";
 import { orderBacktest } from "../../src/trading/loop/order-backtest.js";
 import { tradesCsv } from "../../src/trading/loop/results.js";
 import { DEFAULT_TRADING, tradingSchema } from "../../src/trading/schema.js";
+import { trainTradeModel } from "./trade-model.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-trade-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -25,12 +26,7 @@ const DATA = "datasets/dowjones30/dowjones30_daily_close_1990-2001.csv";
 let run = "";
 
 beforeAll(async () => {
-  const out = join(tmp, "runs");
-  const io = captureIo();
-  const code = await main(["run", "--experiment", "test/fixtures/experiments/trade.yaml", "--out", out, "--log-level", "silent"], io);
-  expect(io.stderr).toBe("");
-  expect(code).toBe(0);
-  run = join(out, readdirSync(out).filter((f) => !f.startsWith("registry"))[0]);
+  run = await trainTradeModel(tmp);
 }, 600_000);
 
 async function replayCli(out: string, extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -220,10 +216,10 @@ describe("trading a trained model on the bundled Dow data", () => {
     expect(existsSync(join(tmp, "short-out", "trades.csv"))).toBe(false);
   });
 
-  it("unknown and not-yet-available brokers are clear errors", async () => {
+  it("unknown brokers, and live brokers with --replay / --dry-run, are clear errors", async () => {
     let io = captureIo();
     expect(await main(["trade", "--broker", "ibkr", "--model", run, "--data", DATA, "--dry-run"], io)).toBe(2);
-    expect(io.stderr).toContain("not available in this version");
+    expect(io.stderr).toContain("replays and dry runs use the paper broker");
     io = captureIo();
     expect(await main(["trade", "--broker", "nasdaq", "--model", run], io)).toBe(2);
     expect(io.stderr).toContain("not known");

@@ -19,6 +19,11 @@ export interface BarFeed {
   /** "alpaca", "ibkr", "file". */
   readonly name: string;
   /**
+   * True when the feed serves its whole history (a file): the loop warms up from its first bar.
+   * Otherwise the loop asks for the bars after a start it computes from the features' lookback.
+   */
+  readonly holdsHistory?: boolean;
+  /**
    * Bars of `symbols` whose time is after `after` (epoch ms) and that have closed by now, oldest
    * first; at most `limit` per symbol.
    */

@@ -6,15 +6,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { BarInspection } from "../../data/inspect.js";
-import { INTERVAL_MS } from "../../data/types.js";
-import { tabularRows } from "../../leakage/dataset.js";
+import { INTERVAL_MS, type IntervalInfo } from "../../data/types.js";
 import { parseTimestamp } from "../../data/timestamps.js";
 import { barsPerYear } from "../../validation/metrics/annualization.js";
 import { InputError } from "../../util/errors.js";
 import { PaperBroker } from "../broker/paper.js";
-import { featuresAtRow, modelFeatureOptions, windowPlan } from "../model/features.js";
+import { modelFeatureOptions, windowPlan } from "../model/features.js";
 import type { TradingModel } from "../model/load.js";
-import { centre } from "../model/predict.js";
+import { rowSignal } from "../model/predict.js";
 import { clientOrderId } from "../orders/client-id.js";
 import { signedQuantity } from "../orders/types.js";
 import { lastCloses } from "../fills/quote.js";
@@ -46,6 +45,16 @@ export interface DryRunOrder {
   reason?: string;
 }
 
+/** Milliseconds of one bar. */
+export function barIntervalMs(interval: IntervalInfo): number {
+  return interval.interval === "irregular" ? interval.medianSpacingMs : INTERVAL_MS[interval.interval];
+}
+
+/** How many bar intervals `now` is after the bar at `barTime` (the staleness `max_bar_age_bars` limits). */
+export function barAgeInBars(barTime: number, now: number, interval: IntervalInfo): number {
+  return (now - barTime) / barIntervalMs(interval);
+}
+
 /** The decision bar: the last one at or before `asOf` (or the newest), checked for staleness against now. */
 export function decisionBar(inspection: BarInspection, cfg: TradingConfig, asOf: string | undefined, now: number, dataLabel: string): number {
   const { panel } = inspection;
@@ -59,9 +68,7 @@ export function decisionBar(inspection: BarInspection, cfg: TradingConfig, asOf:
     if (t < 0) throw new InputError(`--as-of ${asOf}: ${dataLabel} has no bar at or before it`);
     clock = ms;
   } else if (asOf === "last") clock = times[t];
-  const iv = panel.interval.interval;
-  const barMs = iv === "irregular" ? panel.interval.medianSpacingMs : INTERVAL_MS[iv];
-  const age = (clock - times[t]) / barMs;
+  const age = barAgeInBars(times[t], clock, panel.interval);
   if (age > cfg.max_bar_age_bars) {
     throw new InputError(
       `stale bar: the newest bar of ${dataLabel} is ${new Date(times[t]).toISOString()}, ${age.toFixed(1)} bar intervals before ${new Date(clock).toISOString()} (limit pipeline.trading.max_bar_age_bars = ${cfg.max_bar_age_bars}); nothing is traded on it`,
@@ -77,14 +84,7 @@ export async function dryRun(o: DryRunInput): Promise<DryRunOrder[]> {
   if (model.sequence) throw new InputError(`model ${model.modelId} is a sequence model; the dry run predicts tabular models only in this version`, "use --replay, or a tabular family");
   const t = decisionBar(inspection, cfg, o.asOf, o.now ?? Date.now(), o.dataLabel);
   const plan = windowPlan(panel, modelFeatureOptions(inspection, model), model, o.dataLabel);
-  const row = featuresAtRow(panel, t, plan, model);
-  const S = panel.S;
-  const cells = new Int32Array(S).map((_, s) => s);
-  const rows = tabularRows(cells, model.featureNames, row);
-  const pred = model.model.predict(rows.X, rows.nRows);
-  const signal = new Float64Array(S);
-  const inputs = model.featureNames.map((f) => row.get(f)!);
-  for (let s = 0; s < S; s++) signal[s] = panel.present[t * S + s] === 1 && inputs.every((g) => Number.isFinite(g[s])) && Number.isFinite(pred[s]) ? centre(model, pred[s]) : NaN;
+  const signal = rowSignal(model, panel, t, plan);
   if (o.stateDir !== null && !existsSync(join(o.stateDir, "paper-broker.sqlite"))) {
     throw new InputError(`--state ${o.stateDir} holds no paper book (paper-broker.sqlite)`, "give the --out folder of a replay, or leave --state out to start from an empty book");
   }

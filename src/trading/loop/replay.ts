@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import type { BarInspection } from "../../data/inspect.js";
+import type { IntervalInfo } from "../../data/types.js";
 import { buildTarget } from "../../targets/index.js";
 import { barsPerYear } from "../../validation/metrics/annualization.js";
 import { hashJson } from "../../util/hash.js";
@@ -52,14 +53,16 @@ export function prepareHistory(model: TradingModel, inspection: BarInspection, c
   const signal = signalGrid(model, grids, panel);
   const start = firstSignalRow(signal, panel.T, panel.S);
   if (start >= panel.T) throw new InputError(`model ${model.modelId} predicts nothing on ${dataLabel}: every bar lacks a feature value`, "give the replay more history than the features' lookback");
-  const step = cfg.step ?? targetHorizon(model, inspection);
+  const step = prepareStep(model, panel.interval, cfg);
   const bpy = barsPerYear(panel.times);
   return { signal, start, step, decider: new Decider(cfg, panel.symbols, bpy), barsPerYear: bpy };
 }
 
-function targetHorizon(model: TradingModel, inspection: BarInspection): number {
+/** Bars between rebalances: pipeline.trading.step, or the target's horizon. */
+export function prepareStep(model: TradingModel, interval: IntervalInfo, cfg: TradingConfig): number {
+  if (cfg.step !== undefined) return cfg.step;
   const c = model.config;
-  const tctx = { interval: inspection.panel.interval, executionLag: c.pipeline.leakage.decision_time.execution_lag_bars };
+  const tctx = { interval, executionLag: c.pipeline.leakage.decision_time.execution_lag_bars };
   const listed = c.targets.find((t) => t.name === model.target);
   return (listed ? buildTarget({ ...listed.definition, name: listed.name }, tctx) : buildTarget(model.target, tctx)).horizon;
 }
@@ -76,7 +79,9 @@ export async function replay(o: ReplayInput): Promise<ReplayResult> {
   const panel = inspection.panel;
   const prep = prepareHistory(model, inspection, cfg, o.dataLabel);
   const journal = Journal.open(o.stateDir === null ? ":memory:" : join(o.stateDir, "journal.sqlite"), cfg.journal.synchronous);
-  journal.bind(hashJson({ model: model.modelId, data: inspection.report.fingerprint, trading: cfg }), "model, data or trading settings");
+  // The live loop's poll interval and metrics endpoint change nothing a replay does.
+  const { live: _live, metrics: _metrics, ...trading } = cfg;
+  journal.bind(hashJson({ model: model.modelId, data: inspection.report.fingerprint, trading }), "model, data or trading settings");
   const broker = new PaperBroker({ path: o.stateDir === null ? ":memory:" : join(o.stateDir, "paper-broker.sqlite"), symbols: panel.symbols, initialCash: cfg.initial_cash, fill: cfg.fill, lot: cfg.lot_size, synchronous: cfg.journal.synchronous, sessions: sessionsFromBars(panel.times, panel.interval) });
   const loop = new TradingLoop({ broker, journal, decider: prep.decider, cfg, modelId: model.modelId, start: prep.start, step: prep.step, log: o.log });
   await loop.start();

@@ -24,8 +24,12 @@ import type { TradingModel } from "./load.js";
 
 /** The options the features stage built with, restricted to the model's features. */
 export function modelFeatureOptions(inspection: Pick<BarInspection, "loaded">, model: Pick<TradingModel, "featureNames">): BuildOptions {
-  const userColumns = inspection.loaded.columns.filter((c) => c.kind === "extra-feature").map((c) => c.name);
-  return { include: [...model.featureNames], userColumns: { include: userColumns, exclude: [] } };
+  return featureOptions(model, inspection.loaded.columns.filter((c) => c.kind === "extra-feature").map((c) => c.name));
+}
+
+/** The model's features, with the data's own feature columns (none for a live bar feed). */
+export function featureOptions(model: Pick<TradingModel, "featureNames">, userColumns: readonly string[]): BuildOptions {
+  return { include: [...model.featureNames], userColumns: { include: [...userColumns], exclude: [] } };
 }
 
 function requireAll(model: Pick<TradingModel, "featureNames" | "modelId">, computed: ReadonlySet<string>, skipped: ReadonlyArray<{ name: string; reason: string }>, where: string): void {

@@ -3,7 +3,10 @@
  * side (binary probabilities minus 0.5; regression and ranking scores as they are).
  */
 import type { Panel } from "../../data/types.js";
+import type { FeaturePlan } from "../../features/plan.js";
+import { tabularRows } from "../../leakage/dataset.js";
 import { predictCells } from "../../training/final-model.js";
+import { featuresAtRow } from "./features.js";
 import type { TradingModel } from "./load.js";
 
 export function centre(model: Pick<TradingModel, "task">, p: number): number {
@@ -38,4 +41,21 @@ export function signalGrid(model: TradingModel, grids: ReadonlyMap<string, Float
 export function firstSignalRow(signal: Float64Array, T: number, S: number): number {
   for (let t = 0; t < T; t++) for (let s = 0; s < S; s++) if (Number.isFinite(signal[t * S + s])) return t;
   return T;
+}
+
+/**
+ * The centred signal of row t alone (S values), from features built on only the rows the plan
+ * needs (the live path; see featuresAtRow for `absOffset`). NaN where the symbol has no bar or a
+ * feature is missing, as in signalGrid. Tabular models only.
+ */
+export function rowSignal(model: TradingModel, panel: Panel, t: number, plan: FeaturePlan, absOffset = 0): Float64Array {
+  const S = panel.S;
+  const row = featuresAtRow(panel, t, plan, model, absOffset);
+  const cells = new Int32Array(S).map((_, s) => s);
+  const rows = tabularRows(cells, model.featureNames, row);
+  const pred = model.model.predict(rows.X, rows.nRows);
+  const signal = new Float64Array(S);
+  const inputs = model.featureNames.map((f) => row.get(f)!);
+  for (let s = 0; s < S; s++) signal[s] = panel.present[t * S + s] === 1 && inputs.every((g) => Number.isFinite(g[s])) && Number.isFinite(pred[s]) ? centre(model, pred[s]) : NaN;
+  return signal;
 }

@@ -15,7 +15,8 @@ import { metaTable, openStore } from "../store.js";
 import { InputError } from "../../util/errors.js";
 import type { Fill, Order, OrderIntent, OrderRequest } from "./types.js";
 
-export type JournalState = "pending" | "submitted" | "rejected";
+/** failed: the broker never got it (refused with an error, or not found there after a failed submission). */
+export type JournalState = "pending" | "submitted" | "rejected" | "failed";
 
 export interface JournalOrder extends OrderRequest {
   barTime: number;
@@ -108,6 +109,11 @@ export class Journal {
 
   markSubmitted(clientOrderId: string, order: Order): void {
     this.q.mark.run(order.status === "rejected" ? "rejected" : "submitted", order.status, order.rejectReason ?? null, clientOrderId);
+  }
+
+  /** The order never reached the broker (it refused the request, or does not hold the id after a failed submission). */
+  markFailed(clientOrderId: string, reason: string): void {
+    this.q.mark.run("failed", null, reason, clientOrderId);
   }
 
   get(clientOrderId: string): JournalOrder | undefined {
