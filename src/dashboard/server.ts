@@ -82,7 +82,10 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       return await route(parts, url.searchParams, res);
     } catch (e) {
       if (e instanceof NotFound) return send(res, 404, "text/html", errorPage(404, e.message));
-      if (e instanceof BadRequest || isFoxmlError(e)) return send(res, isFoxmlError(e) && /^no run/.test(e.message) ? 404 : 400, "text/html", errorPage(400, (e as Error).message));
+      if (e instanceof BadRequest || isFoxmlError(e)) {
+        const status = isFoxmlError(e) && /^no run/.test(e.message) ? 404 : 400;
+        return send(res, status, "text/html", errorPage(status, (e as Error).message));
+      }
       throw e;
     }
   }

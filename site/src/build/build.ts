@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, resolve } from "node:path";
 import { loadTiers, SITE_ROOT } from "../config.js";
 import { benchLines, newestRun } from "./evidence.js";
-import { FAVICON_SVG, SITE_CSS } from "./html.js";
+import { FAVICON_SVG, shell, SITE_CSS } from "./html.js";
 import { renderDocs } from "./markdown.js";
 import { docPage, homePage, overviewPage, pricingPage, requestAccessPage } from "./pages.js";
 
@@ -41,10 +41,10 @@ export function buildSite(o: BuildOptions = {}): { out: string; pages: string[] 
   write("request-access.html", requestAccessPage(tiers));
   write("overview.html", overviewPage());
   const docs = renderDocs(o.docsDir ?? join(repo, "docs"));
-  for (const d of docs) write(join("docs", d.out), docPage(d, docs));
+  for (const d of docs) write(join("docs", d.out), docPage(d));
   write("assets/site.css", SITE_CSS);
   write("assets/favicon.svg", FAVICON_SVG);
-  write("404.html", homePage(null, []).replace(/<main id="main">[\s\S]*<\/main>/, '<main id="main"><h1>Page not found</h1><p><a href="/">Home</a></p></main>'));
+  write("404.html", shell("Page not found", "", '<h1>Page not found</h1><p><a href="/">Home</a></p>'));
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
   return { out, pages };

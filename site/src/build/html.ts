@@ -1,6 +1,7 @@
 /** Escaping and the page shell shared by every static page: no script, one stylesheet, a skip link. */
-const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ESC[c]!);
+import { escapeHtml } from "../../../src/report/safe-html.js";
+
+export const esc = escapeHtml;
 
 /** Placeholder the server replaces with a per-visitor CSRF token when it serves a page with a form. */
 export const CSRF_PLACEHOLDER = "__FOXML_CSRF_TOKEN__";

@@ -93,10 +93,9 @@ export function overviewPage(): string {
   );
 }
 
-export function docPage(page: DocPage, all: DocPage[]): string {
+export function docPage(page: DocPage): string {
   const depth = page.out.split("/").length - 1;
   const up = "../".repeat(depth);
   const nav = `<nav class="docs" aria-label="Documentation"><a href="${up}index.html">All docs</a></nav>`;
-  void all;
   return shell(page.title, "/docs/index.html", `${nav}<article>${page.html}</article>`);
 }
