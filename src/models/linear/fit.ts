@@ -103,9 +103,15 @@ export async function fitLinear(spec: LinearSpec, train: TabularData, params: Li
     const gapRows = params.holdout_gap_rows === "auto" ? Math.ceil(0.01 * n) : params.holdout_gap_rows;
     const innerRows = n - holdoutRows - gapRows;
     if (innerRows < MIN_PART_ROWS || holdoutRows < MIN_PART_ROWS) {
+      // The gap is the label window purged between the inner fit and the holdout; on a short fold
+      // it can swallow the rows, and "inner -1406" would not say why.
+      const why =
+        innerRows < MIN_PART_ROWS && gapRows + MIN_PART_ROWS * 2 > n
+          ? `the purge gap of ${gapRows} rows between its inner fit and its holdout (the label window) leaves ${Math.max(0, innerRows)} inner rows`
+          : `inner ${innerRows}, gap ${gapRows}, holdout ${holdoutRows}`;
       throw new InputError(
-        `${family}: ${n} training rows are too few to choose lambda on a holdout (inner ${innerRows}, gap ${gapRows}, holdout ${holdoutRows}; each part needs ${MIN_PART_ROWS})`,
-        "pass a validation set, set lambda to a number, or lower holdout_gap_rows",
+        `${family}: ${n} training rows are too few to choose lambda on a holdout (${why}; the inner fit and the holdout each need ${MIN_PART_ROWS} rows)`,
+        "use a longer history or fewer folds, set lambda to a number, or lower holdout_gap_rows",
       );
     }
     checkAbort(ctx);

@@ -165,4 +165,11 @@ describe("lasso", () => {
     await expect(lassoFamily.fit(data, lasso({}), ctx)).rejects.toThrow(/too few to choose lambda on a holdout/);
     await expect(lassoFamily.fit(data, lasso({ lambda: 0.1 }), ctx)).resolves.toBeTruthy();
   });
+
+  it("a purge gap that swallows a short fold is named as the reason, never as a negative inner size", async () => {
+    const { data } = linearData(300, [1, 0], { seed: 34 });
+    const err = await lassoFamily.fit(data, lasso({ holdout_gap_rows: 1000 }), ctx).catch((e: Error) => e);
+    expect(String(err)).toMatch(/purge gap of 1000 rows .* leaves 0 inner rows/);
+    expect(String(err)).not.toMatch(/inner -/);
+  });
 });
