@@ -52,6 +52,15 @@ export class GbdtModel implements TrainedModel {
     const K = this.info.numOutputs;
     const out = new Float64Array(K * nRows);
     this.forest.addPredictions(X, nRows, this.nFeatures, out, K);
+    return this.finishRaw(out, nRows);
+  }
+
+  /**
+   * Raw scores with the same finishing steps as predictRaw (tree averaging, base score), from
+   * output-major sums of the trees.
+   */
+  private finishRaw(out: Float64Array, nRows: number): Float64Array {
+    const K = this.info.numOutputs;
     if (this.info.averageTrees && this.trees.length > 0) {
       const per = this.trees.length / K;
       for (let i = 0; i < out.length; i++) out[i] /= per;
@@ -61,6 +70,47 @@ export class GbdtModel implements TrainedModel {
       if (b !== 0) for (let r = 0; r < nRows; r++) out[k * nRows + r] += b;
     }
     return out;
+  }
+
+  /**
+   * A predictor for rows that differ from `X` in one column only (permutation importance): each
+   * tree's outputs on X are kept, and for a changed column only the trees that split on it are
+   * walked again. Sums run tree by tree in the same order as predict, so its predictions are
+   * bit-for-bit predict's on the changed rows. Undefined when the cache would be too large.
+   */
+  columnPredictor(X: Float32Array, nRows: number): ((Xc: Float32Array, feature: number) => Float64Array) | undefined {
+    checkPredictInput(X, nRows, this.nFeatures);
+    const nTrees = this.trees.length;
+    const K = this.info.numOutputs;
+    if (nTrees * nRows > 20_000_000) return undefined;
+    const cache = new Float64Array(nTrees * nRows);
+    const tmp = new Float64Array(K * nRows);
+    for (let k = 0; k < nTrees; k++) {
+      const o = (k % K) * nRows;
+      tmp.fill(0, o, o + nRows);
+      this.forest.addPredictions(X, nRows, this.nFeatures, tmp, K, k, k + 1);
+      cache.set(tmp.subarray(o, o + nRows), k * nRows);
+    }
+    const uses = new Map<number, Uint8Array>();
+    return (Xc, feature) => {
+      checkPredictInput(Xc, nRows, this.nFeatures);
+      let u = uses.get(feature);
+      if (u === undefined) {
+        u = Uint8Array.from({ length: nTrees }, (_, k) => (this.forest.treeUses(k, feature) ? 1 : 0));
+        uses.set(feature, u);
+      }
+      const out = new Float64Array(K * nRows);
+      for (let k = 0; k < nTrees; k++) {
+        if (u[k] === 1) {
+          this.forest.addPredictions(Xc, nRows, this.nFeatures, out, K, k, k + 1);
+          continue;
+        }
+        const o = (k % K) * nRows;
+        const c = k * nRows;
+        for (let r = 0; r < nRows; r++) out[o + r] += cache[c + r];
+      }
+      return this.transform(this.finishRaw(out, nRows), nRows);
+    };
   }
 
   /** Predictions: probabilities for binary, row-major [row][class] probabilities for multiclass, else raw. */

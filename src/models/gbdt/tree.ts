@@ -130,6 +130,13 @@ export class PackedForest {
     });
   }
 
+  /** Whether any split of tree k reads feature f. */
+  treeUses(k: number, f: number): boolean {
+    const end = k + 1 < this.nTrees ? this.roots[k + 1] : this.left.length;
+    for (let i = this.roots[k]; i < end; i++) if (this.left[i] !== -1 && this.feature[i] === f) return true;
+    return false;
+  }
+
   /**
    * Adds the outputs of trees [from, to) with tree k feeding output (k % nOutputs) into
    * out ([output][row]).

@@ -86,6 +86,8 @@ export const permutationMethod: SelectionMethod = async (ctx: MethodContext): Pr
     scored += cells.length;
     const groups = mode === "cross_section" ? timeGroups(times) : symbolGroups(cells, data.S);
     const used = fit.model instanceof GbdtModel ? fit.model.importance("split") : undefined;
+    // A tree model re-walks only the trees that split on the shuffled feature (same numbers).
+    const byColumn = fit.model instanceof GbdtModel ? fit.model.columnPredictor(rows.X, rows.nRows) : undefined;
     const Xp = Float32Array.from(rows.X);
     const scratch = new Float32Array(rows.nRows);
     for (let f = 0; f < F; f++) {
@@ -97,7 +99,7 @@ export const permutationMethod: SelectionMethod = async (ctx: MethodContext): Pr
       const stream = rng.fork(`shuffle:${fit.fold}:${names[f]}`);
       for (let r = 0; r < p.repeats; r++) {
         shuffleColumn(rows.X, Xp, F, f, groups, scratch, stream);
-        const s = score(fit.model.predict(Xp, rows.nRows));
+        const s = score(byColumn !== undefined ? byColumn(Xp, f) : fit.model.predict(Xp, rows.nRows));
         drops[f].push(Number.isFinite(s) ? base - s : 0);
       }
       for (let i = 0; i < rows.nRows; i++) Xp[i * F + f] = rows.X[i * F + f];

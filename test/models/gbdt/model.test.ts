@@ -24,6 +24,30 @@ describe("GBDT model", () => {
     }
   });
 
+  it("the column predictor re-walks only trees on the changed column and equals predict bit for bit", async () => {
+    const d = regressionData(800, 6, 41);
+    for (let i = 0; i < d.nRows; i += 7) d.X[i * 6 + 1] = NaN;
+    for (let i = 0; i < d.nRows; i++) d.X[i * 6 + 5] = 0; // never split on
+    const cases = [
+      { objective: "regression", y: d.y },
+      { objective: "binary", y: d.y.map((v) => (v > 0 ? 1 : 0)) },
+      { objective: "multiclass", y: d.y.map((v) => (v > 0.5 ? 2 : v > -0.5 ? 1 : 0)), num_class: 3 },
+    ] as const;
+    for (const c of cases) {
+      const extra = "num_class" in c ? { num_class: c.num_class } : {};
+      const { model } = await trainGbdt("lightgbm", { ...d, y: c.y }, lgb.parse({ objective: c.objective, n_estimators: 12, num_leaves: 7, ...extra }), ctx1);
+      const predictor = model.columnPredictor(d.X, d.nRows);
+      expect(predictor).toBeDefined();
+      for (const f of [0, 1, 3, 5]) {
+        const Xc = Float32Array.from(d.X);
+        for (let i = 0; i < d.nRows; i++) Xc[i * 6 + f] = d.X[((i * 37) % d.nRows) * 6 + f];
+        expect(Array.from(predictor!(Xc, f))).toEqual(Array.from(model.predict(Xc, d.nRows)));
+      }
+      // unchanged rows: the cached trees alone give predict's numbers
+      expect(Array.from(predictor!(d.X, 0))).toEqual(Array.from(model.predict(d.X, d.nRows)));
+    }
+  });
+
   it("rejects a damaged or foreign model JSON with the key at fault", () => {
     expect(() => GbdtModel.fromJSON({ format: "something-else" })).toThrow(InputError);
     expect(() => GbdtModel.fromJSON({ format: "foxml-gbdt", version: 99 })).toThrow(/version/);
