@@ -37,12 +37,12 @@ const gain = (label: number): number => 2 ** label - 1;
 const discount = (pos: number): number => 1 / Math.log2(2 + pos);
 
 /** discount(p) for p < n and gain(g) for every grade, computed once per call (the same doubles: the pair loop's results are unchanged). */
-function discountTable(n: number): Float64Array {
+export function discountTable(n: number): Float64Array {
   const t = new Float64Array(n);
   for (let p = 0; p < n; p++) t[p] = discount(p);
   return t;
 }
-const GAINS = Float64Array.from({ length: MAX_RELEVANCE + 1 }, (_, g) => gain(g));
+export const GAINS = Float64Array.from({ length: MAX_RELEVANCE + 1 }, (_, g) => gain(g));
 
 /** Ideal DCG at k of a group's labels. */
 export function maxDcgAt(y: Float64Array, start: number, end: number, k: number): number {
@@ -52,6 +52,7 @@ export function maxDcgAt(y: Float64Array, start: number, end: number, k: number)
   return dcg;
 }
 
+/** The straightforward form: the test oracle of LambdarankGradients (lambdarank-fast.ts), which training uses. */
 export function lambdarankGradients(score: Float64Array, y: Float64Array, w: Float64Array | undefined, group: Int32Array, truncation: number, g: Float64Array, h: Float64Array): void {
   const bounds = groupBounds(group);
   g.fill(0, 0, y.length);

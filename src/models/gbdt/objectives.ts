@@ -1,6 +1,7 @@
 import { InputError } from "../../util/errors.js";
 import type { CustomObjective, GbdtParams } from "./params.js";
-import { lambdarankGradients, checkRankingLabels } from "./lambdarank.js";
+import { checkRankingLabels } from "./lambdarank.js";
+import { LambdarankGradients } from "./lambdarank-fast.js";
 
 /**
  * Losses as gradient/hessian producers over raw scores. Scores, gradients and hessians are
@@ -163,12 +164,17 @@ function softmaxRow(score: Float64Array, n: number, i: number, K: number, p: Flo
 }
 
 function lambdarank(group: Int32Array, truncation: number): Objective {
+  let fast: { labels: Float64Array; grads: LambdarankGradients } | undefined;
   return {
     name: "lambdarank",
     numOutputs: 1,
     unitHessian: false,
     initScores: () => Float64Array.of(0),
-    gradHess: (score, y, w, g, h) => lambdarankGradients(score, y, w, group, truncation, g, h),
+    gradHess: (score, y, w, g, h) => {
+      // Labels and groups are fixed for a training run: their precomputation is reused.
+      if (fast === undefined || fast.labels !== y) fast = { labels: y, grads: new LambdarankGradients(y, group, truncation) };
+      fast.grads.compute(score, w, g, h);
+    },
     transform: (raw) => Float64Array.from(raw),
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FAMILY_DEFAULTS } from "../../../src/models/gbdt/families.js";
 import { makeObjective, weightedQuantile } from "../../../src/models/gbdt/objectives.js";
 import { lambdarankGradients } from "../../../src/models/gbdt/lambdarank.js";
+import { LambdarankGradients } from "../../../src/models/gbdt/lambdarank-fast.js";
 import { gbdtParamsSchema } from "../../../src/models/gbdt/params.js";
 import { lcg } from "./helpers.js";
 
@@ -86,6 +87,36 @@ describe("objective gradients", () => {
     expect(g[0] + g[1] + g[2]).toBeCloseTo(0, 12);
     expect(g[3] + g[4]).toBeCloseTo(0, 12);
     for (const v of h) expect(v).toBeGreaterThan(0);
+  });
+
+  it("lambdarank: the fast gradients equal the straightforward ones bit for bit over boosting iterations", () => {
+    const rnd = lcg(77);
+    // groups of 1..60 rows (one of a single row, one with only zero grades), grades 0..4, ties in scores
+    const sizes = [1, 7, 60, 33, 2, 45, 12];
+    const rows = sizes.reduce((a, b) => a + b, 0);
+    const y = new Float64Array(rows);
+    const group = new Int32Array(rows);
+    let r = 0;
+    sizes.forEach((size, q) => {
+      for (let i = 0; i < size; i++, r++) {
+        group[r] = q;
+        y[r] = q === 4 ? 0 : Math.floor(rnd() * 5);
+      }
+    });
+    const w = Float64Array.from({ length: rows }, () => 0.5 + rnd());
+    for (const [trunc, weights] of [[30, undefined], [5, w], [100, undefined]] as const) {
+      const fast = new LambdarankGradients(y, group, trunc);
+      const score = Float64Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? 0 : Math.round(rnd() * 8) / 8));
+      const g1 = new Float64Array(rows), h1 = new Float64Array(rows), g2 = new Float64Array(rows), h2 = new Float64Array(rows);
+      for (let it = 0; it < 12; it++) {
+        lambdarankGradients(score, y, weights, group, trunc, g1, h1);
+        fast.compute(score, weights, g2, h2);
+        expect(Array.from(g2)).toEqual(Array.from(g1));
+        expect(Array.from(h2)).toEqual(Array.from(h1));
+        // a boosting-like step, with some big moves that reorder whole groups
+        for (let i = 0; i < rows; i++) score[i] -= (it % 4 === 3 ? 3 : 0.1) * g1[i] / h1[i] + (rnd() - 0.5) * 0.01;
+      }
+    }
   });
 
   it("starting scores: mean, median, alpha-quantile, log-odds", () => {
