@@ -10,7 +10,7 @@
  * when fewer than min_methods weighted methods succeed or every test of the gate fails. The result
  * is the selection.json artifact (SelectionFile), plain data throughout.
  */
-import type { SelectionFile } from "../pipeline/artifacts.js";
+import type { SelectionFile } from "../artifacts/run-files.js";
 import { subsampleCells } from "../leakage/dataset.js";
 import type { CvData } from "../training/cv-data.js";
 import { FoxmlError, InputError } from "../util/errors.js";
