@@ -11,7 +11,7 @@
  * is the selection.json artifact (SelectionFile), plain data throughout.
  */
 import type { SelectionFile } from "../artifacts/run-files.js";
-import { subsampleCells } from "../leakage/dataset.js";
+import { subsampleCells } from "../validation/cells.js";
 import type { CvData } from "../training/cv-data.js";
 import { FoxmlError, InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
