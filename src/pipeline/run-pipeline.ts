@@ -26,7 +26,7 @@ import type { PipelineOutput } from "./output.js";
 import { dataStage } from "./stages/data.js";
 import { featuresStage } from "./stages/features.js";
 import { targetsStage } from "./stages/targets.js";
-import { leakageStage, type LeakageStageResult } from "../leakage/stage.js";
+import { leakageStage, type LeakageStageResult } from "./stages/leakage.js";
 import { currentDataFingerprint } from "../data/load.js";
 import { StageStore } from "./jobs/stage-store.js";
 import { CHAINED_STAGES, stageChain, stagesToLoad, type ChainedStage } from "./stage-chain.js";
