@@ -21,7 +21,7 @@ import type { BacktestReport } from "../backtest/report.js";
 import { runBacktest } from "../backtest/run.js";
 import type { BacktestConfig } from "../backtest/schema.js";
 import type { Panel } from "../data/types.js";
-import type { EvaluatedModel } from "../pipeline/artifacts.js";
+import type { EvaluatedModel } from "../artifacts/run-files.js";
 import type { TargetSpec } from "../targets/spec.js";
 import { deflatedSharpe, probabilisticSharpe, returnMoments, trialSharpeVariance, type ReturnMoments } from "../validation/metrics/sharpe.js";
 import type { EvaluationConfig } from "./schema.js";

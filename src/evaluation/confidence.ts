@@ -5,7 +5,7 @@
  * number of models tried). The leakage gate caps the tier: a target whose leakage is unverified or
  * has suspicious features cannot be high, and one whose leaks were found and kept is low.
  */
-import type { EvaluatedModel, EvaluationFile, TargetConfidence, TargetRankingRow } from "../pipeline/artifacts.js";
+import type { EvaluatedModel, EvaluationFile, TargetConfidence, TargetRankingRow } from "../artifacts/run-files.js";
 import { DEFAULT_EVALUATION, type ConfidenceConfig } from "./schema.js";
 
 export interface ConfidenceInput {

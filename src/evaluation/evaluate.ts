@@ -6,7 +6,7 @@
 import type { Panel } from "../data/types.js";
 import { ownTestCells } from "../ensemble/score.js";
 import { sourceFolds } from "../ensemble/folds.js";
-import type { EvaluatedModel, EvaluationFile } from "../pipeline/artifacts.js";
+import type { EvaluatedModel, EvaluationFile } from "../artifacts/run-files.js";
 import type { CvData } from "../training/cv-data.js";
 import { backtestSetup, finishBacktests, runModelBacktests, type EvaluatedBacktest, type RawBacktest } from "./backtests.js";
 import { foldMetrics, modelIcSeries, overallMetrics, type ResearchMetrics } from "./metrics.js";

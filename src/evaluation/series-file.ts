@@ -25,7 +25,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { TimeSeriesData } from "../pipeline/artifacts.js";
+import type { TimeSeriesData } from "../artifacts/run-files.js";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.js";
 import { InputError } from "../util/errors.js";
 

@@ -2,7 +2,7 @@
  * Series for the report's plots: the rolling mean of the IC over time, and equity and drawdown
  * curves, each at most `maxPoints` long so that a 20-year daily run stays a small file.
  */
-import type { TimeSeriesData } from "../pipeline/artifacts.js";
+import type { TimeSeriesData } from "../artifacts/run-files.js";
 import { finiteOrNull } from "../util/finite.js";
 
 

@@ -1,14 +1,13 @@
 /**
- * The quick model's data: which panel cells it uses, how they split into purged folds, and the
- * tabular rows the GBDT trains on. Large panels are cut down deterministically: whole timestamps
- * are sampled (so every test timestamp keeps its full cross-section for the IC), and training rows
- * per fit are sampled with the seed.
+ * The quick model's data: which panel cells it uses and how they split into purged folds. Large
+ * panels are cut down deterministically (validation/cells.ts): whole timestamps are sampled (so
+ * every test timestamp keeps its full cross-section for the IC), and training rows per fit are
+ * sampled with the seed. Its rows are models/rows.ts's tabularRows.
  */
-import type { TabularData } from "../models/family.js";
 import type { TargetSpec } from "../targets/spec.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
-import { sampledCells } from "../training/cv-data.js";
+import { sampledCells, subsampleCells } from "../validation/cells.js";
 import { foldCells, type Fold } from "../validation/splitters/index.js";
 import { purgeForTarget } from "../validation/splitters/purge.js";
 import { splitTimes } from "../validation/splitters/split.js";
@@ -29,15 +28,6 @@ export interface CvSetup {
 /** Timestamps with a finite target, sampled down (seeded) so their cells fit in `maxRows`. */
 function sampledValid(y: Float64Array, T: number, S: number, maxRows: number, seed: number): { valid: Uint8Array; times: Int32Array } {
   return sampledCells(y, T, S, { maxRows, seed, label: "leakage:model-times" });
-}
-
-/** Keeps at most `max` of `cells` (seeded), in their original order. */
-export function subsampleCells(cells: Int32Array, max: number, rng: Rng): Int32Array {
-  if (cells.length <= max) return cells;
-  const pick = rng.permutation(cells.length).subarray(0, max).sort();
-  const out = new Int32Array(max);
-  for (let i = 0; i < max; i++) out[i] = cells[pick[i]];
-  return out;
 }
 
 /**
@@ -75,28 +65,3 @@ export function cvSetup(
   return { T, S, valid, folds: plan.folds, train, test };
 }
 
-/** Row-major float32 rows of the given cells, with their labels from `y` (NaN without one). */
-export function tabularRows(cells: Int32Array, names: readonly string[], grids: ReadonlyMap<string, Float32Array>, y?: Float64Array): TabularData {
-  const F = names.length;
-  const n = cells.length;
-  const X = new Float32Array(n * F);
-  for (let f = 0; f < F; f++) {
-    const g = grids.get(names[f]);
-    if (g === undefined) throw new Error(`feature "${names[f]}" has no grid`);
-    for (let i = 0, o = f; i < n; i++, o += F) X[o] = g[cells[i]];
-  }
-  const yy = new Float64Array(n);
-  if (y === undefined) yy.fill(NaN);
-  else for (let i = 0; i < n; i++) yy[i] = y[cells[i]];
-  return { nRows: n, nFeatures: F, featureNames: [...names], X, y: yy };
-}
-
-/** Cells whose symbol column is marked in `symbols` (length S). */
-export function cellsOfSymbols(cells: Int32Array, S: number, symbols: Uint8Array): Int32Array {
-  let n = 0;
-  for (const c of cells) if (symbols[c % S]) n++;
-  const out = new Int32Array(n);
-  n = 0;
-  for (const c of cells) if (symbols[c % S]) out[n++] = c;
-  return out;
-}

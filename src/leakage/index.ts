@@ -23,5 +23,4 @@ export { buildReport } from "./report.js";
 export { containsTargetName, matchingExclusion } from "./rules.js";
 export { shiftWithinSymbols } from "./views.js";
 export * from "./types.js";
-export { leakageStage, reportPath, LEAKAGE_STAGE, REPORT_FILE, EXCLUSIONS_FILE, type LeakageStageInput, type LeakageStageResult } from "./stage.js";
 export { scanTarget, targetScanOf, compareBySeverity, strongestFailure, failureMargin, checkView, type TargetScan, type FeatureView, type CheckView } from "./scan.js";

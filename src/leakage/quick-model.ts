@@ -15,7 +15,9 @@ import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
 import { auc, icSeries, regressionMetrics, spearman } from "../validation/metrics/index.js";
 import { blockCount, crossSectionalRanks, MIN_CROSS_SECTION, timeBlocks } from "./association.js";
-import { cellsOfSymbols, tabularRows, type CvSetup } from "./dataset.js";
+import { type CvSetup } from "./dataset.js";
+import { cellsOfSymbols } from "../validation/cells.js";
+import { tabularRows } from "../models/rows.js";
 import type { LeakageConfig } from "./types.js";
 
 export type ScoreMetric = "ic" | "auc" | "rank_correlation";

@@ -8,7 +8,7 @@
  * signal: both are honest answers.
  */
 import { NoResultError } from "../util/errors.js";
-import type { StatusRecord, TargetRankingsFile } from "./artifacts.js";
+import type { StatusRecord, TargetRankingsFile } from "../artifacts/run-files.js";
 
 /** The first failure message of a stage's jobs in model_family_status.json, shortened. */
 function firstFailure(records: readonly StatusRecord[], stage: StatusRecord["stage"]): string | null {

@@ -22,11 +22,11 @@ import { readManifest, type RunManifest } from "../runs/manifest.js";
 import { softwareVersions } from "../runs/environment.js";
 import { BACKEND_ENV } from "../models/nn/runtime/backend.js";
 import type { SinkLevel } from "../log/levels.js";
-import type { CliIo } from "../cli/io.js";
+import type { PipelineOutput } from "./output.js";
 import { dataStage } from "./stages/data.js";
 import { featuresStage } from "./stages/features.js";
 import { targetsStage } from "./stages/targets.js";
-import { leakageStage, type LeakageStageResult } from "../leakage/stage.js";
+import { leakageStage, type LeakageStageResult } from "./stages/leakage.js";
 import { currentDataFingerprint } from "../data/load.js";
 import { StageStore } from "./jobs/stage-store.js";
 import { CHAINED_STAGES, stageChain, stagesToLoad, type ChainedStage } from "./stage-chain.js";
@@ -59,7 +59,7 @@ export interface RunPipelineOptions {
   outDir?: string;
   name?: string;
   argv: readonly string[];
-  io: CliIo;
+  io: PipelineOutput;
   logLevel?: SinkLevel;
   /** Base for relative data paths (default: the working folder). */
   cwd?: string;
@@ -256,7 +256,7 @@ function configOfRun(manifest: RunManifest, dir: string): ResolvedConfigValue {
   return value;
 }
 
-function colorFor(setting: "auto" | "always" | "never", io: CliIo): boolean {
+function colorFor(setting: "auto" | "always" | "never", io: PipelineOutput): boolean {
   if (setting === "always") return true;
   if (setting === "never") return false;
   return io.isTTY && !process.env.NO_COLOR;

@@ -6,7 +6,7 @@
  * rebuilt, not stored.
  */
 import type { EnsembleResult } from "../ensemble/index.js";
-import type { SelectionFile, TargetRankingsFile } from "./artifacts.js";
+import type { SelectionFile, TargetRankingsFile } from "../artifacts/run-files.js";
 import { stageCvData, type PipelineContext } from "./context.js";
 import type { GatedTarget } from "./stages/gate.js";
 import type { RankingOutcome } from "./stages/ranking.js";

@@ -6,7 +6,7 @@
  */
 import type { Run } from "../runs/run.js";
 import { isFoxmlError } from "../util/errors.js";
-import type { StatusFile, StatusRecord } from "./artifacts.js";
+import type { StatusFile, StatusRecord } from "../artifacts/run-files.js";
 
 export const STATUS_FILE = "model_family_status.json";
 

@@ -3,7 +3,7 @@
  * pandas. RFC 4180: CRLF line ends, a field with a comma, double quote, CR or LF is quoted and its
  * quotes doubled. Undefined numbers are empty fields.
  */
-import type { TargetRankingsFile } from "../pipeline/artifacts.js";
+import type { TargetRankingsFile } from "../artifacts/run-files.js";
 import type { RankingFamilyCell } from "./rank.js";
 
 const HEADLINE = ["rank", "target", "type", "horizon", "metric", "skill", "stability", "agreement", "t_stat", "composite", "kept", "reason"] as const;

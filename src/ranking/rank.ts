@@ -18,7 +18,7 @@
  * between families only means something when they agree on a signal with skill, so it is weighed
  * by the skill part (two models agreeing on noise add nothing).
  */
-import type { TargetRankingRow, TargetRankingsFile } from "../pipeline/artifacts.js";
+import type { TargetRankingRow, TargetRankingsFile } from "../artifacts/run-files.js";
 import type { TargetType } from "../targets/spec.js";
 import type { RankingConfig } from "./schema.js";
 import type { FamilyScore, TargetScore } from "./score-target.js";

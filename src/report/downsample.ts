@@ -3,7 +3,7 @@
  * small. Thinning uses largest-triangle-three-buckets (Steinarsson 2013), which keeps the points
  * that shape the line (peaks, troughs, the worst drawdown) where a plain stride would drop them.
  */
-import type { TimeSeriesData } from "../pipeline/artifacts.js";
+import type { TimeSeriesData } from "../artifacts/run-files.js";
 
 export interface SeriesPoint {
   /** Time in ms since the epoch (UTC). */

@@ -19,7 +19,7 @@ import type {
   TargetRankingRow,
   TargetRankingsFile,
   TrainingFile,
-} from "../pipeline/artifacts.js";
+} from "../artifacts/run-files.js";
 import { MANIFEST_FILE, readManifest, type RunManifest } from "../runs/manifest.js";
 import { SUMMARY_FILE, SummarySchema, type RunSummaryData } from "../runs/summary.js";
 import { InputError } from "../util/errors.js";

@@ -1,6 +1,6 @@
 /**
  * Validation of the run files the report draws. Each schema is typed against its interface in
- * src/pipeline/artifacts.ts (or src/leakage/types.ts), so a change of the contract that the report
+ * src/artifacts/run-files.ts (or src/leakage/types.ts), so a change of the contract that the report
  * does not follow fails to compile here instead of drawing a wrong chart. Objects are loose: a
  * stage may add optional fields without breaking older reports.
  */
@@ -15,7 +15,7 @@ import type {
   TargetRankingsFile,
   TimeSeriesData,
   TrainingFile,
-} from "../pipeline/artifacts.js";
+} from "../artifacts/run-files.js";
 
 const num = z.number();
 const optNum = z.number().nullable();

@@ -5,7 +5,7 @@
  */
 import type { Config, TopLevelSpec } from "vega-lite";
 import type { UnitSpec } from "vega-lite/types_unstable/spec/index.js";
-import type { EvaluatedModel, SelectionFile, TargetRankingsFile } from "../pipeline/artifacts.js";
+import type { EvaluatedModel, SelectionFile, TargetRankingsFile } from "../artifacts/run-files.js";
 import { downsample, pointsPerSeries, seriesPoints } from "./downsample.js";
 
 const WIDTH = 620;

@@ -2,7 +2,7 @@
  * The report's section for one target: confidence tier, feature selection, the leakage gate's
  * findings, the models (metrics, folds, training, backtests) and their charts.
  */
-import type { EvaluationFile, SelectionFile, TrainingFile } from "../pipeline/artifacts.js";
+import type { EvaluationFile, SelectionFile, TrainingFile } from "../artifacts/run-files.js";
 import { count, duration, fixed, percent, signed, MISSING } from "./format.js";
 import { badge, notAvailable, table, type ChartRenderer, type Column } from "./blocks.js";
 import { evaluationPath, leakageReportPath, selectionPath, trainingDir, type RunData, type TargetData } from "./read-run.js";

@@ -10,8 +10,8 @@
  * when fewer than min_methods weighted methods succeed or every test of the gate fails. The result
  * is the selection.json artifact (SelectionFile), plain data throughout.
  */
-import type { SelectionFile } from "../pipeline/artifacts.js";
-import { subsampleCells } from "../leakage/dataset.js";
+import type { SelectionFile } from "../artifacts/run-files.js";
+import { subsampleCells } from "../validation/cells.js";
 import type { CvData } from "../training/cv-data.js";
 import { FoxmlError, InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";

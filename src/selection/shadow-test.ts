@@ -24,7 +24,7 @@
  */
 import { GbdtModel } from "../models/gbdt/model.js";
 import { getFamily } from "../models/registry.js";
-import { subsampleCells } from "../leakage/dataset.js";
+import { subsampleCells } from "../validation/cells.js";
 import { paramsForTask, tabularRows } from "../training/cv-fit.js";
 import type { CvData } from "../training/cv-data.js";
 import { Rng } from "../util/random.js";

@@ -21,36 +21,12 @@
  * their computations (both tests are shared by key while the CvData lives), so it costs nothing
  * extra; otherwise it runs them itself (a config with gain importance alone still stops at noise).
  */
+import type { GateRow, GateSummary } from "../artifacts/run-files.js";
 import type { MethodContext } from "./method.js";
 import { univariateTests } from "./methods/univariate.js";
 import { adjustPValues } from "./multiple-testing.js";
-import type { SignificanceConfig, SignificanceTest } from "./schema.js";
+import type { SignificanceConfig } from "./schema.js";
 import { shadowTest } from "./shadow-test.js";
-
-/** One candidate's figures at the gate (null where a test did not give one). */
-export interface GateRow {
-  /** Shadow test: rounds in which the feature's gain beat every shadow, and P(X >= hits). */
-  hits: number | null;
-  p_shadow: number | null;
-  /** Univariate test: mean rank IC, its block t-statistic and two-sided p. */
-  ic: number | null;
-  t: number | null;
-  p_univariate: number | null;
-  /** Combined p-value and its corrected value across the candidates. */
-  p: number | null;
-  q: number | null;
-  passed: boolean;
-}
-
-export interface GateSummary {
-  enabled: boolean;
-  alpha?: number;
-  correction?: SignificanceConfig["correction"];
-  tests?: Array<{ test: SignificanceTest; status: "ok" | "failed"; error?: string; rounds?: number; shadow?: string; blocks?: number }>;
-  /** Candidates whose q is at most alpha. */
-  passed?: number;
-  seconds?: number;
-}
 
 export interface GateResult {
   rows: GateRow[];

@@ -8,10 +8,10 @@
  * the seed.
  */
 import { fitTarget, modelTask, typicalCrossSection, type ModelTask } from "../leakage/quick-model.js";
-import { subsampleCells } from "../leakage/dataset.js";
 import type { TargetSpec } from "../targets/spec.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
+import { sampledCells, subsampleCells } from "../validation/cells.js";
 import { foldCells, splitTimes, type Fold, type PurgeSettings, type SplitPlan, type SplitterConfig } from "../validation/splitters/index.js";
 
 export interface CvDataOptions {
@@ -62,43 +62,6 @@ export interface AuxTarget {
   y: Float64Array;
   /** Its label window in bars: its labels are purged with it. */
   window: number;
-}
-
-/**
- * Cells with a finite label (and inside `mask`), at whole timestamps sampled down (seeded, stream
- * `label`) so that at most `maxRows` cells remain; every kept timestamp keeps its full cross-section.
- */
-export function sampledCells(y: Float64Array, T: number, S: number, o: { maxRows?: number; seed: number; label: string; mask?: Uint8Array }): { valid: Uint8Array; times: Int32Array } {
-  const usable = (c: number) => Number.isFinite(y[c]) && (o.mask === undefined || o.mask[c] === 1);
-  const perTime = new Int32Array(T);
-  let total = 0;
-  for (let t = 0; t < T; t++) {
-    let n = 0;
-    for (let s = 0; s < S; s++) if (usable(t * S + s)) n++;
-    perTime[t] = n;
-    total += n;
-  }
-  let keep = new Uint8Array(T);
-  for (let t = 0; t < T; t++) keep[t] = perTime[t] > 0 ? 1 : 0;
-  if (o.maxRows !== undefined && total > o.maxRows) {
-    // Visit timestamps in a seeded order and take them while they fit.
-    keep = new Uint8Array(T);
-    const order = new Rng(o.seed).fork(o.label).permutation(T);
-    let used = 0;
-    for (const t of order) {
-      if (perTime[t] === 0 || used + perTime[t] > o.maxRows) continue;
-      keep[t] = 1;
-      used += perTime[t];
-    }
-  }
-  const valid = new Uint8Array(T * S);
-  const times: number[] = [];
-  for (let t = 0; t < T; t++) {
-    if (!keep[t]) continue;
-    times.push(t);
-    for (let s = 0; s < S; s++) if (usable(t * S + s)) valid[t * S + s] = 1;
-  }
-  return { valid, times: Int32Array.from(times) };
 }
 
 export function makeCvData(o: CvDataOptions): CvData {

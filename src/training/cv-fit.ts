@@ -12,7 +12,7 @@ import type { FitContext, TrainedModel } from "../models/family.js";
 import { getFamily } from "../models/registry.js";
 import { featureGridFromColumns, type FeatureGrid, type SequenceData } from "../models/nn/sequence-data.js";
 import { hasBothClasses, scorePredictions, type Score } from "../leakage/quick-model.js";
-import { tabularRows } from "../leakage/dataset.js";
+import { tabularRows } from "../models/rows.js";
 import { InputError } from "../util/errors.js";
 import { skillT } from "../ranking/skill.js";
 import { Rng } from "../util/random.js";

@@ -11,7 +11,7 @@ import "../models/index.js";
 import type { FitContext, TrainedModel } from "../models/family.js";
 import { getFamily } from "../models/registry.js";
 import { featureGridFromColumns, type FeatureGrid, type SequenceData } from "../models/nn/sequence-data.js";
-import { subsampleCells } from "../leakage/dataset.js";
+import { subsampleCells } from "../validation/cells.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/random.js";
 import type { CvData } from "./cv-data.js";

@@ -7,7 +7,7 @@
  * that ends in time but an auxiliary one that reads into the block.
  */
 import type { Family, TabularData } from "../models/family.js";
-import { tabularRows } from "../leakage/dataset.js";
+import { tabularRows } from "../models/rows.js";
 import type { CvData } from "./cv-data.js";
 
 export interface FitRowsOptions {

@@ -10,7 +10,7 @@
  * of trials and their scores are returned for the deflated Sharpe ratio.
  */
 import type { FitContext } from "../models/family.js";
-import type { TrainingFile } from "../pipeline/artifacts.js";
+import type { TrainingFile } from "../artifacts/run-files.js";
 import { makeCvData, type CvData, type CvDataOptions } from "./cv-data.js";
 import { cvFit, paramsForTask, type CvFitResult } from "./cv-fit.js";
 import { fitFinalModel } from "./final-model.js";

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { targetConfidence } from "../../src/evaluation/confidence.js";
 import { evaluationSchema } from "../../src/evaluation/schema.js";
-import type { EvaluatedModel, EvaluationFile, TargetRankingRow } from "../../src/pipeline/artifacts.js";
+import type { EvaluatedModel, EvaluationFile, TargetRankingRow } from "../../src/artifacts/run-files.js";
 
 const empty = { times: [], values: [] };
 

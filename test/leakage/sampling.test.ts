@@ -3,7 +3,8 @@
  * timestamps and subsampled training rows for the quick model) and how it takes a splitter.
  */
 import { describe, expect, it } from "vitest";
-import { cvSetup, subsampleCells } from "../../src/leakage/dataset.js";
+import { cvSetup } from "../../src/leakage/dataset.js";
+import { subsampleCells } from "../../src/validation/cells.js";
 import { detectRound } from "../../src/leakage/index.js";
 import { scanFrame } from "../../src/leakage/views.js";
 import { buildTarget } from "../../src/targets/index.js";

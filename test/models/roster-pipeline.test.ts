@@ -12,7 +12,7 @@ import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import "../../src/models/index.js";
 import { getFamily } from "../../src/models/registry.js";
-import type { StatusFile, TrainingFile } from "../../src/pipeline/artifacts.js";
+import type { StatusFile, TrainingFile } from "../../src/artifacts/run-files.js";
 import { json, runDir } from "../pipeline/run-folder.js";
 
 const FAMILIES = ["ftrl", "ngboost", "gmm_regime", "change_point"];

@@ -14,7 +14,7 @@ import { main } from "../../src/cli/main.js";
 import { json, reportFacts, reportTimingRows, runDir } from "./run-folder.js";
 import { duration, timestamp } from "../../src/report/format.js";
 import type { RunSummaryData } from "../../src/runs/summary.js";
-import type { SelectionFile, StatusFile, TargetConfidence, TargetRankingsFile, TrainingFile } from "../../src/pipeline/artifacts.js";
+import type { SelectionFile, StatusFile, TargetConfidence, TargetRankingsFile, TrainingFile } from "../../src/artifacts/run-files.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-e2e-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import "../../src/models/index.js";
 import { getFamily } from "../../src/models/registry.js";
-import type { StatusFile, TrainingFile } from "../../src/pipeline/artifacts.js";
+import type { StatusFile, TrainingFile } from "../../src/artifacts/run-files.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-families2-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import type { EvaluationFile, NestedSummaryFile, NestedTargetFile, TargetConfidence } from "../../src/pipeline/artifacts.js";
+import type { EvaluationFile, NestedSummaryFile, NestedTargetFile, TargetConfidence } from "../../src/artifacts/run-files.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-nested-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StatusRecord, TargetRankingsFile } from "../../src/pipeline/artifacts.js";
+import type { StatusRecord, TargetRankingsFile } from "../../src/artifacts/run-files.js";
 import { gateOutcome, rankingOutcome, trainingOutcome } from "../../src/pipeline/outcome.js";
 import { NoResultError } from "../../src/util/errors.js";
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { json, runDir } from "./run-folder.js";
-import type { SelectionFile, TargetRankingsFile, TrainingFile } from "../../src/pipeline/artifacts.js";
+import type { SelectionFile, TargetRankingsFile, TrainingFile } from "../../src/artifacts/run-files.js";
 import type { TargetScore } from "../../src/ranking/score-target.js";
 import type { RunSummaryData } from "../../src/runs/summary.js";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import type { StatusFile, TrainingFile } from "../../src/pipeline/artifacts.js";
+import type { StatusFile, TrainingFile } from "../../src/artifacts/run-files.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-strategies-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -18,7 +18,7 @@ import type {
   TargetRankingsFile,
   TimeSeriesData,
   TrainingFile,
-} from "../../src/pipeline/artifacts.js";
+} from "../../src/artifacts/run-files.js";
 import type { LeakageReport } from "../../src/leakage/types.js";
 import type { RunManifest } from "../../src/runs/manifest.js";
 import { timingTable, type RunSummaryData } from "../../src/runs/summary.js";

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NestedSummaryFile } from "../../src/pipeline/artifacts.js";
+import type { NestedSummaryFile } from "../../src/artifacts/run-files.js";
 import { buildReportHtml } from "../../src/report/index.js";
 import { readRun } from "../../src/report/read-run.js";
 import { tempDir } from "../runs/helpers.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import type { SelectionFile, StatusFile } from "../../src/pipeline/artifacts.js";
+import type { SelectionFile, StatusFile } from "../../src/artifacts/run-files.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "foxml-nofeat-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  * and the configuration is strict with defaults for every key.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { SelectionFile } from "../../src/pipeline/artifacts.js";
+import type { SelectionFile } from "../../src/artifacts/run-files.js";
 import { METHODS } from "../../src/selection/methods/index.js";
 import { selectFeatures, SelectionFailedError } from "../../src/selection/select.js";
 import { selectionSchema, type SelectionConfig } from "../../src/selection/schema.js";

@@ -7,7 +7,7 @@
  * records its figures per feature, and is deterministic.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SelectionFile } from "../../src/pipeline/artifacts.js";
+import type { SelectionFile } from "../../src/artifacts/run-files.js";
 import { selectFeatures } from "../../src/selection/select.js";
 import { selectionSchema } from "../../src/selection/schema.js";
 import { significanceGate } from "../../src/selection/significance.js";

@@ -1,4 +1,4 @@
-import { subsampleCells } from "../../leakage/dataset.js";
+import { subsampleCells } from "../../validation/cells.js";
 import { matchesAny } from "../../util/glob.js";
 import { InputError } from "../../util/errors.js";
 import { Rng } from "../../util/random.js";

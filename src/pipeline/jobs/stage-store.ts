@@ -15,7 +15,7 @@
 import { existsSync } from "node:fs";
 import type { Run } from "../../runs/run.js";
 import type { RunResults, StageEffects } from "../../runs/summary.js";
-import type { StatusRecord } from "../artifacts.js";
+import type { StatusRecord } from "../../artifacts/run-files.js";
 import type { StatusTracker } from "../status.js";
 import type { JobStore } from "./job-store.js";
 

@@ -8,7 +8,7 @@
 import { rankTargets, scoreTarget, type TargetScore, type UnscoredTarget } from "../../ranking/index.js";
 import { selectFeatures } from "../../selection/select.js";
 import { trainFamily, type FamilySpec } from "../../training/train-family.js";
-import type { SelectionFile, TargetRankingsFile } from "../artifacts.js";
+import type { SelectionFile, TargetRankingsFile } from "../../artifacts/run-files.js";
 import { stageCvData, symbolNames, type PipelineContext } from "../context.js";
 import { errorInfo } from "../status.js";
 import type { BuiltTarget } from "../stages/targets.js";

@@ -18,7 +18,7 @@ import { evaluateTarget, targetConfidence, writeEvaluationFiles, type Evaluation
 import type { EvaluationFileOut } from "../../evaluation/evaluate.js";
 import type { CvData } from "../../training/cv-data.js";
 import { errorInfo } from "../status.js";
-import type { NestedModelFigures, NestedSummaryFile, NestedTargetFile, TargetConfidence, TargetRankingsFile } from "../artifacts.js";
+import type { NestedModelFigures, NestedSummaryFile, NestedTargetFile, TargetConfidence, TargetRankingsFile } from "../../artifacts/run-files.js";
 import { purgeFor, type PipelineContext } from "../context.js";
 import type { GatedTarget } from "../stages/gate.js";
 import type { BuiltTarget } from "../stages/targets.js";

@@ -7,7 +7,7 @@
 import type { EnsembleResult } from "../../ensemble/index.js";
 import { evaluateTarget, targetConfidence, writeEvaluationFiles, type EvaluationModelInput } from "../../evaluation/index.js";
 import { spearman } from "../../validation/metrics/index.js";
-import type { SelectionFile, TargetConfidence, TargetRankingsFile } from "../artifacts.js";
+import type { SelectionFile, TargetConfidence, TargetRankingsFile } from "../../artifacts/run-files.js";
 import { symbolNames, type PipelineContext } from "../context.js";
 import type { TrainedTarget } from "./training.js";
 

@@ -6,9 +6,9 @@
  * `leakage_report.json`: the outcome of the scan and the gate, per target.
  */
 import { leakageGate } from "../../leakage/gate.js";
-import { reportPath as scanReportPath } from "../../leakage/stage.js";
+import { reportPath as scanReportPath } from "./leakage.js";
 import type { LeakageFeatures, LeakageReport } from "../../leakage/types.js";
-import type { LeakageSummaryFile, SelectionFile } from "../artifacts.js";
+import type { LeakageSummaryFile, SelectionFile } from "../../artifacts/run-files.js";
 import type { PipelineContext } from "../context.js";
 import type { BuiltTarget } from "./targets.js";
 

@@ -6,7 +6,7 @@
  */
 import { rankingsCsv, rankTargets, scoreTarget, type TargetScore, type UnscoredTarget } from "../../ranking/index.js";
 import { withProgress } from "../../util/progress.js";
-import type { TargetRankingsFile } from "../artifacts.js";
+import type { TargetRankingsFile } from "../../artifacts/run-files.js";
 import { stageCvData, symbolNames, type PipelineContext } from "../context.js";
 import { errorInfo } from "../status.js";
 import type { BuiltTarget } from "./targets.js";

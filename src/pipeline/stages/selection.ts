@@ -7,7 +7,7 @@
  */
 import { selectFeatures } from "../../selection/select.js";
 import { withProgress } from "../../util/progress.js";
-import type { SelectionFile } from "../artifacts.js";
+import type { SelectionFile } from "../../artifacts/run-files.js";
 import { stageCvData, symbolNames, type PipelineContext } from "../context.js";
 import type { BuiltTarget } from "./targets.js";
 

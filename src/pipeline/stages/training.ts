@@ -14,7 +14,7 @@ import { cascadeCv, multiTaskCv } from "../../training/strategies/index.js";
 import type { AuxTarget, CvData } from "../../training/cv-data.js";
 import { withProgress } from "../../util/progress.js";
 import { finiteOrNull } from "../../util/finite.js";
-import { memberSkill, type TrainingFile } from "../artifacts.js";
+import { memberSkill, type TrainingFile } from "../../artifacts/run-files.js";
 import { stageCvData, type PipelineContext } from "../context.js";
 import type { GatedTarget } from "./gate.js";
 

@@ -18,7 +18,7 @@
  * towards the feature.
  */
 import { z } from "zod";
-import { subsampleCells } from "../../leakage/dataset.js";
+import { subsampleCells } from "../../validation/cells.js";
 import { elasticNetFamily, lassoFamily, logisticFamily, type LinearModel } from "../../models/linear/index.js";
 import type { TabularData } from "../../models/family.js";
 import { tabularRows } from "../../training/cv-fit.js";

@@ -21,7 +21,7 @@
  */
 import { z } from "zod";
 import { crossSectionalRanks } from "../../leakage/association.js";
-import { subsampleCells } from "../../leakage/dataset.js";
+import { subsampleCells } from "../../validation/cells.js";
 import { Rng } from "../../util/random.js";
 import type { MethodContext, MethodResult } from "../method.js";
 

@@ -17,7 +17,7 @@
 import { z } from "zod";
 import { LinearModel } from "../../models/linear/model.js";
 import { getFamily } from "../../models/registry.js";
-import { subsampleCells } from "../../leakage/dataset.js";
+import { subsampleCells } from "../../validation/cells.js";
 import { tabularRows } from "../../training/cv-fit.js";
 import { Rng } from "../../util/random.js";
 import type { MethodContext, MethodResult, SelectionMethod } from "../method.js";

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import type { TrainedModel } from "../../models/family.js";
 import { GbdtModel } from "../../models/gbdt/model.js";
-import { subsampleCells } from "../../leakage/dataset.js";
+import { subsampleCells } from "../../validation/cells.js";
 import type { Score } from "../../leakage/quick-model.js";
 import type { CvData } from "../../training/cv-data.js";
 import { cvFit, tabularRows } from "../../training/cv-fit.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import "../../models/index.js";
 import type { TrainedModel } from "../../models/family.js";
 import { getFamily } from "../../models/registry.js";
-import { memberSkill, type TrainingFile } from "../../pipeline/artifacts.js";
+import { memberSkill, type TrainingFile } from "../../artifacts/run-files.js";
 import type { ResolvedConfigValue } from "../../config/schema/resolved.js";
 import { readManifest } from "../../runs/manifest.js";
 import { InputError } from "../../util/errors.js";

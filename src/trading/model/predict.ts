@@ -4,7 +4,7 @@
  */
 import type { Panel } from "../../data/types.js";
 import type { FeaturePlan } from "../../features/plan.js";
-import { tabularRows } from "../../leakage/dataset.js";
+import { tabularRows } from "../../models/rows.js";
 import { predictCells } from "../../training/final-model.js";
 import { featuresAtRow } from "./features.js";
 import type { TradingModel } from "./load.js";

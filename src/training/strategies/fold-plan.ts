@@ -9,7 +9,7 @@
  * times are purged once more by the longest window alone: a no-op when the caller used
  * purgeForTarget, and the guarantee itself when it did not.
  */
-import { subsampleCells } from "../../leakage/dataset.js";
+import { subsampleCells } from "../../validation/cells.js";
 import { InputError } from "../../util/errors.js";
 import { Rng } from "../../util/random.js";
 import { applyPurge } from "../../validation/splitters/index.js";

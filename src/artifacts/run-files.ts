@@ -2,8 +2,9 @@
  * The shapes of the files a run writes after the leakage stage: the contract between the stages
  * that produce them, the report that draws them, and the registry and CLI that read them. Paths
  * are relative to the run folder. Every number that may be undefined is `null` (JSON has no NaN).
+ * Types only, importing nothing: the stages that write these files, evaluation, the report, the
+ * registry, the dashboard and trading all read them from here, below every one of them.
  */
-import type { GateRow, GateSummary } from "../selection/significance.js";
 
 /** `target_rankings.json` (and the same rows as `target_rankings.csv`). */
 export interface TargetRankingsFile {
@@ -38,6 +39,32 @@ export interface TargetRankingRow {
   reason: string;
   /** Per family: skill and per-fold skill. */
   by_family: Record<string, { score: number | null; folds: Array<number | null> }>;
+}
+
+/** One candidate's figures at the gate (null where a test did not give one). */
+export interface GateRow {
+  /** Shadow test: rounds in which the feature's gain beat every shadow, and P(X >= hits). */
+  hits: number | null;
+  p_shadow: number | null;
+  /** Univariate test: mean rank IC, its block t-statistic and two-sided p. */
+  ic: number | null;
+  t: number | null;
+  p_univariate: number | null;
+  /** Combined p-value and its corrected value across the candidates. */
+  p: number | null;
+  q: number | null;
+  passed: boolean;
+}
+
+export interface GateSummary {
+  enabled: boolean;
+  alpha?: number;
+  /** The multiple-testing correction (`pipeline.selection.significance.correction`). */
+  correction?: string;
+  tests?: Array<{ test: string; status: "ok" | "failed"; error?: string; rounds?: number; shadow?: string; blocks?: number }>;
+  /** Candidates whose q is at most alpha. */
+  passed?: number;
+  seconds?: number;
 }
 
 /** `selection/<target>/selection.json`. */

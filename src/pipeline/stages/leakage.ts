@@ -9,13 +9,13 @@
  * planted copy of a target); leaks, suspicious features and failed sentinels are warnings in the
  * run summary, with the details in the reports and the log.
  */
-import type { Panel } from "../data/types.js";
-import type { Run } from "../runs/run.js";
-import type { TargetSpec } from "../targets/spec.js";
-import { FoxmlError } from "../util/errors.js";
-import type { SplitterConfig } from "../validation/splitters/schema.js";
-import { leakageGate, type GateInput } from "./gate.js";
-import type { LeakageConfig, LeakageFeatures, LeakageReport } from "./types.js";
+import type { Panel } from "../../data/types.js";
+import type { Run } from "../../runs/run.js";
+import type { TargetSpec } from "../../targets/spec.js";
+import { FoxmlError } from "../../util/errors.js";
+import type { SplitterConfig } from "../../validation/splitters/schema.js";
+import { leakageGate, type GateInput } from "../../leakage/gate.js";
+import type { LeakageConfig, LeakageFeatures, LeakageReport } from "../../leakage/types.js";
 
 export const LEAKAGE_STAGE = "leakage";
 export const REPORT_FILE = "leakage_report.json";
