@@ -3,6 +3,7 @@ import type { TabularData } from "../../../src/models/family.js";
 import { ridgeFamily } from "../../../src/models/linear/index.js";
 import { gmmRegimeFamily } from "../../../src/models/regime/index.js";
 import { Rng } from "../../../src/util/random.js";
+import "../../../src/models/index.js"; // every family registered, as in a run (the test names a sequence family)
 
 /**
  * Two regimes of a state feature `vol_state` (bimodal); the sign of x1's effect flips between
