@@ -114,8 +114,8 @@ export class LambdarankGradients {
       const norm = sumLambdas > 0 ? Math.log2(1 + sumLambdas) / sumLambdas : 1;
       for (let i = 0; i < cnt; i++) {
         const r = order[start + i];
-        g[r] = sumLambdas > 0 ? gOrd[i] * norm : gOrd[i];
-        h[r] = sumLambdas > 0 ? hOrd[i] * norm : hOrd[i];
+        g[r] = gOrd[i] * norm; // x * 1 is x exactly
+        h[r] = hOrd[i] * norm;
       }
     }
     for (let i = 0; i < n; i++) {

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { hashJson } from "../../util/hash.js";
-import { decodeJson, encodeJson } from "../jobs/codec.js";
+import { encodeJobFile, jobRelPath, readJobFile, safeKey } from "../jobs/job-store.js";
 import type { JobSpec } from "./types.js";
 
 /** Computes a job's result (plain data: what the job store can encode). */
@@ -35,31 +35,18 @@ function handlerFor(kind: string): JobHandler {
   return h;
 }
 
-const FORMAT = "foxml.job";
-
-function safeKey(key: string): string {
-  return key.replace(/[^A-Za-z0-9._=-]+/g, "_");
-}
-
 /** Where a job's result lives: `<runDir>/jobs/<stage>/<key>.json` (the job store's layout). */
 export function jobResultPath(spec: Pick<JobSpec, "runDir" | "stage" | "key">): string {
-  return join(spec.runDir, "jobs", spec.stage, `${safeKey(spec.key)}.json`);
+  return join(spec.runDir, jobRelPath(spec.stage, spec.key));
 }
 
 /** The saved result of a job under its spec's fingerprint, or undefined (missing, damaged or stale). */
 export function loadJobResult(spec: JobSpec): unknown {
-  const path = jobResultPath(spec);
-  if (!existsSync(path)) return undefined;
-  try {
-    const doc = decodeJson(readFileSync(path, "utf8")) as { format?: string; fingerprint?: string; value?: unknown };
-    return doc.format === FORMAT && doc.fingerprint === spec.fingerprint ? doc.value : undefined;
-  } catch {
-    return undefined;
-  }
+  return readJobFile(jobResultPath(spec), spec.fingerprint);
 }
 
 export function saveJobResult(spec: JobSpec, value: unknown): void {
-  writeFileAtomic(jobResultPath(spec), encodeJson({ format: FORMAT, stage: spec.stage, key: spec.key, fingerprint: spec.fingerprint, value }));
+  writeFileAtomic(jobResultPath(spec), encodeJobFile(spec.stage, spec.key, spec.fingerprint, value));
 }
 
 export interface ExecutedJob {

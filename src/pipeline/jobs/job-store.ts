@@ -23,8 +23,30 @@ export interface JobOutcome<T> {
   seconds: number;
 }
 
-function safeKey(key: string): string {
+export function safeKey(key: string): string {
   return key.replace(/[^A-Za-z0-9._=-]+/g, "_");
+}
+
+/** A job's file, relative to the run folder: `jobs/<stage>/<key>.json`. */
+export function jobRelPath(stage: string, key: string): string {
+  return `${JOBS_DIR}/${stage}/${safeKey(key)}.json`;
+}
+
+/** The value saved in a job file under this fingerprint, or undefined (missing, damaged or stale). */
+export function readJobFile(path: string, fingerprint: string): unknown {
+  if (!existsSync(path)) return undefined;
+  let doc: { format?: string; fingerprint?: string; value?: unknown };
+  try {
+    doc = decodeJson(readFileSync(path, "utf8")) as typeof doc;
+  } catch {
+    return undefined; // a damaged file is recomputed (writes are atomic, so this is rare)
+  }
+  return doc.format === FORMAT && doc.fingerprint === fingerprint ? doc.value : undefined;
+}
+
+/** The text of a job file: the value under its stage, key and fingerprint. */
+export function encodeJobFile(stage: string, key: string, fingerprint: string, value: unknown): string {
+  return encodeJson({ format: FORMAT, stage, key, fingerprint, value });
 }
 
 export class JobStore {
@@ -46,21 +68,12 @@ export class JobStore {
 
   /** Path of a job's file, relative to the run folder. */
   relPath(stage: string, key: string): string {
-    return `${JOBS_DIR}/${stage}/${safeKey(key)}.json`;
+    return jobRelPath(stage, key);
   }
 
   /** The saved result of a job with this fingerprint, if any. */
   load<T>(stage: string, key: string, inputs: unknown): T | undefined {
-    const path = this.owner.path(this.relPath(stage, key));
-    if (!existsSync(path)) return undefined;
-    let doc: { format?: string; fingerprint?: string; value?: unknown };
-    try {
-      doc = decodeJson(readFileSync(path, "utf8")) as typeof doc;
-    } catch {
-      return undefined; // a damaged file is recomputed (writes are atomic, so this is rare)
-    }
-    if (doc.format !== FORMAT || doc.fingerprint !== this.fingerprint(inputs)) return undefined;
-    return doc.value as T;
+    return readJobFile(this.owner.path(this.relPath(stage, key)), this.fingerprint(inputs)) as T | undefined;
   }
 
   /**
@@ -85,7 +98,7 @@ export class JobStore {
 
   /** Saves a result under this fingerprint (throws, saving nothing, when the value is not plain data). */
   save(stage: string, key: string, inputs: unknown, value: unknown): void {
-    this.owner.writeFile(this.relPath(stage, key), encodeJson({ format: FORMAT, stage, key, fingerprint: this.fingerprint(inputs), value }));
+    this.owner.writeFile(this.relPath(stage, key), encodeJobFile(stage, key, this.fingerprint(inputs), value));
   }
 
   get counts(): { reused: number; computed: number } {
